@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def deliver_obligation_task(obligation_id: int) -> None:
+    services.obligation_deliver(obligation_id=obligation_id)
+
+
+@shared_task
+def outbox_sweep_task() -> int:
+    return services.outbox_sweep()
