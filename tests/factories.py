@@ -28,14 +28,14 @@ from portal.models import User
 
 # code: (position, zh, en, min dpd, max dpd, on ladder)
 DEFAULT_STAGES = {
-    "CURRENT": (1, "正常", "Current", 0, 0, True),
-    "REMINDER": (2, "提醒期", "Reminder", 1, 7, True),
-    "EARLY": (3, "早期催收", "Early collection", 8, 30, True),
-    "OUTSOURCED": (4, "委外催收", "External agency", 31, 90, True),
-    "LATE": (5, "深度催收", "Late-stage collection", 91, 180, True),
-    "LEGAL": (6, "法律程序", "Legal proceedings", 181, None, True),
-    "PLAN": (7, "协商还款", "Repayment plan", None, None, False),
-    "SETTLED": (8, "已结清", "Settled", None, None, False),
+    "CURRENT": (10, "正常", "Current", 0, 0, True),
+    "REMINDER": (20, "提醒期", "Reminder", 1, 7, True),
+    "EARLY": (30, "早期催收", "Early collection", 8, 30, True),
+    "OUTSOURCED": (40, "委外催收", "External agency", 31, 90, True),
+    "LATE": (50, "深度催收", "Late-stage collection", 91, 180, True),
+    "LEGAL": (60, "法律程序", "Legal proceedings", 181, None, True),
+    "PLAN": (70, "协商还款", "Repayment plan", None, None, False),
+    "SETTLED": (80, "已结清", "Settled", None, None, False),
 }
 
 
@@ -109,7 +109,7 @@ class StageFactory(factory.django.DjangoModelFactory):
 
     code = "OUTSOURCED"
     position = factory.LazyAttributeSequence(
-        lambda o, n: DEFAULT_STAGES[o.code][0] if o.code in DEFAULT_STAGES else 100 + n
+        lambda o, n: DEFAULT_STAGES[o.code][0] if o.code in DEFAULT_STAGES else 1000 + n
     )
     name_zh = factory.LazyAttribute(lambda o: DEFAULT_STAGES[o.code][1] if o.code in DEFAULT_STAGES else o.code)
     name_en = factory.LazyAttribute(lambda o: DEFAULT_STAGES[o.code][2] if o.code in DEFAULT_STAGES else o.code)
