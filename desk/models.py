@@ -26,6 +26,9 @@ class DeskPermission(models.Model):
             ("suspend_party", _("Can suspend or reinstate agencies and collectors")),
         ]
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
 
 class DataAccessRecord(models.Model):
     """Who viewed or exported borrowers' personal data, and when (PIPL)."""

@@ -107,8 +107,7 @@ def role_permissions(*, role: Role, permission_model) -> list:
         if role.all_views and permission.codename.startswith("view_"):
             wanted.add(permission.pk)
     by_key = {
-        f"{p.content_type.app_label}.{p.codename}": p.pk
-        for p in queryset.filter(content_type__app_label__in=DESK_APPS)
+        f"{p.content_type.app_label}.{p.codename}": p.pk for p in queryset.filter(content_type__app_label__in=DESK_APPS)
     }
     for key in role.permissions:
         if key in by_key:
