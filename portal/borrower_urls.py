@@ -1,3 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "portal"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signin/", views.signin, name="signin"),
+    path("signin/code/", views.signin_code, name="signin_code"),
+    path("signin/resend/", views.signin_resend, name="signin_resend"),
+    path("signout/", views.signout, name="signout"),
+    path("loans/", views.loans, name="loans"),
+    path("loans/<str:reference>/", views.account, name="account"),
+    path("verify/", views.verify, name="verify"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("check-number/", views.check_number, name="check_number"),
+]
