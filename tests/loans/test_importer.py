@@ -1,0 +1,656 @@
+import datetime
+import io
+import json
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from agencies.models import Agency, AuthorisedNumber, Collector
+from loans.importer import feed_import
+from loans.models import (
+    Assignment,
+    Borrower,
+    ContactEvent,
+    ContactPreference,
+    LoanAccount,
+    ScheduledMeasure,
+    StageChange,
+)
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)
+
+AGENCY = {
+    "type": "agency",
+    "id": "AG-1",
+    "kind": "external",
+    "name": "上海安信资产管理有限公司",
+    "short_name": "安信资产",
+    "licence_number": "91310000MA1FL0001X",
+    "hotline": "400-820-8820",
+    "status": "active",
+    "authorised_since": "2025-03-01",
+    "contact_hours_start": "08:00",
+    "contact_hours_end": "20:00",
+}
+OTHER_AGENCY = {"type": "agency", "id": "AG-2", "name": "杭州信达催收服务有限公司"}
+COLLECTOR = {"type": "collector", "id": "COL-1", "agency": "AG-1", "display_name": "李明", "badge_number": "AX-0001"}
+OTHER_COLLECTOR = {
+    "type": "collector",
+    "id": "COL-2",
+    "agency": "AG-2",
+    "display_name": "赵强",
+    "badge_number": "XD-01",
+}
+NUMBER = {
+    "type": "number",
+    "id": "NUM-1",
+    "agency": "AG-1",
+    "collector": "COL-1",
+    "number": "021-60001234",
+    "valid_from": "2026-01-01T00:00:00+08:00",
+}
+BORROWER = {
+    "type": "borrower",
+    "id": "BR-1",
+    "name": "张伟",
+    "phone": "13800138001",
+    "id_number": "11010519491231002X",
+    "email": "zhangwei@example.cn",
+}
+ACCOUNT = {
+    "type": "account",
+    "id": "LN-1",
+    "borrower": "BR-1",
+    "product": "随借随还消费贷",
+    "principal": "12000.00",
+    "amount_overdue": "3456.78",
+    "due_date": "2026-08-01",
+    "stage": "CURRENT",
+    "stage_since": "2026-05-01T10:00:00+08:00",
+}
+WORLD = [AGENCY, OTHER_AGENCY, COLLECTOR, OTHER_COLLECTOR, NUMBER, BORROWER, ACCOUNT]
+
+
+def assignment(id="AS-1", **fields):
+    return {
+        "type": "assignment",
+        "id": id,
+        "account": "LN-1",
+        "agency": "AG-1",
+        "collector": "COL-1",
+        "starts_at": "2026-09-01T09:00:00+08:00",
+        **fields,
+    }
+
+
+def contact(id="CE-1", **fields):
+    return {
+        "type": "contact",
+        "id": id,
+        "account": "LN-1",
+        "agency": "AG-1",
+        "collector": "COL-1",
+        "occurred_at": "2026-09-03T10:15:00+08:00",
+        "channel": "call",
+        "party": "borrower",
+        "from_number": "02160001234",
+        "outcome": "connected",
+        "duration_seconds": 95,
+        **fields,
+    }
+
+
+def stage_change(id, stage, changed_at):
+    return {"type": "stage_change", "id": id, "account": "LN-1", "stage": stage, "changed_at": changed_at}
+
+
+def run(*records, now=NOW, dry_run=False):
+    lines = [record if isinstance(record, str) else json.dumps(record, ensure_ascii=False) for record in records]
+    return feed_import(lines=lines, now=now, dry_run=dry_run)
+
+
+def only_error(report):
+    assert len(report.errors) == 1, report.errors
+    return report.errors[0]
+
+
+def counts(report, record_type):
+    c = report.counts[record_type]
+    return (c.created, c.updated, c.unchanged, c.rejected)
+
+
+# Good rows, one type at a time.
+
+
+def test_agency_record_creates_agency_with_normalised_hotline():
+    report = run(AGENCY)
+
+    agency = Agency.objects.get(external_id="AG-1")
+    assert counts(report, "agency") == (1, 0, 0, 0)
+    assert agency.hotline == "+864008208820"
+    assert agency.contact_hours_start == datetime.time(8, 0)
+    assert agency.authorised_since == datetime.date(2025, 3, 1)
+
+
+def test_suspended_agency_record_keeps_reason_and_change_time():
+    run({**AGENCY, "status": "suspended", "status_reason": "多次投诉未整改"})
+
+    agency = Agency.objects.get(external_id="AG-1")
+    assert agency.status == Agency.Status.SUSPENDED
+    assert agency.status_reason == "多次投诉未整改"
+    assert agency.status_changed_at == NOW
+
+
+def test_collector_record_creates_collector_of_its_agency():
+    report = run(AGENCY, COLLECTOR)
+
+    collector = Collector.objects.get(external_id="COL-1")
+    assert counts(report, "collector") == (1, 0, 0, 0)
+    assert collector.agency.external_id == "AG-1"
+    assert collector.badge_number == "AX-0001"
+
+
+def test_number_record_stores_e164_number():
+    run(AGENCY, COLLECTOR, NUMBER)
+
+    number = AuthorisedNumber.objects.get(external_id="NUM-1")
+    assert number.number == "+862160001234"
+    assert number.collector.external_id == "COL-1"
+    assert number.valid_until is None
+
+
+def test_borrower_record_stores_mobile_in_e164_and_full_id_number():
+    run(BORROWER)
+
+    borrower = Borrower.objects.get(external_id="BR-1")
+    assert borrower.phone == "+8613800138001"
+    assert borrower.id_number == "11010519491231002X"
+
+
+def test_account_record_creates_account_in_its_opening_stage():
+    run(*WORLD)
+
+    account = LoanAccount.objects.get(reference="LN-1")
+    assert account.borrower.external_id == "BR-1"
+    assert account.principal == Decimal("12000.00")
+    assert account.amount_overdue == Decimal("3456.78")
+    assert account.stage.code == "CURRENT"
+    assert account.stage_since == datetime.datetime(2026, 5, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+def test_stage_changes_move_account_to_the_latest_stage():
+    run(
+        *WORLD,
+        stage_change("SC-2", "OUTSOURCED", "2026-09-01T09:00:00+08:00"),
+        stage_change("SC-1", "REMINDER", "2026-08-02T09:00:00+08:00"),
+    )
+
+    account = LoanAccount.objects.get(reference="LN-1")
+    assert StageChange.objects.filter(account=account).count() == 2
+    assert account.stage.code == "OUTSOURCED"
+    assert account.stage_since == datetime.datetime(2026, 9, 1, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_resent_old_account_snapshot_does_not_undo_a_later_stage_change():
+    run(*WORLD, stage_change("SC-1", "EARLY", "2026-08-10T09:00:00+08:00"))
+
+    report = run(ACCOUNT)
+
+    assert counts(report, "account") == (0, 0, 1, 0)
+    assert LoanAccount.objects.get(reference="LN-1").stage.code == "EARLY"
+
+
+def test_assignment_record_creates_open_assignment():
+    report = run(*WORLD, assignment())
+
+    row = Assignment.objects.get(external_id="AS-1")
+    assert counts(report, "assignment") == (1, 0, 0, 0)
+    assert row.agency.external_id == "AG-1"
+    assert row.ends_at is None
+
+
+def test_later_assignment_closes_the_open_one_when_it_starts():
+    run(*WORLD, assignment())
+
+    report = run(assignment("AS-2", agency="AG-2", collector="COL-2", starts_at="2026-10-15T09:00:00+08:00"))
+
+    assert counts(report, "assignment") == (1, 0, 0, 0)
+    first = Assignment.objects.get(external_id="AS-1")
+    assert first.ends_at == datetime.datetime(2026, 10, 15, 9, 0, tzinfo=SHANGHAI)
+    assert Assignment.objects.get(external_id="AS-2").ends_at is None
+
+
+def test_reimporting_an_automatically_closed_assignment_leaves_it_closed():
+    feed = [
+        *WORLD,
+        assignment(),
+        assignment("AS-2", agency="AG-2", collector="COL-2", starts_at="2026-10-15T09:00:00+08:00"),
+    ]
+    run(*feed)
+
+    report = run(*feed)
+
+    assert counts(report, "assignment") == (0, 0, 2, 0)
+    assert Assignment.objects.get(external_id="AS-1").ends_at is not None
+
+
+def test_open_assignment_sent_after_a_later_one_ends_where_the_later_starts():
+    run(*WORLD, assignment("AS-2", agency="AG-2", collector="COL-2", starts_at="2026-10-15T09:00:00+08:00"))
+
+    run(assignment())
+
+    assert Assignment.objects.get(external_id="AS-1").ends_at == datetime.datetime(2026, 10, 15, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_contact_record_creates_contact_event():
+    report = run(*WORLD, contact())
+
+    event = ContactEvent.objects.get(external_id="CE-1")
+    assert counts(report, "contact") == (1, 0, 0, 0)
+    assert event.from_number == "+862160001234"
+    assert event.collector.external_id == "COL-1"
+    assert event.duration_seconds == 95
+
+
+def test_contact_ids_are_scoped_to_their_agency():
+    report = run(*WORLD, contact(), contact(agency="AG-2", collector="COL-2"))
+
+    assert counts(report, "contact") == (2, 0, 0, 0)
+    assert ContactEvent.objects.filter(external_id="CE-1").count() == 2
+
+
+def test_measure_record_creates_planned_measure():
+    report = run(
+        *WORLD,
+        {
+            "type": "measure",
+            "id": "SM-1",
+            "account": "LN-1",
+            "kind": "home_visit",
+            "planned_for": "2026-12-05T10:00:00+08:00",
+            "performer": "AG-1",
+            "how_to_avoid": "在 12 月 4 日前还清逾期金额或与平台达成还款计划。",
+        },
+    )
+
+    measure = ScheduledMeasure.objects.get(external_id="SM-1")
+    assert counts(report, "measure") == (1, 0, 0, 0)
+    assert measure.status == ScheduledMeasure.Status.PLANNED
+    assert measure.performer.external_id == "AG-1"
+
+
+def test_preference_record_sets_borrower_preference():
+    report = run(
+        BORROWER,
+        {
+            "type": "preference",
+            "id": "BR-1",
+            "no_third_party_contact": True,
+            "window_start": "09:00",
+            "window_end": "18:00",
+            "preferred_channel": "sms",
+            "updated_at": "2026-10-01T10:00:00+08:00",
+        },
+    )
+
+    preference = ContactPreference.objects.get(borrower__external_id="BR-1")
+    assert counts(report, "preference") == (1, 0, 0, 0)
+    assert preference.no_third_party_contact is True
+    assert preference.window_start == datetime.time(9, 0)
+
+
+def test_preference_record_older_than_stored_choice_changes_nothing():
+    run(
+        BORROWER,
+        {"type": "preference", "id": "BR-1", "no_third_party_contact": True, "updated_at": "2026-11-01T10:00:00+08:00"},
+    )
+
+    report = run(
+        {"type": "preference", "id": "BR-1", "no_third_party_contact": False, "updated_at": "2026-10-01T10:00:00+08:00"}
+    )
+
+    assert counts(report, "preference") == (0, 0, 1, 0)
+    assert ContactPreference.objects.get(borrower__external_id="BR-1").no_third_party_contact is True
+
+
+# Idempotency, updates and dry runs.
+
+
+def full_feed():
+    return [
+        *WORLD,
+        stage_change("SC-1", "REMINDER", "2026-08-02T09:00:00+08:00"),
+        stage_change("SC-2", "OUTSOURCED", "2026-09-01T09:00:00+08:00"),
+        assignment(),
+        contact(),
+        {
+            "type": "measure",
+            "id": "SM-1",
+            "account": "LN-1",
+            "kind": "lawyer_letter",
+            "planned_for": "2026-12-10T10:00:00+08:00",
+            "performer": "AG-1",
+        },
+        {"type": "preference", "id": "BR-1", "no_third_party_contact": True, "updated_at": "2026-10-01T10:00:00+08:00"},
+    ]
+
+
+def table_sizes():
+    return [
+        model.objects.count()
+        for model in (
+            Agency,
+            Collector,
+            AuthorisedNumber,
+            Borrower,
+            LoanAccount,
+            StageChange,
+            Assignment,
+            ContactEvent,
+            ScheduledMeasure,
+            ContactPreference,
+        )
+    ]
+
+
+def test_importing_the_same_feed_twice_creates_nothing_new():
+    first = run(*full_feed())
+    sizes = table_sizes()
+
+    second = run(*full_feed())
+
+    assert table_sizes() == sizes
+    assert first.totals().created == second.totals().unchanged == len(full_feed())
+    assert second.totals().created == second.totals().updated == 0
+
+
+def test_changed_record_updates_its_row():
+    run(*WORLD)
+
+    report = run({**BORROWER, "name": "张伟明", "phone": "13800138999"})
+
+    assert counts(report, "borrower") == (0, 1, 0, 0)
+    borrower = Borrower.objects.get(external_id="BR-1")
+    assert (borrower.name, borrower.phone) == ("张伟明", "+8613800138999")
+    assert Borrower.objects.count() == 1
+
+
+def test_changed_agency_status_records_when_it_changed():
+    run(AGENCY)
+    later = NOW + datetime.timedelta(days=1)
+
+    report = run({**AGENCY, "status": "suspended", "status_reason": "违规催收"}, now=later)
+
+    assert counts(report, "agency") == (0, 1, 0, 0)
+    assert Agency.objects.get(external_id="AG-1").status_changed_at == later
+
+
+def test_dry_run_counts_but_saves_nothing():
+    report = run(*full_feed(), dry_run=True)
+
+    assert report.totals().created == len(full_feed())
+    assert report.dry_run is True
+    assert sum(table_sizes()) == 0
+
+
+# Bad rows: each rejected with its line number and reason; the rest kept.
+
+
+def test_invalid_json_is_rejected_with_its_line_number_and_good_lines_are_kept():
+    report = run(AGENCY, "{not json", BORROWER)
+
+    error = only_error(report)
+    assert (error.line, error.code) == (2, "invalid_json")
+    assert Agency.objects.count() == 1
+    assert Borrower.objects.count() == 1
+
+
+def test_json_that_is_not_an_object_is_rejected():
+    error = only_error(run("[1, 2]"))
+
+    assert error.code == "invalid_json"
+
+
+def test_blank_lines_are_skipped_but_counted_in_line_numbers():
+    report = run(AGENCY, "", {"type": "nope", "id": "x"})
+
+    assert only_error(report).line == 3
+
+
+def test_unknown_type_is_rejected():
+    error = only_error(run({"type": "loan", "id": "X"}))
+
+    assert error.code == "unknown_type"
+    assert "loan" in error.message
+
+
+def test_unknown_field_is_rejected():
+    error = only_error(run({**BORROWER, "nickname": "伟哥"}))
+
+    assert (error.code, error.field) == ("unknown_field", "nickname")
+
+
+def test_missing_id_is_rejected():
+    error = only_error(run({k: v for k, v in BORROWER.items() if k != "id"}))
+
+    assert (error.code, error.field) == ("missing", "id")
+
+
+def test_missing_required_field_is_rejected():
+    error = only_error(run({k: v for k, v in BORROWER.items() if k != "name"}))
+
+    assert (error.code, error.field, error.line) == ("missing", "name", 1)
+
+
+def test_invalid_choice_is_rejected():
+    error = only_error(run(*WORLD, contact(channel="fax")))
+
+    assert (error.code, error.field) == ("invalid", "channel")
+
+
+def test_unknown_referenced_id_is_rejected():
+    report = run(*WORLD, contact(account="LN-404"))
+
+    error = only_error(report)
+    assert (error.code, error.field, error.line) == ("unknown_reference", "account", len(WORLD) + 1)
+    assert ContactEvent.objects.count() == 0
+
+
+def test_reference_to_a_record_later_in_the_file_is_rejected():
+    error = only_error(run(ACCOUNT, BORROWER))
+
+    assert (error.line, error.code) == (1, "unknown_reference")
+
+
+def test_unknown_stage_is_rejected():
+    error = only_error(run(*WORLD, stage_change("SC-1", "PURGATORY", "2026-08-02T09:00:00+08:00")))
+
+    assert (error.code, error.field) == ("unknown_reference", "stage")
+
+
+def test_borrower_phone_that_is_not_a_mainland_mobile_is_rejected():
+    error = only_error(run({**BORROWER, "phone": "021-60001234"}))
+
+    assert (error.code, error.field) == ("invalid_phone", "phone")
+
+
+def test_invalid_authorised_number_is_rejected():
+    error = only_error(run(AGENCY, COLLECTOR, {**NUMBER, "number": "12345"}))
+
+    assert (error.code, error.field) == ("invalid_phone", "number")
+
+
+def test_invalid_resident_id_number_is_rejected():
+    error = only_error(run({**BORROWER, "id_number": "110105194912310021"}))
+
+    assert (error.code, error.field) == ("invalid", "id_number")
+
+
+def test_time_without_offset_is_rejected():
+    error = only_error(run(*WORLD, contact(occurred_at="2026-09-03T10:15:00")))
+
+    assert (error.code, error.field) == ("naive_time", "occurred_at")
+
+
+def test_unparsable_time_is_rejected():
+    error = only_error(run(*WORLD, contact(occurred_at="3 September, 10am")))
+
+    assert (error.code, error.field) == ("invalid_time", "occurred_at")
+
+
+def test_unparsable_date_is_rejected():
+    error = only_error(run(*WORLD[:-1], {**ACCOUNT, "due_date": "01/08/2026"}))
+
+    assert (error.code, error.field) == ("invalid_date", "due_date")
+
+
+def test_negative_amount_is_rejected():
+    error = only_error(run(*WORLD[:-1], {**ACCOUNT, "amount_overdue": "-10.00"}))
+
+    assert (error.code, error.field) == ("negative_amount", "amount_overdue")
+    assert LoanAccount.objects.count() == 0
+
+
+def test_amount_with_more_than_two_decimals_is_rejected():
+    error = only_error(run(*WORLD[:-1], {**ACCOUNT, "principal": 12000.005}))
+
+    assert (error.code, error.field) == ("invalid", "principal")
+
+
+def test_contact_in_the_future_is_rejected():
+    future = (NOW + datetime.timedelta(minutes=5)).isoformat()
+
+    error = only_error(run(*WORLD, contact(occurred_at=future)))
+
+    assert (error.code, error.field) == ("future_time", "occurred_at")
+
+
+def test_stage_change_in_the_future_is_rejected():
+    error = only_error(run(*WORLD, stage_change("SC-1", "EARLY", "2027-01-01T09:00:00+08:00")))
+
+    assert error.code == "future_time"
+
+
+def test_collector_of_another_agency_is_rejected_on_contacts():
+    error = only_error(run(*WORLD, contact(collector="COL-2")))
+
+    assert (error.code, error.field) == ("collector_not_of_agency", "collector")
+
+
+def test_collector_of_another_agency_is_rejected_on_assignments():
+    error = only_error(run(*WORLD, assignment(collector="COL-2")))
+
+    assert error.code == "collector_not_of_agency"
+
+
+def test_collector_of_another_agency_is_rejected_on_numbers():
+    error = only_error(run(*WORLD, {**NUMBER, "id": "NUM-2", "collector": "COL-2"}))
+
+    assert error.code == "collector_not_of_agency"
+
+
+def test_assignment_overlapping_a_closed_one_is_rejected():
+    run(*WORLD, assignment(ends_at="2026-10-01T09:00:00+08:00"))
+
+    error = only_error(run(assignment("AS-2", starts_at="2026-09-15T09:00:00+08:00")))
+
+    assert error.code == "overlap"
+    assert "AS-1" in error.message
+
+
+def test_assignment_starting_with_another_is_rejected():
+    run(*WORLD, assignment())
+
+    error = only_error(run(assignment("AS-2", agency="AG-2", collector="COL-2")))
+
+    assert error.code == "overlap"
+
+
+def test_assignment_ending_before_it_starts_is_rejected():
+    error = only_error(run(*WORLD, assignment(ends_at="2026-08-01T09:00:00+08:00")))
+
+    assert (error.code, error.field) == ("invalid", "ends_at")
+
+
+def test_badge_number_of_another_collector_is_rejected():
+    error = only_error(run(*WORLD, {**OTHER_COLLECTOR, "id": "COL-3", "badge_number": "AX-0001"}))
+
+    assert (error.code, error.field) == ("conflict", "badge_number")
+
+
+def test_mobile_number_of_another_borrower_is_rejected():
+    error = only_error(run(BORROWER, {**BORROWER, "id": "BR-2", "id_number": ""}))
+
+    assert (error.code, error.field) == ("conflict", "phone")
+
+
+def test_suspended_agency_without_reason_is_rejected():
+    error = only_error(run({**AGENCY, "status": "suspended"}))
+
+    assert (error.code, error.field) == ("missing", "status_reason")
+
+
+def test_collector_cannot_move_to_another_agency():
+    run(*WORLD)
+
+    error = only_error(run({**COLLECTOR, "agency": "AG-2"}))
+
+    assert error.code == "agency_change"
+
+
+def test_report_renders_each_error_with_line_and_id():
+    with translation.override("en"):
+        report = run(*WORLD, contact(account="LN-404"))
+
+        assert str(report.errors[0]).startswith(f"line {len(WORLD) + 1}: contact “CE-1”:")
+
+
+# The command.
+
+
+def write_feed(tmp_path, records):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(record, ensure_ascii=False) if isinstance(record, dict) else record for record in records),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_command_imports_a_file_and_prints_counts(tmp_path):
+    out = io.StringIO()
+
+    call_command("import_feed", str(write_feed(tmp_path, WORLD)), stdout=out)
+
+    assert LoanAccount.objects.filter(reference="LN-1").exists()
+    assert "account" in out.getvalue()
+
+
+def test_command_dry_run_saves_nothing(tmp_path):
+    call_command("import_feed", str(write_feed(tmp_path, WORLD)), "--dry-run", stdout=io.StringIO())
+
+    assert Agency.objects.count() == 0
+
+
+def test_command_reads_standard_input(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(r, ensure_ascii=False) for r in WORLD)))
+
+    call_command("import_feed", "-", stdout=io.StringIO())
+
+    assert Borrower.objects.count() == 1
+
+
+def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_path):
+    err = io.StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_feed", str(write_feed(tmp_path, [AGENCY, "oops"])), stdout=io.StringIO(), stderr=err)
+
+    assert Agency.objects.count() == 1
+    assert "line 2" in err.getvalue()
