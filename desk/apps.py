@@ -21,6 +21,7 @@ class DeskConfig(AppConfig):
     verbose_name = _("Support desk")
 
     def ready(self):
+        from . import handlers  # noqa: F401 - registers the outbox handlers
         from .roles import roles_sync_after_migrate
 
         # Permissions of every app exist once migrate has run; keep the desk

@@ -36,9 +36,8 @@ _TRIAGE_PERMISSIONS = (
     "desk.add_complaint_note",
     "desk.export_complaints",
     "complaints.change_complaint",
-    "complaints.add_timelineentry",
-    "complaints.add_complaintevent",
-    "complaints.add_note",
+    "complaints.view_complaint_evidence",
+    "complaints.change_triageitem",
 )
 
 _SUPERVISOR_PERMISSIONS = _TRIAGE_PERMISSIONS + (
@@ -55,10 +54,13 @@ _SUPERVISOR_PERMISSIONS = _TRIAGE_PERMISSIONS + (
     "agencies.change_authorisednumber",
     "loans.add_assignment",
     "loans.change_assignment",
+    "complaints.supervise_complaint",
+    "complaints.change_agencyticket",
+    "complaints.change_hold",
     "complaints.add_slapolicy",
     "complaints.change_slapolicy",
-    "complaints.change_category",
     "complaints.add_category",
+    "complaints.change_category",
     "notices.add_noticerule",
     "notices.change_noticerule",
     "businesscalendar.add_calendaroverride",
@@ -87,7 +89,7 @@ ROLES = (
         code=AUDITOR,
         label=_("Auditor"),
         description=_("Reads everything, changes nothing."),
-        permissions=("desk.view_dashboard",),
+        permissions=("desk.view_dashboard", "complaints.view_complaint_evidence"),
     ),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}

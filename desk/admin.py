@@ -1,0 +1,235 @@
+"""Admin for agencies, collectors, their numbers and assignments, roles and
+the personal-data access log.
+
+The agencies app may register plain admins for its models; the desk replaces
+them here (this module is loaded last) so that suspensions go through the
+suspension services and every change keeps its history.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from agencies.models import Agency, AuthorisedNumber, Collector
+from agencies.suspension import (
+    agency_reinstate,
+    agency_suspend,
+    assignment_check_allowed,
+    collector_reinstate,
+    collector_suspend,
+)
+from loans.models import Assignment
+
+from .actions import form_action
+from .forms import ReasonForm
+from .models import DataAccessRecord
+from .roles import ROLES_BY_CODE, role_label
+
+for _model in (Agency, Collector, AuthorisedNumber, Assignment, Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class SuspensionActionsMixin:
+    """Suspend / reinstate actions with a reason, for supervisors only."""
+
+    suspend_service = None
+    reinstate_service = None
+    id_argument = ""
+
+    def has_suspend_permission(self, request) -> bool:
+        return request.user.has_perm("desk.suspend_party")
+
+    def _run(self, request, queryset, *, service, title, done_message):
+        now = timezone.now()
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=title,
+            apply=lambda obj, data: service(
+                **{self.id_argument: obj.pk}, reason=data["reason"], by=request.user, now=now
+            ),
+            done_message=done_message,
+        )
+
+
+class AuthorisedNumberInline(admin.TabularInline):
+    model = AuthorisedNumber
+    fk_name = "agency"
+    extra = 0
+    fields = ["number", "collector", "valid_from", "valid_until", "external_id"]
+    raw_id_fields = ["collector"]
+    show_change_link = True
+
+
+@admin.register(Agency)
+class AgencyAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "status_text", "licence_number", "status_changed_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "short_name", "licence_number", "external_id"]
+    readonly_fields = ["status", "status_reason", "status_changed_at", "open_assignments"]
+    exclude = ["webhook_secret"]
+    inlines = [AuthorisedNumberInline]
+    actions = ["suspend", "reinstate"]
+    id_argument = "agency_id"
+    show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_text(self, obj: Agency) -> str:
+        return obj.get_status_display()
+
+    @admin.display(description=_("accounts assigned now"))
+    def open_assignments(self, obj: Agency) -> int:
+        return obj.assignments.filter(ends_at__isnull=True).count() if obj.pk else 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Agencies are referenced by history; end them by status, never delete.
+        return False
+
+    @admin.action(description=_("Suspend the selected agencies…"), permissions=["suspend"])
+    def suspend(self, request, queryset):
+        return self._run(
+            request,
+            queryset,
+            service=agency_suspend,
+            title=_("Suspend agencies"),
+            done_message=lambda n: (
+                ngettext("%(count)d agency suspended.", "%(count)d agencies suspended.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Lift the suspension of the selected agencies…"), permissions=["suspend"])
+    def reinstate(self, request, queryset):
+        return self._run(
+            request,
+            queryset,
+            service=agency_reinstate,
+            title=_("Lift suspensions"),
+            done_message=lambda n: (
+                ngettext("%(count)d agency reinstated.", "%(count)d agencies reinstated.", n) % {"count": n}
+            ),
+        )
+
+
+@admin.register(Collector)
+class CollectorAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
+    list_display = ["display_name", "badge_number", "agency", "status_text", "external_id"]
+    list_filter = ["status", "agency"]
+    list_select_related = ["agency"]
+    search_fields = ["display_name", "badge_number", "external_id", "agency__name", "agency__short_name"]
+    readonly_fields = ["status", "status_reason"]
+    actions = ["suspend", "reinstate"]
+    id_argument = "collector_id"
+    show_full_result_count = False
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_text(self, obj: Collector) -> str:
+        return obj.get_status_display()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Suspend the selected collectors…"), permissions=["suspend"])
+    def suspend(self, request, queryset):
+        return self._run(
+            request,
+            queryset,
+            service=collector_suspend,
+            title=_("Suspend collectors"),
+            done_message=lambda n: (
+                ngettext("%(count)d collector suspended.", "%(count)d collectors suspended.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Lift the suspension of the selected collectors…"), permissions=["suspend"])
+    def reinstate(self, request, queryset):
+        return self._run(
+            request,
+            queryset,
+            service=collector_reinstate,
+            title=_("Lift suspensions"),
+            done_message=lambda n: (
+                ngettext("%(count)d collector reinstated.", "%(count)d collectors reinstated.", n) % {"count": n}
+            ),
+        )
+
+
+@admin.register(AuthorisedNumber)
+class AuthorisedNumberAdmin(SimpleHistoryAdmin):
+    list_display = ["display", "agency", "collector", "valid_from", "valid_until"]
+    list_filter = ["agency"]
+    list_select_related = ["agency", "collector"]
+    search_fields = ["number", "external_id", "agency__name", "collector__badge_number"]
+    raw_id_fields = ["collector"]
+    show_full_result_count = False
+
+    @admin.display(description=_("number"), ordering="number")
+    def display(self, obj: AuthorisedNumber) -> str:
+        return obj.display
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["external_id", "account", "agency", "collector", "starts_at", "ends_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency")
+        collector = cleaned.get("collector")
+        changed_party = not self.instance.pk or {"agency", "collector"} & set(self.changed_data)
+        if agency is not None and changed_party:
+            try:
+                assignment_check_allowed(agency, collector)
+            except ValidationError as error:
+                self.add_error("collector" if error.code and error.code.startswith("collector") else "agency", error)
+        return cleaned
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    form = AssignmentForm
+    list_display = ["account", "agency", "collector", "starts_at", "ends_at"]
+    list_filter = ["agency"]
+    list_select_related = ["account", "agency", "collector"]
+    search_fields = ["account__reference", "external_id"]
+    raw_id_fields = ["account", "collector"]
+    show_full_result_count = False
+
+
+@admin.register(DataAccessRecord)
+class DataAccessRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "subject", "rows"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["at", "user", "action", "subject", "rows", "detail"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Group)
+class DeskGroupAdmin(GroupAdmin):
+    list_display = ["name", "role"]
+
+    @admin.display(description=_("desk role"))
+    def role(self, obj: Group) -> str:
+        return role_label(obj.name) if obj.name in ROLES_BY_CODE else "—"

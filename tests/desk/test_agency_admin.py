@@ -1,0 +1,135 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency, Collector
+from loans.models import Assignment
+from tests.factories import AgencyFactory, CollectorFactory, LoanAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+AGENCIES = reverse("admin:agencies_agency_changelist")
+COLLECTORS = reverse("admin:agencies_collector_changelist")
+
+
+def _act(client, url, action, ids, **extra):
+    return client.post(url, {"action": action, ACTION_CHECKBOX_NAME: [str(i) for i in ids], **extra})
+
+
+def test_suspend_action_first_shows_a_reason_form(client_for, supervisor):
+    agency = AgencyFactory()
+    response = _act(client_for(supervisor), AGENCIES, "suspend", [agency.pk])
+    assert response.status_code == 200
+    assert b'name="reason"' in response.content
+    agency.refresh_from_db()
+    assert agency.status == Agency.Status.ACTIVE
+
+
+def test_suspend_action_with_reason_suspends_the_agency(client_for, supervisor):
+    agency = AgencyFactory()
+    response = _act(client_for(supervisor), AGENCIES, "suspend", [agency.pk], desk_apply="1", reason="Night calls")
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert (agency.status, agency.status_reason) == (Agency.Status.SUSPENDED, "Night calls")
+
+
+def test_suspend_action_without_reason_shows_the_error_and_changes_nothing(client_for, supervisor):
+    agency = AgencyFactory()
+    response = _act(client_for(supervisor), AGENCIES, "suspend", [agency.pk], desk_apply="1", reason=" ")
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    agency.refresh_from_db()
+    assert agency.status == Agency.Status.ACTIVE
+
+
+def test_suspend_action_reports_each_agency_it_could_not_suspend(client_for, supervisor):
+    active = AgencyFactory()
+    suspended = AgencyFactory(status=Agency.Status.SUSPENDED, short_name="Already Out")
+    response = _act(client_for(supervisor), AGENCIES, "suspend", [active.pk, suspended.pk], desk_apply="1", reason="r")
+    page = response.wsgi_request._messages
+    texts = [str(m) for m in page]
+    assert any("Already Out" in text and "cannot be suspended" in text for text in texts)
+    active.refresh_from_db()
+    assert active.status == Agency.Status.SUSPENDED
+
+
+def test_triage_agent_is_not_offered_the_suspend_action(client_for, agent):
+    response = client_for(agent).get(AGENCIES)
+    assert response.status_code == 200
+    assert b'value="suspend"' not in response.content
+
+
+def test_triage_agent_cannot_suspend_by_posting_the_action(client_for, agent):
+    agency = AgencyFactory()
+    _act(client_for(agent), AGENCIES, "suspend", [agency.pk], desk_apply="1", reason="r")
+    agency.refresh_from_db()
+    assert agency.status == Agency.Status.ACTIVE
+
+
+def test_triage_agent_cannot_edit_an_agency(client_for, agent):
+    agency = AgencyFactory()
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    response = client_for(agent).post(url, {"name": "Renamed"})
+    assert response.status_code == 403
+    agency.refresh_from_db()
+    assert agency.name != "Renamed"
+
+
+def test_auditor_can_read_agencies_but_not_change_them(client_for, auditor):
+    agency = AgencyFactory()
+    client = client_for(auditor)
+    assert client.get(AGENCIES).status_code == 200
+    response = client.post(reverse("admin:agencies_agency_change", args=[agency.pk]), {"name": "Renamed"})
+    assert response.status_code == 403
+
+
+def test_collector_suspend_action_suspends_the_collector(client_for, supervisor):
+    collector = CollectorFactory()
+    _act(client_for(supervisor), COLLECTORS, "suspend", [collector.pk], desk_apply="1", reason="Threats")
+    collector.refresh_from_db()
+    assert collector.status == Collector.Status.SUSPENDED
+
+
+def test_agency_page_does_not_show_the_webhook_secret(client_for, superuser):
+    agency = AgencyFactory(webhook_secret="s3cr3t-value")
+    response = client_for(superuser).get(reverse("admin:agencies_agency_change", args=[agency.pk]))
+    assert b"s3cr3t-value" not in response.content
+
+
+def test_new_assignment_to_a_suspended_agency_is_refused_in_admin(client_for, supervisor):
+    agency = AgencyFactory(status=Agency.Status.SUSPENDED)
+    account = LoanAccountFactory()
+    now = timezone.localtime()
+    response = client_for(supervisor).post(
+        reverse("admin:loans_assignment_add"),
+        {
+            "external_id": "AS-NEW",
+            "account": account.pk,
+            "agency": agency.pk,
+            "collector": "",
+            "starts_at_0": now.strftime("%Y-%m-%d"),
+            "starts_at_1": now.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be given accounts" in response.content.decode()
+    assert not Assignment.objects.filter(external_id="AS-NEW").exists()
+
+
+def test_new_assignment_to_a_suspended_collector_is_refused_in_admin(client_for, supervisor):
+    collector = CollectorFactory(status=Collector.Status.SUSPENDED)
+    account = LoanAccountFactory()
+    now = timezone.localtime()
+    client_for(supervisor).post(
+        reverse("admin:loans_assignment_add"),
+        {
+            "external_id": "AS-NEW",
+            "account": account.pk,
+            "agency": collector.agency.pk,
+            "collector": collector.pk,
+            "starts_at_0": now.strftime("%Y-%m-%d"),
+            "starts_at_1": now.strftime("%H:%M:%S"),
+        },
+    )
+    assert not Assignment.objects.filter(external_id="AS-NEW").exists()
