@@ -1,0 +1,145 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from loans.models import ContactEvent
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    ContactEventFactory,
+    LoanAccountFactory,
+    ScheduledMeasureFactory,
+    StageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _bulk_events(account, agency, collector, count):
+    now = timezone.now()
+    ContactEvent.objects.bulk_create(
+        ContactEvent(
+            external_id=f"BULK-{account.pk}-{i}",
+            account=account,
+            agency=agency,
+            collector=collector,
+            occurred_at=now - datetime.timedelta(minutes=i + 1),
+            channel=ContactEvent.Channel.CALL,
+            party=ContactEvent.Party.BORROWER,
+            from_number="+862160000001",
+            outcome=ContactEvent.Outcome.NO_ANSWER,
+        )
+        for i in range(count)
+    )
+
+
+def _queries_for(client, account):
+    url = reverse("portal:account", args=[account.reference])
+    client.get(url)  # warm the session and any per-process caches
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_account_page_makes_the_same_number_of_queries_for_1_and_500_contacts(borrower, borrower_client):
+    small = LoanAccountFactory(borrower=borrower)
+    large = LoanAccountFactory(borrower=borrower)
+    for account, count in ((small, 1), (large, 500)):
+        assignment = AssignmentFactory(account=account)
+        ScheduledMeasureFactory(account=account, performer=assignment.agency)
+        _bulk_events(account, assignment.agency, assignment.collector, count)
+    assert _queries_for(borrower_client, small) == _queries_for(borrower_client, large)
+
+
+def test_account_page_shows_only_the_latest_20_contacts(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    _bulk_events(account, assignment.agency, assignment.collector, 25)
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    assert page.count('class="border-bottom py-2"') == 20
+
+
+def test_account_page_links_each_contact_to_a_complaint_when_complaints_are_available(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    event = ContactEventFactory(account=account, agency=assignment.agency)
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    try:
+        complain_url = reverse("complaints:new")
+    except Exception:  # noqa: BLE001 - the complaints app may not offer the page yet
+        pytest.skip("complaints:new is not available")
+    assert f"{complain_url}?account={account.reference}&amp;event={event.pk}" in page
+
+
+def test_account_page_shows_who_handles_it_with_numbers_and_hours(borrower, borrower_client, full_account):
+    assignment = full_account.assignments.get()
+    page = borrower_client.get(
+        reverse("portal:account", args=[full_account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert assignment.agency.name in page
+    assert assignment.agency.licence_number in page
+    assert assignment.collector.badge_number in page
+    assert "021 6000 0001" in page
+    assert "021 6000 0002" in page
+    assert "08:00–20:00" in page
+
+
+def test_account_page_omits_expired_numbers_and_other_collectors_numbers(borrower, borrower_client, full_account):
+    from tests.factories import AuthorisedNumberFactory, CollectorFactory
+
+    assignment = full_account.assignments.get()
+    AuthorisedNumberFactory(
+        agency=assignment.agency,
+        number="+862160000009",
+        valid_from=timezone.now() - datetime.timedelta(days=60),
+        valid_until=timezone.now() - datetime.timedelta(days=1),
+    )
+    AuthorisedNumberFactory(
+        agency=assignment.agency,
+        collector=CollectorFactory(agency=assignment.agency),
+        number="+862160000008",
+    )
+    page = borrower_client.get(reverse("portal:account", args=[full_account.reference])).content.decode()
+    assert "021 6000 0009" not in page
+    assert "021 6000 0008" not in page
+
+
+def test_account_page_warns_when_the_agency_is_suspended(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    AssignmentFactory(account=account, agency=AgencyFactory(status="suspended", status_reason="Under investigation"))
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "It must not contact you" in page
+    assert "Under investigation" in page
+
+
+def test_account_page_lists_upcoming_measures_with_date_performer_and_how_to_avoid(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    performer = AgencyFactory(name="Lawyer Partners Ltd", short_name="")
+    ScheduledMeasureFactory(account=account, performer=performer, how_to_avoid="Pay by Friday.")
+    ScheduledMeasureFactory(account=account, performer=performer, status="cancelled", kind="home_visit")
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Lawyer&#x27;s letter" in page
+    assert "Lawyer Partners Ltd" in page
+    assert "Pay by Friday." in page
+    assert "Home visit" not in page
+
+
+def test_account_page_shows_the_timeline_with_the_current_stage(borrower, borrower_client, full_account):
+    page = borrower_client.get(
+        reverse("portal:account", args=[full_account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'class="is-current" aria-current="step"' in page
+    assert page.count('class="is-done"') == 3
+    assert (
+        page.count('class="is-upcoming"')
+        == StageFactory._meta.model.objects.filter(on_ladder=True, position__gt=full_account.stage.position).count()
+    )
