@@ -1,0 +1,109 @@
+import datetime
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from loans.selectors import (
+    account_for_borrower,
+    account_overview,
+    account_rows_for_borrower,
+    contact_event_for_borrower,
+    current_assignment,
+    stage_timeline,
+)
+from tests.factories import (
+    AssignmentFactory,
+    BorrowerFactory,
+    ContactEventFactory,
+    LoanAccountFactory,
+    ScheduledMeasureFactory,
+    StageChangeFactory,
+    StageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+def test_account_for_borrower_returns_own_account():
+    account = LoanAccountFactory()
+    assert account_for_borrower(borrower=account.borrower, reference=account.reference) == account
+
+
+def test_account_for_borrower_refuses_another_borrowers_account():
+    account = LoanAccountFactory()
+    with pytest.raises(Http404):
+        account_for_borrower(borrower=BorrowerFactory(), reference=account.reference)
+
+
+def test_contact_event_for_borrower_refuses_another_borrowers_event():
+    event = ContactEventFactory()
+    with pytest.raises(Http404):
+        contact_event_for_borrower(borrower=BorrowerFactory(), event_id=event.pk)
+    assert contact_event_for_borrower(borrower=event.account.borrower, event_id=event.pk) == event
+
+
+def test_account_rows_compute_days_past_due():
+    today = timezone.localdate()
+    account = LoanAccountFactory(due_date=today - 40 * DAY)
+    LoanAccountFactory(borrower=account.borrower, due_date=today - 10 * DAY, amount_overdue=0)
+    rows = account_rows_for_borrower(borrower=account.borrower, today=today)
+    assert sorted(row.days_past_due for row in rows) == [0, 40]
+
+
+def test_timeline_marks_done_current_and_upcoming_with_dates():
+    now = timezone.now()
+    account = LoanAccountFactory(stage=StageFactory(code="EARLY"), stage_since=now - 3 * DAY)
+    StageChangeFactory(account=account, stage=StageFactory(code="REMINDER"), changed_at=now - 12 * DAY)
+    steps = {step.stage.code: step for step in stage_timeline(account=account)}
+    assert steps["CURRENT"].state == "done"
+    assert steps["REMINDER"].state == "done"
+    assert steps["REMINDER"].reached_at == now - 12 * DAY
+    assert steps["EARLY"].state == "current"
+    assert steps["EARLY"].reached_at == now - 3 * DAY
+    assert steps["OUTSOURCED"].state == "upcoming"
+    assert steps["OUTSOURCED"].reached_at is None
+    assert "PLAN" not in steps
+
+
+def test_timeline_of_a_side_state_shows_the_stages_passed_then_the_side_state():
+    now = timezone.now()
+    account = LoanAccountFactory(stage=StageFactory(code="PLAN"), stage_since=now - DAY)
+    StageChangeFactory(account=account, stage=StageFactory(code="REMINDER"), changed_at=now - 20 * DAY)
+    StageChangeFactory(account=account, stage=StageFactory(code="EARLY"), changed_at=now - 10 * DAY)
+    steps = stage_timeline(account=account)
+    assert [(step.stage.code, step.state) for step in steps] == [
+        ("REMINDER", "done"),
+        ("EARLY", "done"),
+        ("PLAN", "current"),
+    ]
+
+
+def test_current_assignment_ignores_ended_and_future_assignments():
+    now = timezone.now()
+    account = LoanAccountFactory()
+    AssignmentFactory(account=account, starts_at=now - 30 * DAY, ends_at=now - 10 * DAY)
+    current = AssignmentFactory(account=account, starts_at=now - 10 * DAY)
+    assert current_assignment(account=account, now=now) == current
+    assert current_assignment(account=account, now=now - 40 * DAY) is None
+
+
+def test_overview_lists_only_planned_future_measures_in_date_order():
+    now = timezone.now()
+    account = LoanAccountFactory()
+    later = ScheduledMeasureFactory(account=account, planned_for=now + 9 * DAY)
+    sooner = ScheduledMeasureFactory(account=account, planned_for=now + 2 * DAY)
+    ScheduledMeasureFactory(account=account, planned_for=now + 3 * DAY, status="cancelled")
+    ScheduledMeasureFactory(account=account, planned_for=now - DAY)
+    overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
+    assert overview.upcoming_measures == [sooner, later]
+
+
+def test_overview_lists_latest_contacts_first():
+    now = timezone.now()
+    account = LoanAccountFactory()
+    old = ContactEventFactory(account=account, occurred_at=now - 3 * DAY)
+    new = ContactEventFactory(account=account, occurred_at=now - DAY)
+    overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
+    assert overview.contact_events == [new, old]

@@ -1,0 +1,76 @@
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from portal.models import RateLimitCounter, SignInCode
+from portal.ratelimit import client_ip, ratelimit_hit
+from portal.tasks import purge_sign_in_codes_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(remote="192.0.2.1", forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(_request(forwarded="198.51.100.1")) == "192.0.2.1"
+
+
+def test_forwarded_for_uses_the_entry_the_trusted_proxy_added(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(_request(forwarded="10.0.0.1, 198.51.100.1")) == "198.51.100.1"
+
+
+def test_forwarded_for_with_two_proxies_skips_the_inner_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(_request(forwarded="10.0.0.1, 198.51.100.1, 172.16.0.1")) == "198.51.100.1"
+
+
+def test_garbage_in_forwarded_for_does_not_become_a_key(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(_request(forwarded="not-an-ip")) == "unknown"
+
+
+def test_ipv6_clients_are_grouped_by_network():
+    assert client_ip(_request(remote="2001:db8::1")) == client_ip(_request(remote="2001:db8::ffff"))
+
+
+def test_limit_allows_up_to_the_limit_then_refuses():
+    now = timezone.now()
+    assert [ratelimit_hit(key="k", limit=3, now=now) for _ in range(4)] == [True, True, True, False]
+    assert RateLimitCounter.objects.get(key="k").count == 3
+
+
+def test_a_new_window_starts_a_new_count():
+    now = timezone.now().replace(minute=59, second=0)
+    for _ in range(3):
+        ratelimit_hit(key="k", limit=3, now=now)
+    assert ratelimit_hit(key="k", limit=3, now=now + datetime.timedelta(minutes=2))
+
+
+def test_purge_task_deletes_expired_codes_and_old_counters_only():
+    now = timezone.now()
+    SignInCode.objects.create(
+        phone="+8613900000001", code_hash="x", created_at=now, expires_at=now - datetime.timedelta(seconds=1)
+    )
+    fresh = SignInCode.objects.create(
+        phone="+8613900000002", code_hash="y", created_at=now, expires_at=now + datetime.timedelta(minutes=5)
+    )
+    RateLimitCounter.objects.create(key="old", window_start=now - datetime.timedelta(days=2), count=1)
+    recent = RateLimitCounter.objects.create(key="recent", window_start=now - datetime.timedelta(hours=1), count=1)
+    result = purge_sign_in_codes_task()
+    assert result == {"codes": 1, "counters": 1}
+    assert list(SignInCode.objects.all()) == [fresh]
+    assert list(RateLimitCounter.objects.all()) == [recent]
+
+
+def test_purge_task_is_harmless_to_run_twice():
+    purge_sign_in_codes_task()
+    assert purge_sign_in_codes_task() == {"codes": 0, "counters": 0}
