@@ -1,1 +1,19 @@
-urlpatterns = []
+"""The agency REST API: /api/v1/... (namespace versioning), its OpenAPI
+schema at /api/schema/ and documentation at /api/docs/."""
+
+from django.urls import include, path
+
+from .api import views
+from .api.docs import SchemaView, SwaggerDocsView
+
+v1_patterns = [
+    path("contact-events/", views.ContactEventBatchView.as_view(), name="contact_events"),
+    path("scheduled-measures/", views.ScheduledMeasureBatchView.as_view(), name="scheduled_measures"),
+    path("contact-preferences/", views.ContactPreferenceListView.as_view(), name="contact_preferences"),
+]
+
+urlpatterns = [
+    path("v1/", include((v1_patterns, "v1"), namespace="v1")),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api_schema"), name="api_docs"),
+]

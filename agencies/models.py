@@ -1,7 +1,9 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -137,3 +139,129 @@ class AuthorisedNumber(models.Model):
 
     def is_valid_at(self, when: datetime.datetime) -> bool:
         return self.valid_from <= when and (self.valid_until is None or when < self.valid_until)
+
+
+class AgencyMembership(models.Model):
+    """An agency's staff member. Each agency user belongs to exactly one
+    agency; they sign in with a password and a TOTP second factor."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MANAGER = "manager", _("Manager")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agency_membership",
+        verbose_name=_("user"),
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("agency"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(_("authenticator confirmed at"), null=True, blank=True)
+    # The last accepted 30-second step: a code is never accepted twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agency membership")
+        verbose_name_plural = _("agency memberships")
+        ordering = ["agency", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency}"
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_confirmed_at is not None and bool(self.totp_secret)
+
+
+class AgencySignInAttempt(models.Model):
+    """Every try to sign in to the agency workspace, kept for audit."""
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Signed in")
+        BAD_PASSWORD = "bad_password", _("Wrong user name or password")
+        BAD_CODE = "bad_code", _("Wrong authenticator code")
+        THROTTLED = "throttled", _("Too many attempts")
+        SUSPENDED = "suspended", _("Agency suspended")
+        NOT_MEMBER = "not_member", _("Not an agency user")
+
+    username = models.CharField(_("user name"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client = models.CharField(_("client address"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("agency sign-in attempt")
+        verbose_name_plural = _("agency sign-in attempts")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the agency API. Only a SHA-256 hash of the secret is
+    stored; the full token is shown once, when staff create it."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the dialler system."))
+    prefix = models.CharField(_("token id"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["agency", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.name} ({self.prefix})"
+
+    def is_usable(self, *, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+class ApiCallLog(models.Model):
+    """One row per authenticated API call."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="calls", verbose_name=_("token"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("status"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("API call")
+        verbose_name_plural = _("API calls")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["token", "-at"], name="apicall_token_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"

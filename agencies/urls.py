@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views, views_preferences, views_tickets
+
 app_name = "agency"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views_tickets.inbox, name="inbox"),
+    path("tickets/<str:reference>/", views_tickets.ticket_detail, name="ticket"),
+    path("tickets/<str:reference>/evidence/<str:token>/", views_tickets.evidence_download, name="evidence"),
+    path("signin/", views.signin, name="signin"),
+    path("signin/code/", views.signin_code, name="signin_code"),
+    path("signin/enrol/", views.enrol, name="enrol"),
+    path("signout/", views.signout, name="signout"),
+    path("preferences/", views_preferences.preferences, name="preferences"),
+]

@@ -1,0 +1,57 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from agencies.tokens import api_token_authenticate
+
+
+class AgencyPrincipal:
+    """The caller of the API: an agency, through one of its tokens."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, token):
+        self.token = token
+        self.agency = token.agency
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.token.prefix})"
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer agk_<id>_<secret>``."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send exactly one token after 'Bearer'."))
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
+        token = api_token_authenticate(raw=raw, now=timezone.now())
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("The token is not valid, has expired or was revoked."))
+        return AgencyPrincipal(token), token
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "agencies.api.authentication.BearerTokenAuthentication"
+    name = "agencyToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "agk_<id>_<secret>",
+            "description": "An API token created for your agency by the platform. Shown once, when created.",
+        }

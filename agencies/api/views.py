@@ -1,0 +1,174 @@
+import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.ingest import contact_events_ingest, scheduled_measures_ingest
+from agencies.models import ApiCallLog, ApiToken
+from agencies.workspace_selectors import contact_preferences_for_agency
+
+from .authentication import BearerTokenAuthentication
+from .permissions import IsAgencyToken
+from .serializers import (
+    MAX_BATCH,
+    BatchResultSerializer,
+    ContactEventBatchSerializer,
+    ContactPreferenceSerializer,
+    ScheduledMeasureBatchSerializer,
+)
+
+ERROR_RESPONSE = inline_serializer("Error", {"detail": serializers.CharField()})
+AUTH_RESPONSES = {
+    401: OpenApiResponse(ERROR_RESPONSE, description="No token, or the token is invalid, expired or revoked."),
+    403: OpenApiResponse(ERROR_RESPONSE, description="The token may not do this."),
+}
+
+
+class AgencyApiMixin:
+    """Bearer-token authentication for agencies, and one log row per call."""
+
+    authentication_classes = [BearerTokenAuthentication]
+    permission_classes = [IsAgencyToken]
+    parser_classes = [JSONParser]
+
+    @property
+    def agency(self):
+        return self.request.user.agency
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        token = getattr(request, "_auth", None)
+        if isinstance(token, ApiToken):
+            ApiCallLog.objects.create(
+                token=token,
+                agency_id=token.agency_id,
+                method=request.method[:8],
+                path=request.path[:300],
+                status=response.status_code,
+                at=timezone.now(),
+            )
+        return response
+
+
+def _batch_items(request) -> list:
+    data = request.data
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ValidationError({"items": [_("Send a JSON object with a list of items under 'items'.")]})
+    if not items:
+        raise ValidationError({"items": [_("The batch is empty.")]})
+    if len(items) > MAX_BATCH:
+        raise ValidationError({"items": [_("Send at most %(max)d items per call.") % {"max": MAX_BATCH}]})
+    return items
+
+
+BATCH_RESPONSES = {
+    200: OpenApiResponse(BatchResultSerializer, description="Every item was recorded (or had been already)."),
+    207: OpenApiResponse(
+        BatchResultSerializer,
+        description="Some items were rejected; the others were recorded. Each rejected item is listed by its index "
+        "with the reasons per field.",
+    ),
+    400: OpenApiResponse(
+        inline_serializer("BatchError", {"items": serializers.ListField(child=serializers.CharField())}),
+        description="The body is not a batch: no 'items' list, empty, or too long.",
+    ),
+    **AUTH_RESPONSES,
+}
+
+
+class ContactEventBatchView(AgencyApiMixin, APIView):
+    @extend_schema(
+        operation_id="contact_events_create",
+        summary="Report contact events",
+        description=(
+            f"Report up to {MAX_BATCH} calls, messages, letters or visits. Idempotent by your `external_id`: an "
+            "event sent again is reported as `exists` and not stored twice. Each item is checked: the account must "
+            "be assigned to your agency at `occurred_at`, the collector must be one of yours, `from_number` must be "
+            "one of your authorised numbers at that time, and `occurred_at` may not be in the future."
+        ),
+        request=ContactEventBatchSerializer,
+        responses=BATCH_RESPONSES,
+        tags=["contact events"],
+    )
+    def post(self, request, *args, **kwargs):
+        result = contact_events_ingest(agency=self.agency, items=_batch_items(request), now=timezone.now())
+        return Response(result.as_dict(), status=207 if result.has_rejections else status.HTTP_200_OK)
+
+
+class ScheduledMeasureBatchView(AgencyApiMixin, APIView):
+    @extend_schema(
+        operation_id="scheduled_measures_create",
+        summary="Report scheduled measures",
+        description=(
+            f"Announce up to {MAX_BATCH} home visits, lawyer's letters or reminders, or update ones you sent before "
+            "(same `external_id`: a new date, `done`, `cancelled`). The account must be assigned to your agency now; "
+            "a planned measure must be dated in the future."
+        ),
+        request=ScheduledMeasureBatchSerializer,
+        responses=BATCH_RESPONSES,
+        tags=["scheduled measures"],
+    )
+    def post(self, request, *args, **kwargs):
+        result = scheduled_measures_ingest(agency=self.agency, items=_batch_items(request), now=timezone.now())
+        return Response(result.as_dict(), status=207 if result.has_rejections else status.HTTP_200_OK)
+
+
+def _parse_changed_since(raw: str | None) -> datetime.datetime | None:
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None or timezone.is_naive(value):
+        message = _("Give a date and time with its offset, e.g. 2026-11-28T09:00:00+08:00.")
+        raise ValidationError({"changed_since": [message]})
+    return value
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="contact_preferences_list",
+        summary="Borrowers' contact preferences",
+        description="The contact wishes of the borrowers of the accounts assigned to your agency now. Borrowers who "
+        "never set any are listed with the defaults (`preferred_channel` `any`, `updated_at` null).",
+        parameters=[
+            OpenApiParameter("account", OpenApiTypes.STR, description="Only this account reference."),
+            OpenApiParameter(
+                "changed_since", OpenApiTypes.DATETIME, description="Only preferences changed at or after this time."
+            ),
+        ],
+        responses={
+            200: ContactPreferenceSerializer(many=True),
+            400: OpenApiResponse(description="A query parameter is not valid."),
+            404: OpenApiResponse(ERROR_RESPONSE, description="No such page."),
+            **AUTH_RESPONSES,
+        },
+        tags=["contact preferences"],
+    )
+)
+class ContactPreferenceListView(AgencyApiMixin, generics.ListAPIView):
+    serializer_class = ContactPreferenceSerializer
+
+    def get_queryset(self):
+        return contact_preferences_for_agency(
+            agency=self.agency,
+            now=timezone.now(),
+            account_reference=(self.request.query_params.get("account") or "").strip()[:40] or None,
+            changed_since=_parse_changed_since(self.request.query_params.get("changed_since")),
+        )

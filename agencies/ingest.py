@@ -1,0 +1,283 @@
+"""Batch intake of the contact events and scheduled measures agencies report.
+
+A batch is validated item by item, but looked up in bulk: one query each for
+the accounts and their assignments, the collectors, the authorised numbers and
+the already-recorded external ids, then one ``bulk_create``. Good items are
+kept even when others in the batch are rejected; each rejected item is
+reported by its index with the reason per field.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
+from portal.phones import normalise_number
+
+from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
+from .models import Agency, AuthorisedNumber, Collector
+
+CREATED = "created"
+UPDATED = "updated"
+EXISTS = "exists"
+REJECTED = "rejected"
+CHANNELS_NEEDING_NUMBER = {ContactEvent.Channel.CALL, ContactEvent.Channel.SMS}
+
+
+@dataclass
+class BatchResult:
+    results: list[dict] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result["status"] == status)
+
+    @property
+    def has_rejections(self) -> bool:
+        return any(result["status"] == REJECTED for result in self.results)
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.count(CREATED),
+            "updated": self.count(UPDATED),
+            "exists": self.count(EXISTS),
+            "rejected": self.count(REJECTED),
+            "results": self.results,
+        }
+
+
+class _Item:
+    __slots__ = ("index", "raw", "data", "errors", "status")
+
+    def __init__(self, index, raw):
+        self.index = index
+        self.raw = raw
+        self.data = {}
+        self.errors = {}
+        self.status = None
+
+    def reject(self, field_name: str, message: str) -> None:
+        self.errors.setdefault(field_name, []).append(str(message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def result(self) -> dict:
+        external_id = self.data.get("external_id")
+        if external_id is None and isinstance(self.raw, dict) and isinstance(self.raw.get("external_id"), str):
+            external_id = self.raw["external_id"][:64]
+        result = {"index": self.index, "external_id": external_id, "status": REJECTED if self.errors else self.status}
+        if self.errors:
+            result["errors"] = self.errors
+        return result
+
+
+def _validate_fields(items: list, serializer_class) -> list[_Item]:
+    """Run each field's own validation. One set of field instances serves the
+    whole batch (building a serializer per item costs ten times as much)."""
+    fields = serializer_class().fields
+    parsed = []
+    for index, raw in enumerate(items):
+        item = _Item(index, raw)
+        parsed.append(item)
+        if not isinstance(raw, dict):
+            item.reject("non_field_errors", _("Each item must be a JSON object."))
+            continue
+        for name, field_instance in fields.items():
+            try:
+                value = field_instance.run_validation(raw.get(name, serializers.empty))
+            except serializers.SkipField:
+                continue
+            except serializers.ValidationError as error:
+                details = error.detail if isinstance(error.detail, list) else [error.detail]
+                for detail in details:
+                    item.reject(name, detail)
+                continue
+            item.data[name] = value
+    return parsed
+
+
+def _reject_duplicates_in_batch(items: list[_Item]) -> None:
+    seen = set()
+    for item in items:
+        if not item.ok:
+            continue
+        external_id = item.data["external_id"]
+        if external_id in seen:
+            item.reject("external_id", _("This external id appears more than once in the batch."))
+        seen.add(external_id)
+
+
+def _assignment_periods(*, agency: Agency, references: set[str]) -> tuple[dict, dict]:
+    """Account ids by reference, and this agency's assignment periods by
+    account id: two queries for the whole batch."""
+    account_ids = dict(LoanAccount.objects.filter(reference__in=references).values_list("reference", "id"))
+    periods = defaultdict(list)
+    for account_id, starts_at, ends_at in Assignment.objects.filter(
+        agency=agency, account_id__in=account_ids.values()
+    ).values_list("account_id", "starts_at", "ends_at"):
+        periods[account_id].append((starts_at, ends_at))
+    return account_ids, periods
+
+
+def _assigned_at(periods: list, when: datetime.datetime) -> bool:
+    return any(starts_at <= when and (ends_at is None or when < ends_at) for starts_at, ends_at in periods)
+
+
+def _not_assigned_message() -> str:
+    # The same words whether the account does not exist or belongs to another
+    # agency: an agency learns nothing about accounts that are not its own.
+    return _("This account is not assigned to your agency at that time.")
+
+
+def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime) -> BatchResult:
+    parsed = _validate_fields(items, ContactEventItemSerializer)
+    _reject_duplicates_in_batch(parsed)
+    valid = [item for item in parsed if item.ok]
+
+    for item in valid:
+        if item.data["occurred_at"] > now:
+            item.reject("occurred_at", _("The time of a contact cannot be in the future."))
+        raw_number = item.data.get("from_number", "")
+        if raw_number:
+            try:
+                item.data["from_number"] = normalise_number(raw_number)
+            except DjangoValidationError as error:
+                item.reject("from_number", error.messages[0])
+        elif item.data["channel"] in CHANNELS_NEEDING_NUMBER:
+            item.reject("from_number", _("Calls and SMS need the number they came from."))
+    valid = [item for item in valid if item.ok]
+
+    existing = set(
+        ContactEvent.objects.filter(
+            agency=agency, external_id__in=[item.data["external_id"] for item in valid]
+        ).values_list("external_id", flat=True)
+    )
+    for item in valid:
+        if item.data["external_id"] in existing:
+            item.status = EXISTS
+    valid = [item for item in valid if item.status is None]
+
+    account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
+    badges = {item.data["collector"] for item in valid if item.data.get("collector")}
+    collectors = dict(
+        Collector.objects.filter(agency=agency, badge_number__in=badges).values_list("badge_number", "id")
+    )
+    numbers = defaultdict(list)
+    for number, valid_from, valid_until in AuthorisedNumber.objects.filter(
+        agency=agency, number__in={item.data["from_number"] for item in valid if item.data.get("from_number")}
+    ).values_list("number", "valid_from", "valid_until"):
+        numbers[number].append((valid_from, valid_until))
+
+    to_create = []
+    for item in valid:
+        data = item.data
+        account_id = account_ids.get(data["account"])
+        if account_id is None or not _assigned_at(periods.get(account_id, []), data["occurred_at"]):
+            item.reject("account", _not_assigned_message())
+        collector_id = None
+        if data.get("collector"):
+            collector_id = collectors.get(data["collector"])
+            if collector_id is None:
+                item.reject("collector", _("No collector with this badge number works for your agency."))
+        if data.get("from_number") and not _assigned_at(numbers.get(data["from_number"], []), data["occurred_at"]):
+            item.reject("from_number", _("This number was not one of your agency's authorised numbers at that time."))
+        if not item.ok:
+            continue
+        item.status = CREATED
+        to_create.append(
+            ContactEvent(
+                external_id=data["external_id"],
+                account_id=account_id,
+                agency=agency,
+                collector_id=collector_id,
+                occurred_at=data["occurred_at"],
+                channel=data["channel"],
+                party=data["party"],
+                from_number=data.get("from_number", ""),
+                outcome=data["outcome"],
+                duration_seconds=data.get("duration_seconds"),
+            )
+        )
+    if to_create:
+        # A concurrent batch with the same external ids may win the race:
+        # the unique constraint keeps one row and this call skips the rest.
+        ContactEvent.objects.bulk_create(to_create, ignore_conflicts=True)
+    return BatchResult([item.result() for item in parsed])
+
+
+def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.datetime) -> BatchResult:
+    """Create measures, or update those already sent under the same external
+    id (a new date, carried out, cancelled)."""
+    parsed = _validate_fields(items, ScheduledMeasureItemSerializer)
+    _reject_duplicates_in_batch(parsed)
+    valid = [item for item in parsed if item.ok]
+    for item in valid:
+        data = item.data
+        if data["status"] == ScheduledMeasure.Status.PLANNED and data["planned_for"] <= now:
+            item.reject("planned_for", _("A planned measure must be dated in the future."))
+        elif data["status"] == ScheduledMeasure.Status.DONE and data["planned_for"] > now:
+            item.reject("planned_for", _("A measure cannot be carried out in the future."))
+    valid = [item for item in valid if item.ok]
+
+    account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
+    for item in valid:
+        account_id = account_ids.get(item.data["account"])
+        if account_id is None or not _assigned_at(periods.get(account_id, []), now):
+            item.reject("account", _("This account is not assigned to your agency now."))
+        item.data["account_id"] = account_id
+    valid = [item for item in valid if item.ok]
+
+    with transaction.atomic():
+        existing = {
+            measure.external_id: measure
+            for measure in ScheduledMeasure.objects.select_for_update().filter(
+                performer=agency, external_id__in=[item.data["external_id"] for item in valid]
+            )
+        }
+        to_create, to_update = [], []
+        for item in valid:
+            data = item.data
+            measure = existing.get(data["external_id"])
+            if measure is None:
+                item.status = CREATED
+                to_create.append(
+                    ScheduledMeasure(
+                        external_id=data["external_id"],
+                        account_id=data["account_id"],
+                        kind=data["kind"],
+                        planned_for=data["planned_for"],
+                        performer=agency,
+                        status=data["status"],
+                        how_to_avoid=data["how_to_avoid"],
+                    )
+                )
+                continue
+            if measure.account_id != data["account_id"]:
+                item.reject("account", _("This external id was already used for another account."))
+                continue
+            changes = {
+                name: data[name]
+                for name in ("kind", "planned_for", "status", "how_to_avoid")
+                if getattr(measure, name) != data[name]
+            }
+            if not changes:
+                item.status = EXISTS
+                continue
+            for name, value in changes.items():
+                setattr(measure, name, value)
+            measure.updated_at = now
+            item.status = UPDATED
+            to_update.append(measure)
+        if to_create:
+            ScheduledMeasure.objects.bulk_create(to_create)
+        if to_update:
+            ScheduledMeasure.objects.bulk_update(
+                to_update, ["kind", "planned_for", "status", "how_to_avoid", "updated_at"]
+            )
+    return BatchResult([item.result() for item in parsed])

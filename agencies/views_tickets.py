@@ -1,0 +1,91 @@
+"""The agency's tickets: inbox, ticket page, evidence download, and the
+response and extension forms."""
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from complaints.uploads import ALLOWED_TYPES, stored_path
+from portal.masking import mask_name, mask_phone
+
+from .access import agency_required
+from .forms import TicketFilterForm
+from .workspace_selectors import (
+    agency_ticket,
+    agency_tickets,
+    sla_state,
+    ticket_contact_events,
+    ticket_evidence,
+    ticket_evidence_file,
+    ticket_hold,
+    ticket_timeline,
+)
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@agency_required
+def inbox(request):
+    now = timezone.now()
+    form = TicketFilterForm(request.GET or None, agency=request.agency)
+    status, collector_id = None, None
+    if form.is_valid():
+        status = form.cleaned_data["status"] or None
+        collector_id = form.cleaned_data["collector"].pk if form.cleaned_data["collector"] else None
+    tickets = agency_tickets(agency=request.agency, status=status, collector_id=collector_id)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    for ticket in page.object_list:
+        ticket.sla_state = sla_state(ticket, now=now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "agency/inbox.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _ticket_context(request, ticket, **extra) -> dict:
+    now = timezone.now()
+    complaint = ticket.complaint
+    context = {
+        "ticket": ticket,
+        "complaint": complaint,
+        "sla_state": sla_state(ticket, now=now),
+        "borrower_name": mask_name(complaint.borrower.name),
+        "caller_number": mask_phone(complaint.caller_number) if complaint.caller_number else "",
+        "timeline": ticket_timeline(ticket=ticket),
+        "evidence": ticket_evidence(ticket=ticket),
+        "contact_events": ticket_contact_events(ticket=ticket),
+        "hold": ticket_hold(ticket=ticket),
+        "responses": ticket.responses.order_by("submitted_at", "pk"),
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+@agency_required
+def ticket_detail(request, reference):
+    ticket = agency_ticket(agency=request.agency, reference=reference)
+    return render(request, "agency/ticket.html", _ticket_context(request, ticket))
+
+
+@require_GET
+@agency_required
+def evidence_download(request, reference, token):
+    """Evidence as a download only: our own sniffed, allow-listed type and
+    file name, no sniffing by the browser, and a sandbox should it be opened."""
+    evidence = ticket_evidence_file(agency=request.agency, reference=reference, token=token)
+    if evidence.content_type not in ALLOWED_TYPES:
+        raise Http404
+    try:
+        handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,178 @@
+"""Reads scoped to one agency: what its users and tokens may see.
+
+Every lookup here takes the agency and returns only rows tied to accounts
+assigned to it, so a view or API endpoint cannot forget the scope.
+"""
+
+import datetime
+
+from django.db.models import BooleanField, CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from complaints.models import AgencyTicket, Evidence, Hold, Party, SLATarget, TimelineEvent
+from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
+
+from .models import Agency
+
+
+def _open_assignment_q(*, prefix: str, agency: Agency, now: datetime.datetime) -> Q:
+    return Q(**{f"{prefix}agency": agency, f"{prefix}starts_at__lte": now}) & (
+        Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now})
+    )
+
+
+def accounts_assigned_to_agency(*, agency: Agency, now: datetime.datetime) -> QuerySet[LoanAccount]:
+    """Accounts this agency handles now."""
+    assigned = Assignment.objects.filter(_open_assignment_q(prefix="", agency=agency, now=now)).values("account_id")
+    return LoanAccount.objects.filter(pk__in=assigned)
+
+
+def contact_preferences_for_agency(
+    *,
+    agency: Agency,
+    now: datetime.datetime,
+    account_reference: str | None = None,
+    changed_since: datetime.datetime | None = None,
+) -> QuerySet:
+    """Each currently assigned account with its borrower's wishes (defaults
+    when the borrower never set any), as dicts ordered by reference."""
+    accounts = accounts_assigned_to_agency(agency=agency, now=now)
+    if account_reference:
+        accounts = accounts.filter(reference=account_reference)
+    if changed_since is not None:
+        accounts = accounts.filter(borrower__contact_preference__updated_at__gte=changed_since)
+    prefix = "borrower__contact_preference__"
+    return accounts.order_by("reference").values(
+        "reference",
+        no_third_party_contact=Coalesce(
+            F(f"{prefix}no_third_party_contact"), Value(False), output_field=BooleanField()
+        ),
+        window_start=F(f"{prefix}window_start"),
+        window_end=F(f"{prefix}window_end"),
+        preferred_channel=Coalesce(
+            F(f"{prefix}preferred_channel"), Value(ContactPreference.Channel.ANY), output_field=CharField()
+        ),
+        updated_at=F(f"{prefix}updated_at"),
+    )
+
+
+def preference_changes_for_agency(*, agency: Agency, now: datetime.datetime) -> QuerySet:
+    """The history of contact preference changes of borrowers whose accounts
+    this agency handles now, newest first."""
+    borrowers = accounts_assigned_to_agency(agency=agency, now=now).values("borrower_id")
+    return (
+        ContactPreference.history.filter(borrower_id__in=borrowers)
+        .select_related("borrower")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+# Tickets -----------------------------------------------------------------
+
+TICKET_STATUS_FILTERS = ("open", "responded", "closed")
+CONTACT_WINDOW = datetime.timedelta(days=7)
+
+
+class SlaState:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    ANSWERED = "answered"
+
+
+def _tickets_base(*, agency: Agency) -> QuerySet:
+    warn_at = SLATarget.objects.filter(
+        complaint_id=OuterRef("complaint_id"),
+        kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).values("warn_at")[:1]
+    return (
+        AgencyTicket.objects.filter(agency=agency)
+        .select_related("complaint", "complaint__account", "complaint__category", "complaint__collector")
+        .annotate(response_warn_at=Subquery(warn_at))
+    )
+
+
+def sla_state(ticket, *, now: datetime.datetime) -> str:
+    """Where the agency stands against its response deadline."""
+    if ticket.status != ticket.Status.OPEN:
+        return SlaState.ANSWERED
+    if ticket.response_due_at is not None and now >= ticket.response_due_at:
+        return SlaState.BREACHED
+    warn_at = getattr(ticket, "response_warn_at", None)
+    if warn_at is not None and now >= warn_at:
+        return SlaState.AT_RISK
+    return SlaState.ON_TRACK
+
+
+def agency_tickets(*, agency: Agency, status: str | None = None, collector_id: int | None = None) -> QuerySet:
+    """The agency's tickets, soonest response deadline first. ``status`` and
+    ``collector_id`` must already be checked against the allow-lists."""
+    tickets = _tickets_base(agency=agency)
+    if status in TICKET_STATUS_FILTERS:
+        tickets = tickets.filter(status=status)
+    if collector_id is not None:
+        tickets = tickets.filter(complaint__collector_id=collector_id, complaint__collector__agency=agency)
+    return tickets.order_by(F("response_due_at").asc(nulls_last=True), "-opened_at", "pk")
+
+
+def agency_ticket(*, agency: Agency, reference: str):
+    """The agency's ticket for a complaint reference, or Http404 — the same
+    for a reference that does not exist and one of another agency."""
+    ticket = _tickets_base(agency=agency).filter(complaint__reference=reference).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_timeline(*, ticket) -> QuerySet:
+    return TimelineEvent.objects.filter(
+        complaint_id=ticket.complaint_id,
+        visibility__in=[TimelineEvent.Visibility.ALL, TimelineEvent.Visibility.AGENCY],
+    ).order_by("at", "pk")
+
+
+def ticket_evidence(*, ticket) -> QuerySet:
+    """Evidence the agency may open: the borrower's only when they agreed to
+    share details with the agency, and always the agency's own."""
+    evidence = Evidence.objects.filter(complaint_id=ticket.complaint_id)
+    if not ticket.complaint.consent_to_share:
+        evidence = evidence.filter(party__in=[Party.AGENCY, Party.PLATFORM])
+    return evidence.order_by("uploaded_at", "pk")
+
+
+def ticket_evidence_file(*, agency: Agency, reference: str, token: str):
+    ticket = agency_ticket(agency=agency, reference=reference)
+    evidence = ticket_evidence(ticket=ticket).filter(token=token).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def ticket_contact_events(*, ticket) -> QuerySet:
+    """This agency's contacts with the account in the week either side of
+    the incident."""
+    complaint = ticket.complaint
+    if complaint.account_id is None:
+        return ContactEvent.objects.none()
+    return (
+        ContactEvent.objects.filter(
+            account_id=complaint.account_id,
+            agency_id=ticket.agency_id,
+            occurred_at__gte=complaint.incident_at - CONTACT_WINDOW,
+            occurred_at__lte=complaint.incident_at + CONTACT_WINDOW,
+        )
+        .select_related("collector")
+        .order_by("occurred_at")
+    )
+
+
+def ticket_hold(*, ticket):
+    complaint = ticket.complaint
+    if complaint.account_id is None:
+        return None
+    return Hold.objects.filter(
+        account_id=complaint.account_id, agency_id=ticket.agency_id, lifted_at__isnull=True
+    ).first()

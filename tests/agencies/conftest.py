@@ -1,0 +1,74 @@
+import datetime
+
+import pyotp
+import pytest
+from django.utils import timezone
+
+from agencies.access import VERIFIED_SESSION_KEY
+from agencies.models import AgencyMembership
+from agencies.tokens import api_token_create
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    AuthorisedNumberFactory,
+    CollectorFactory,
+    LoanAccountFactory,
+    UserFactory,
+)
+
+PASSWORD = "a-long-test-password"
+
+
+class AgencySide:
+    """One agency with a signed-up member, a collector, a number, an account
+    assigned to it and an API token."""
+
+    def __init__(self, label: str):
+        now = timezone.now()
+        self.agency = AgencyFactory(short_name=f"Agency {label}")
+        self.user = UserFactory(username=f"agent-{label}")
+        self.membership = AgencyMembership.objects.create(
+            user=self.user, agency=self.agency, totp_secret=pyotp.random_base32(), totp_confirmed_at=now
+        )
+        self.collector = CollectorFactory(agency=self.agency)
+        self.number = AuthorisedNumberFactory(agency=self.agency)
+        self.account = LoanAccountFactory()
+        self.assignment = AssignmentFactory(
+            account=self.account,
+            agency=self.agency,
+            collector=self.collector,
+            starts_at=now - datetime.timedelta(days=30),
+        )
+        self.token, self.token_text = api_token_create(agency=self.agency, name="dialler", now=now)
+
+    @property
+    def auth(self) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token_text}"}
+
+    def code(self, *, at=None) -> str:
+        return pyotp.TOTP(self.membership.totp_secret).at(at or timezone.now())
+
+
+@pytest.fixture
+def side_a(db):
+    return AgencySide("a")
+
+
+@pytest.fixture
+def side_b(db):
+    return AgencySide("b")
+
+
+def sign_in_session(client, side: AgencySide):
+    """A client signed in to the workspace as the side's member, as after
+    both factors."""
+    client.force_login(side.user)
+    session = client.session
+    session[VERIFIED_SESSION_KEY] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_a(client, side_a):
+    return sign_in_session(client, side_a)
