@@ -30,18 +30,25 @@ class SMSMessage:
     to: str
     text: str
     message_id: str
+    idempotency_key: str = ""
 
 
 class BaseBackend:
-    def send(self, *, to: str, text: str) -> str:
-        """Send one message and return the provider's message id."""
+    def send(self, *, to: str, text: str, idempotency_key: str | None = None) -> str:
+        """Send one message and return the provider's message id.
+
+        ``idempotency_key``, when given, is the same on every retry of one
+        message: a provider that supports it (most Chinese SMS gateways take
+        an ``OutId`` or similar) must not send the message twice, and should
+        answer with the first send's message id.
+        """
         raise NotImplementedError
 
 
 class ConsoleBackend(BaseBackend):
     _lock = threading.Lock()
 
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, idempotency_key: str | None = None) -> str:
         message_id = f"console-{uuid.uuid4().hex[:16]}"
         with self._lock:
             sys.stdout.write(f"[SMS to {to} at {timezone.localtime():%H:%M:%S}] {text}\n")
@@ -50,7 +57,7 @@ class ConsoleBackend(BaseBackend):
 
 
 class FileBackend(BaseBackend):
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, idempotency_key: str | None = None) -> str:
         message_id = f"file-{uuid.uuid4().hex[:16]}"
         folder = Path(settings.SMS_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)
@@ -63,8 +70,16 @@ outbox: list[SMSMessage] = []
 
 
 class MemoryBackend(BaseBackend):
-    def send(self, *, to: str, text: str) -> str:
-        message = SMSMessage(to=to, text=text, message_id=f"mem-{len(outbox) + 1}")
+    """Keeps messages in ``outbox``; honours idempotency keys like a provider."""
+
+    def send(self, *, to: str, text: str, idempotency_key: str | None = None) -> str:
+        if idempotency_key:
+            for message in outbox:
+                if message.idempotency_key == idempotency_key:
+                    return message.message_id
+        message = SMSMessage(
+            to=to, text=text, message_id=f"mem-{len(outbox) + 1}", idempotency_key=idempotency_key or ""
+        )
         outbox.append(message)
         return message.message_id
 
@@ -73,5 +88,7 @@ def get_backend() -> BaseBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_sms(*, to: str, text: str) -> str:
-    return get_backend().send(to=to, text=text)
+def send_sms(*, to: str, text: str, idempotency_key: str | None = None) -> str:
+    if idempotency_key is None:
+        return get_backend().send(to=to, text=text)
+    return get_backend().send(to=to, text=text, idempotency_key=idempotency_key)

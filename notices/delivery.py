@@ -1,0 +1,135 @@
+"""Sending one delivery on its channel, and keeping proof of every try.
+
+Called by the outbox handler with the obligation row locked; the delivery row
+is locked too and acted on only while queued for this generation, so a task
+delivered twice sends one message. The backend also gets a stable idempotency
+key, so a provider that saw the first send does not repeat it even if our
+commit was lost after it.
+"""
+
+import datetime
+import smtplib
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+from outbox.handlers import PermanentError, TransientError
+from outbox.services import MAX_ATTEMPTS
+
+from . import sms, timing
+from .models import Notice, NoticeAttempt, NoticeDelivery
+
+Channel = NoticeDelivery.Channel
+
+
+class ChannelError(Exception):
+    def __init__(self, message: str, *, transient: bool):
+        super().__init__(message)
+        self.transient = transient
+
+
+def _send_sms(notice: Notice, idempotency_key: str) -> str:
+    to = notice.borrower.phone
+    if not to:
+        raise ChannelError("The borrower has no mobile number.", transient=False)
+    try:
+        return sms.send_sms(to=to, text=notice.sms_zh or notice.sms_en, idempotency_key=idempotency_key)
+    except sms.SMSError as error:
+        raise ChannelError(str(error), transient=error.transient) from error
+
+
+def _send_email(notice: Notice, idempotency_key: str) -> str:
+    to = notice.borrower.email
+    if not to:
+        raise ChannelError("The borrower has no e-mail address.", transient=False)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or None
+    message_id = make_msgid(idstring=idempotency_key.replace(":", "."), domain=domain)
+    subject = notice.title_zh if notice.title_zh == notice.title_en else f"{notice.title_zh} / {notice.title_en}"
+    body = f"{notice.body_zh}\n\n——\n\n{notice.body_en}\n"
+    message = EmailMessage(
+        subject=subject.replace("\n", " "),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Message-ID": message_id},
+    )
+    try:
+        message.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise ChannelError(f"Recipient refused: {error}", transient=False) from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise ChannelError(f"{type(error).__name__}: {error}", transient=True) from error
+    return message_id
+
+
+SENDERS = {Channel.SMS: _send_sms, Channel.EMAIL: _send_email}
+
+
+def delivery_send(*, delivery_id: int, generation: int, attempt: int, now: datetime.datetime) -> str:
+    """Send one queued delivery. Returns the provider's message id, or a word
+    saying why nothing was sent; raises TransientError / PermanentError for
+    the outbox to retry or give up.
+
+    ``attempt`` is the outbox's attempt number (1 on the first try).
+    """
+    with transaction.atomic():
+        delivery = (
+            NoticeDelivery.objects.select_for_update().select_related("notice__borrower").filter(pk=delivery_id).first()
+        )
+        if delivery is None or delivery.status != NoticeDelivery.Status.QUEUED or delivery.generation != generation:
+            return "skipped"
+        notice = delivery.notice
+        quiet = timing.quiet_hours()
+        if quiet.contains(now):
+            # A retry (or a late worker) landed in quiet hours: wait for the
+            # morning under a new generation, so this obligation is finished.
+            delivery.status = NoticeDelivery.Status.WAITING
+            delivery.not_before = quiet.next_end(now)
+            delivery.generation += 1
+            delivery.save(update_fields=["status", "not_before", "generation"])
+            NoticeAttempt.objects.create(
+                notice=notice,
+                delivery=delivery,
+                channel=delivery.channel,
+                at=now,
+                outcome=NoticeAttempt.Outcome.DEFERRED,
+            )
+            return "deferred"
+        try:
+            message_id = SENDERS[delivery.channel](notice, f"notice-delivery-{delivery.pk}")
+        except ChannelError as error:
+            gave_up = not error.transient or attempt >= MAX_ATTEMPTS
+            NoticeAttempt.objects.create(
+                notice=notice,
+                delivery=delivery,
+                channel=delivery.channel,
+                at=now,
+                outcome=NoticeAttempt.Outcome.GAVE_UP if gave_up else NoticeAttempt.Outcome.FAILED,
+                error=str(error)[:2000],
+            )
+            delivery.last_error = str(error)[:2000]
+            if gave_up:
+                delivery.status = NoticeDelivery.Status.FAILED
+            delivery.save(update_fields=["status", "last_error"])
+            failure = error
+        else:
+            delivery.status = NoticeDelivery.Status.SENT
+            delivery.sent_at = now
+            delivery.message_id = (message_id or "")[:200]
+            delivery.last_error = ""
+            delivery.save(update_fields=["status", "sent_at", "message_id", "last_error"])
+            NoticeAttempt.objects.create(
+                notice=notice,
+                delivery=delivery,
+                channel=delivery.channel,
+                at=now,
+                outcome=NoticeAttempt.Outcome.SENT,
+                message_id=delivery.message_id,
+            )
+            return delivery.message_id
+    # Raised after the atomic block so the attempt rows above are kept.
+    if failure.transient:
+        raise TransientError(str(failure))
+    raise PermanentError(str(failure))

@@ -1,0 +1,169 @@
+"""Issuing a notice: render its words, choose its channels, queue deliveries.
+
+Everything here runs inside the caller's transaction; messages leave only
+through the outbox, after commit.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from loans.models import Borrower, ContactPreference
+from outbox.models import Obligation
+from outbox.services import obligation_create
+
+from . import templating, timing
+from .models import Notice, NoticeAttempt, NoticeDelivery, NoticeTemplate
+
+DELIVERY_KIND = "notices.delivery"
+LANGUAGES = ("zh-hans", "en")
+
+Channel = NoticeDelivery.Channel
+
+
+def borrower_channels(
+    *, borrower: Borrower, allowed: list[str], mandatory: bool, preference: ContactPreference | None = None
+) -> list[str]:
+    """The channels besides the inbox that a notice goes out on.
+
+    The borrower's preferred channel decides: "no preference" means every
+    allowed channel they have an address for; SMS or e-mail means that one
+    only; a phone call or app message means the inbox alone. A mandatory
+    notice that would reach no channel besides the inbox goes out by SMS (or
+    e-mail when there is no phone number) anyway.
+    """
+    if preference is None:
+        preference = ContactPreference.objects.filter(borrower=borrower).first()
+    preferred = preference.preferred_channel if preference else ContactPreference.Channel.ANY
+    reachable = []
+    if borrower.phone:
+        reachable.append(Channel.SMS)
+    if borrower.email:
+        reachable.append(Channel.EMAIL)
+    if preferred == ContactPreference.Channel.ANY:
+        wanted = [Channel.SMS, Channel.EMAIL]
+    elif preferred == ContactPreference.Channel.SMS:
+        wanted = [Channel.SMS]
+    elif preferred == ContactPreference.Channel.EMAIL:
+        wanted = [Channel.EMAIL]
+    else:
+        wanted = []
+    chosen = [c for c in wanted if c in allowed and c in reachable]
+    if mandatory and not chosen:
+        fallback = [c for c in allowed if c in reachable] or reachable
+        chosen = fallback[:1]
+    return [str(c) for c in chosen]
+
+
+def _format_value(name: str, value: object, *, language: str) -> str:
+    if value is None:
+        return ""
+    if name == "amount_overdue" and isinstance(value, Decimal | int | float):
+        return templating.format_amount(value)
+    if isinstance(value, datetime.date):
+        return templating.format_when(value, language=language)
+    return str(value)
+
+
+def notice_context(
+    *, notice: Notice, extra: Mapping[str, object] | Callable[[str], Mapping[str, object]], language: str
+) -> dict[str, str]:
+    """The values a template sees, in one language.
+
+    ``extra`` is a mapping or a function of the language (for values such as
+    a measure's name that differ per language); it overrides the defaults.
+    """
+    with translation.override(language):
+        values: dict[str, object] = {
+            "hotline": settings.PLATFORM_HOTLINE,
+            "portal_link": settings.PORTAL_BASE_URL + reverse("notices:detail", args=[notice.pk]),
+            "reference": notice.complaint_reference or (notice.account.reference if notice.account else ""),
+        }
+        if notice.account is not None:
+            values["account"] = notice.account.reference
+            values["amount_overdue"] = notice.account.amount_overdue
+        values.update(extra(language) if callable(extra) else extra)
+        return {name: _format_value(name, value, language=language) for name, value in values.items()}
+
+
+def notice_render(*, notice: Notice, template: NoticeTemplate, extra) -> None:
+    for language in LANGUAGES:
+        suffix = "en" if language == "en" else "zh"
+        context = notice_context(notice=notice, extra=extra, language=language)
+        setattr(notice, f"title_{suffix}", templating.render(getattr(template, f"title_{suffix}"), context)[:300])
+        setattr(notice, f"body_{suffix}", templating.render(getattr(template, f"body_{suffix}"), context))
+        setattr(notice, f"sms_{suffix}", templating.render(getattr(template, f"sms_{suffix}"), context))
+        if language == LANGUAGES[0]:
+            notice.action_url = context.get("portal_link", "")[:300]
+
+
+def notice_issue(
+    *,
+    notice: Notice,
+    template: NoticeTemplate,
+    extra,
+    allowed: list[str],
+    now: datetime.datetime,
+) -> Notice:
+    """Render, put in the inbox, and create the SMS/e-mail deliveries.
+
+    Caller holds the notice (a fresh row or one locked with select_for_update)
+    and has checked that it is still scheduled.
+    """
+    notice_render(notice=notice, template=template, extra=extra)
+    notice.status = Notice.Status.ISSUED
+    notice.issued_at = now
+    notice.save()
+    inbox = NoticeDelivery.objects.create(
+        notice=notice, channel=Channel.INBOX, status=NoticeDelivery.Status.SENT, not_before=now, sent_at=now
+    )
+    NoticeAttempt.objects.create(
+        notice=notice, delivery=inbox, channel=Channel.INBOX, at=now, outcome=NoticeAttempt.Outcome.SENT
+    )
+    not_before = timing.external_not_before(now=now)
+    for channel in borrower_channels(borrower=notice.borrower, allowed=allowed, mandatory=notice.mandatory):
+        delivery = NoticeDelivery.objects.create(
+            notice=notice, channel=channel, status=NoticeDelivery.Status.WAITING, not_before=not_before
+        )
+        if not_before <= now:
+            delivery_queue(delivery=delivery, now=now)
+    return notice
+
+
+def delivery_queue(*, delivery: NoticeDelivery, now: datetime.datetime) -> None:
+    """Hand a waiting delivery to the outbox. Caller holds the delivery row."""
+    delivery.status = NoticeDelivery.Status.QUEUED
+    delivery.save(update_fields=["status"])
+    obligation_create(
+        key=delivery.obligation_key,
+        kind=DELIVERY_KIND,
+        payload={"delivery_id": delivery.pk, "generation": delivery.generation},
+        now=now,
+    )
+
+
+def notice_withdraw(*, notice: Notice, now: datetime.datetime) -> None:
+    """Stop whatever of the notice has not gone out yet. Caller holds the row."""
+    if notice.status == Notice.Status.SCHEDULED:
+        notice.status = Notice.Status.WITHDRAWN
+        notice.withdrawn_at = now
+        notice.save(update_fields=["status", "withdrawn_at"])
+    pending = list(
+        notice.deliveries.select_for_update().filter(
+            status__in=[NoticeDelivery.Status.WAITING, NoticeDelivery.Status.QUEUED]
+        )
+    )
+    for delivery in pending:
+        Obligation.objects.filter(key=delivery.obligation_key, status=Obligation.Status.PENDING).update(
+            status=Obligation.Status.CANCELLED
+        )
+        delivery.status = NoticeDelivery.Status.WITHDRAWN
+        delivery.save(update_fields=["status"])
+
+
+def now_or(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()

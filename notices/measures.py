@@ -1,0 +1,422 @@
+"""Advance notices of scheduled measures: schedule, move, withdraw, judge.
+
+Whoever writes a :class:`~loans.models.ScheduledMeasure` (the lender feed
+importer, the agency API, staff in the admin) should call
+:func:`measure_notices_sync` in the same transaction. Nothing depends on
+that call alone: each measure's last-seen date, status and kind are kept in
+:class:`~notices.models.MeasureNoticeState`, and the beat sweep
+(:func:`measure_notices_sweep`) brings every measure whose snapshot is
+missing or stale in line, so a writer that forgets is late by one minute,
+never missed.
+
+Lead-time arithmetic and quiet hours are in :mod:`notices.timing`.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import translation
+
+from loans.models import ScheduledMeasure
+
+from . import timing
+from .issuing import notice_issue, notice_withdraw
+from .models import MeasureNoticeState, Notice, NoticeDelivery, NoticeRule, NoticeTemplate
+
+Compliance = MeasureNoticeState.Compliance
+Purpose = Notice.Purpose
+Planned = ScheduledMeasure.Status.PLANNED
+
+
+def rules_by_kind() -> dict[str, NoticeRule]:
+    return {
+        rule.measure_kind: rule
+        for rule in NoticeRule.objects.select_related("template", "moved_template", "cancelled_template")
+    }
+
+
+def _margin(rule: NoticeRule) -> datetime.timedelta:
+    return datetime.timedelta(hours=rule.margin_hours)
+
+
+def _measure_extra(measure: ScheduledMeasure, notice: Notice):
+    previous = (notice.context or {}).get("previous_planned_for")
+    previous_dt = datetime.datetime.fromisoformat(previous) if previous else None
+
+    def extra(language: str) -> dict[str, object]:
+        with translation.override(language):
+            values: dict[str, object] = {
+                "measure": str(measure.get_kind_display()),
+                "date": measure.planned_for,
+                "agency": str(measure.performer),
+                "how_to_avoid": measure.how_to_avoid,
+                "reference": measure.account.reference,
+            }
+        if previous_dt is not None:
+            values["previous_date"] = previous_dt
+        return values
+
+    return extra
+
+
+def _template_for(notice: Notice, rule: NoticeRule | None) -> NoticeTemplate:
+    if rule is not None:
+        by_purpose = {
+            Purpose.ADVANCE: rule.template,
+            Purpose.MOVED: rule.moved_template,
+            Purpose.CANCELLED: rule.cancelled_template,
+        }
+        if notice.purpose in by_purpose:
+            return by_purpose[notice.purpose]
+    return NoticeTemplate.objects.get(code=notice.event)
+
+
+def _allowed(rule: NoticeRule | None) -> list[str]:
+    if rule is None:
+        return [NoticeDelivery.Channel.SMS, NoticeDelivery.Channel.EMAIL]
+    return rule.external_channels
+
+
+def _new_notice(
+    *, measure: ScheduledMeasure, state: MeasureNoticeState, rule: NoticeRule, purpose: str, send_at, now, context=None
+) -> Notice:
+    state.notices_created += 1
+    template = {
+        Purpose.ADVANCE: rule.template,
+        Purpose.MOVED: rule.moved_template,
+        Purpose.CANCELLED: rule.cancelled_template,
+    }[purpose]
+    return Notice(
+        key=f"measure:{measure.pk}:{state.notices_created}:{purpose}",
+        borrower_id=measure.account.borrower_id,
+        account_id=measure.account_id,
+        measure=measure,
+        event=template.code,
+        purpose=purpose,
+        mandatory=rule.mandatory,
+        context=context or {},
+        send_at=send_at,
+        created_at=now,
+    )
+
+
+def notice_issue_scheduled(
+    *, notice: Notice, now: datetime.datetime, rules: dict[str, NoticeRule] | None = None
+) -> bool:
+    """Issue one scheduled notice. Caller holds the notice row."""
+    if notice.status != Notice.Status.SCHEDULED:
+        return False
+    measure = notice.measure
+    rule = (rules if rules is not None else rules_by_kind()).get(measure.kind) if measure is not None else None
+    extra = _measure_extra(measure, notice) if measure is not None else (notice.context or {})
+    notice_issue(notice=notice, template=_template_for(notice, rule), extra=extra, allowed=_allowed(rule), now=now)
+    return True
+
+
+def _issue_now(notice: Notice, rule: NoticeRule, now) -> None:
+    notice.save()
+    notice_issue(
+        notice=notice,
+        template=_template_for(notice, rule),
+        extra=_measure_extra(notice.measure, notice),
+        allowed=_allowed(rule),
+        now=now,
+    )
+
+
+def _sync_locked(
+    *, measure: ScheduledMeasure, state: MeasureNoticeState | None, rule: NoticeRule | None, now: datetime.datetime
+) -> MeasureNoticeState:
+    """Bring one measure's notices in line. Caller holds the state row (or
+    there is none yet) inside a transaction."""
+    gives_notice = rule is not None and rule.gives_notice
+    if state is None:
+        state = MeasureNoticeState(
+            measure=measure,
+            planned_for=measure.planned_for,
+            measure_status=measure.status,
+            kind=measure.kind,
+            synced_at=now,
+        )
+        previous_planned_for = None
+    else:
+        previous_planned_for = state.planned_for
+    current = state.notice
+    if current is not None:
+        current = Notice.objects.select_for_update().get(pk=current.pk)
+    current_live = (
+        current is not None and current.purpose != Purpose.CANCELLED and current.status != Notice.Status.WITHDRAWN
+    )
+
+    if measure.status == ScheduledMeasure.Status.CANCELLED or not gives_notice:
+        if current_live and current.status == Notice.Status.SCHEDULED:
+            notice_withdraw(notice=current, now=now)
+        elif current_live and current.status == Notice.Status.ISSUED:
+            notice_withdraw(notice=current, now=now)
+            if rule is not None and measure.status == ScheduledMeasure.Status.CANCELLED:
+                cancel = _new_notice(
+                    measure=measure, state=state, rule=rule, purpose=Purpose.CANCELLED, send_at=now, now=now
+                )
+                _issue_now(cancel, rule, now)
+                state.notice = cancel
+        if state.compliance == Compliance.PENDING:
+            state.compliance = Compliance.NOT_REQUIRED
+            state.compliance_note = ""
+        if not gives_notice:
+            state.days_before = 0
+            state.notice_deadline = None
+    else:
+        deadline = timing.notice_deadline(planned_for=measure.planned_for, days_before=rule.days_before)
+        send_at = timing.notice_send_at(
+            planned_for=measure.planned_for, days_before=rule.days_before, margin=_margin(rule), now=now
+        )
+        moved = previous_planned_for is not None and previous_planned_for != measure.planned_for
+        if measure.status == ScheduledMeasure.Status.DONE:
+            if current_live and current.status == Notice.Status.SCHEDULED:
+                notice_withdraw(notice=current, now=now)
+                if state.compliance in (Compliance.PENDING, Compliance.NOT_REQUIRED):
+                    state.compliance = Compliance.NONCOMPLIANT
+                    state.compliance_note = "Carried out before its notice went out."
+                    state.evaluated_at = now
+        elif not current_live:
+            purpose = (
+                Purpose.MOVED if current is not None and current.status == Notice.Status.ISSUED else Purpose.ADVANCE
+            )
+            context = {}
+            if purpose == Purpose.MOVED:
+                # Re-planned after a cancellation the borrower was told of.
+                context = {"previous_planned_for": previous_planned_for.isoformat()} if moved else {}
+                send_at = now
+            notice = _new_notice(
+                measure=measure, state=state, rule=rule, purpose=purpose, send_at=send_at, now=now, context=context
+            )
+            if send_at <= now:
+                _issue_now(notice, rule, now)
+            else:
+                notice.save()
+            state.notice = notice
+            if state.compliance == Compliance.NOT_REQUIRED:
+                state.compliance = Compliance.PENDING
+        elif moved and current.status == Notice.Status.SCHEDULED:
+            current.send_at = send_at
+            current.save(update_fields=["send_at"])
+            if send_at <= now:
+                notice_issue_scheduled(notice=current, now=now, rules={measure.kind: rule})
+        elif moved or (current.status == Notice.Status.ISSUED and state.kind != measure.kind):
+            notice_withdraw(notice=current, now=now)
+            notice = _new_notice(
+                measure=measure,
+                state=state,
+                rule=rule,
+                purpose=Purpose.MOVED,
+                send_at=now,
+                now=now,
+                context={"previous_planned_for": previous_planned_for.isoformat()},
+            )
+            _issue_now(notice, rule, now)
+            state.notice = notice
+        elif current.status == Notice.Status.SCHEDULED and state.days_before != rule.days_before:
+            current.send_at = send_at
+            current.save(update_fields=["send_at"])
+        if moved and state.compliance == Compliance.COMPLIANT:
+            state.compliance = Compliance.PENDING
+            state.compliance_note = ""
+        state.days_before = rule.days_before
+        state.notice_deadline = deadline
+    state.planned_for = measure.planned_for
+    state.measure_status = measure.status
+    state.kind = measure.kind
+    state.synced_at = now
+    state.save()
+    return state
+
+
+def measure_notices_sync(
+    *, measure: ScheduledMeasure, now: datetime.datetime, rules: dict[str, NoticeRule] | None = None
+) -> MeasureNoticeState:
+    """Schedule, move or withdraw the notices of one measure after it was
+    created or changed. Harmless to call when nothing changed.
+
+    - planned: an advance notice is scheduled for the lead time before it
+      (sent at once if that moment has passed);
+    - moved: a notice not yet sent is rescheduled; one already sent is
+      followed by a "the date has changed" notice, sent now;
+    - cancelled: a notice not yet sent is withdrawn; one already sent is
+      followed by a "this will no longer happen" notice;
+    - carried out before its notice went out: flagged not compliant.
+    """
+    with transaction.atomic():
+        measure = ScheduledMeasure.objects.select_related("account", "performer").get(pk=measure.pk)
+        state = MeasureNoticeState.objects.select_for_update().filter(measure=measure).first()
+        rule = (rules if rules is not None else rules_by_kind()).get(measure.kind)
+        return _sync_locked(measure=measure, state=state, rule=rule, now=now)
+
+
+def _stale_q(rules: dict[str, NoticeRule]) -> Q:
+    stale = (
+        ~Q(notice_state__planned_for=F("planned_for"))
+        | ~Q(notice_state__measure_status=F("status"))
+        | ~Q(notice_state__kind=F("kind"))
+    )
+    for kind, rule in rules.items():
+        days = rule.days_before if rule.gives_notice else 0
+        stale |= Q(kind=kind, status=Planned) & ~Q(notice_state__days_before=days)
+    return stale
+
+
+def measure_notices_sync_many(
+    *, measures: list[ScheduledMeasure], now: datetime.datetime, rules: dict[str, NoticeRule]
+) -> int:
+    """Schedule the first notices of measures that have none yet, in bulk.
+
+    The measures come with ``account`` loaded and have no
+    MeasureNoticeState. Notices due already are issued by the dispatcher.
+    Runs in one transaction: if another run got there first, the unique
+    state per measure makes this batch fail whole and change nothing.
+    """
+    notices: list[Notice] = []
+    states: list[MeasureNoticeState] = []
+    for measure in measures:
+        rule = rules.get(measure.kind)
+        state = MeasureNoticeState(
+            measure=measure,
+            planned_for=measure.planned_for,
+            measure_status=measure.status,
+            kind=measure.kind,
+            synced_at=now,
+        )
+        if rule is None or not rule.gives_notice or measure.status != Planned:
+            state.compliance = Compliance.NOT_REQUIRED
+        else:
+            state.days_before = rule.days_before
+            state.notice_deadline = timing.notice_deadline(
+                planned_for=measure.planned_for, days_before=rule.days_before
+            )
+            send_at = timing.notice_send_at(
+                planned_for=measure.planned_for, days_before=rule.days_before, margin=_margin(rule), now=now
+            )
+            notice = _new_notice(
+                measure=measure, state=state, rule=rule, purpose=Purpose.ADVANCE, send_at=send_at, now=now
+            )
+            notices.append(notice)
+            state.notice = notice
+        states.append(state)
+    with transaction.atomic():
+        Notice.objects.bulk_create(notices, batch_size=2000)
+        for state in states:
+            if state.notice is not None:
+                state.notice_id = state.notice.pk
+        MeasureNoticeState.objects.bulk_create(states, batch_size=2000)
+    return len(states)
+
+
+def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> int:
+    """Find measures whose notices are missing or out of date and sync them.
+
+    New measures (no state yet) count only when planned and still ahead:
+    measures already past when first seen are history, not something to
+    notify about. Reads ``now`` once; harmless to re-run.
+    """
+    rules = rules_by_kind()
+    synced = 0
+    last_id = 0
+    fresh = ScheduledMeasure.objects.filter(notice_state__isnull=True, status=Planned, planned_for__gt=now)
+    while True:
+        batch = list(
+            fresh.filter(pk__gt=last_id)
+            .select_related("account")
+            .only("pk", "kind", "status", "planned_for", "account__borrower_id", "account_id")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            break
+        synced += measure_notices_sync_many(measures=batch, now=now, rules=rules)
+        last_id = batch[-1].pk
+    last_id = 0
+    stale = ScheduledMeasure.objects.filter(notice_state__isnull=False).filter(_stale_q(rules))
+    while True:
+        ids = list(stale.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        for measure in ScheduledMeasure.objects.filter(pk__in=ids).order_by("pk"):
+            measure_notices_sync(measure=measure, now=now, rules=rules)
+            synced += 1
+        last_id = ids[-1]
+    return synced
+
+
+def notices_issue_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
+    """Issue scheduled notices whose time has come."""
+    rules = rules_by_kind()
+    issued = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Notice.objects.filter(status=Notice.Status.SCHEDULED, send_at__lte=now, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return issued
+        for notice_id in ids:
+            with transaction.atomic():
+                notice = (
+                    Notice.objects.select_for_update(of=("self",))
+                    .select_related("measure__account", "measure__performer", "borrower", "account")
+                    .filter(pk=notice_id, status=Notice.Status.SCHEDULED)
+                    .first()
+                )
+                if notice is None:
+                    continue
+                if notice.measure is not None and notice.measure.status != Planned:
+                    continue  # the measure sync withdraws it
+                if notice_issue_scheduled(notice=notice, now=now, rules=rules):
+                    issued += 1
+        last_id = ids[-1]
+
+
+def measure_compliance_judge(*, state: MeasureNoticeState, now: datetime.datetime) -> None:
+    """Decide, once the deadline has passed, whether the borrower was told in
+    time: the inbox copy issued and, when the notice went to SMS or e-mail,
+    at least one of them sent, both by the deadline. Caller holds the row."""
+    deadline = state.notice_deadline
+    notice = state.notice
+    note = ""
+    if notice is None or notice.status != Notice.Status.ISSUED or notice.issued_at > deadline:
+        note = "No notice reached the inbox before the deadline."
+    else:
+        external = [
+            d
+            for d in notice.deliveries.all()
+            if d.channel != NoticeDelivery.Channel.INBOX and d.status != NoticeDelivery.Status.WITHDRAWN
+        ]
+        if external and not any(
+            d.status == NoticeDelivery.Status.SENT and d.sent_at is not None and d.sent_at <= deadline for d in external
+        ):
+            note = "No SMS or e-mail was delivered before the deadline."
+    state.compliance = Compliance.NONCOMPLIANT if note else Compliance.COMPLIANT
+    state.compliance_note = note
+    state.evaluated_at = now
+    state.save(update_fields=["compliance", "compliance_note", "evaluated_at"])
+
+
+def notices_compliance_sweep(*, now: datetime.datetime, batch_size: int = 500) -> int:
+    """Judge every measure whose notice deadline has passed."""
+    judged = 0
+    while True:
+        ids = list(
+            MeasureNoticeState.objects.filter(compliance=Compliance.PENDING, notice_deadline__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return judged
+        with transaction.atomic():
+            for state in (
+                MeasureNoticeState.objects.select_for_update(of=("self",))
+                .select_related("notice")
+                .filter(pk__in=ids, compliance=Compliance.PENDING)
+            ):
+                measure_compliance_judge(state=state, now=now)
+                judged += 1

@@ -1,0 +1,51 @@
+"""Reads for notices. Every borrower-facing lookup takes the borrower."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from agencies.models import Agency
+from loans.models import Borrower, ScheduledMeasure
+
+from .models import MeasureNoticeState, Notice
+
+
+def notices_for_borrower(*, borrower: Borrower) -> QuerySet[Notice]:
+    """The borrower's inbox: issued notices, newest first."""
+    return (
+        Notice.objects.filter(borrower=borrower, status=Notice.Status.ISSUED)
+        .select_related("measure__performer", "account")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def notice_for_borrower(*, borrower: Borrower, notice_id: int) -> Notice:
+    """One of the borrower's own issued notices, or 404."""
+    notice = notices_for_borrower(borrower=borrower).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("No such notice.")
+    return notice
+
+
+def unread_count(*, borrower: Borrower) -> int:
+    return Notice.objects.filter(borrower=borrower, status=Notice.Status.ISSUED, read_at__isnull=True).count()
+
+
+def notice_for_measure(*, measure: ScheduledMeasure, borrower: Borrower | None = None) -> Notice | None:
+    """The latest issued notice about a measure (what the account page links
+    to), or None while it has not gone out. With ``borrower``, only theirs."""
+    notices = Notice.objects.filter(measure=measure, status=Notice.Status.ISSUED)
+    if borrower is not None:
+        notices = notices.filter(borrower=borrower)
+    return notices.order_by("-issued_at", "-pk").first()
+
+
+def noncompliant_measures_count(agency: Agency, since: datetime.datetime) -> int:
+    """Measures performed by ``agency`` whose notice deadline fell at or after
+    ``since`` and whose notice did not reach the borrower in time."""
+    return MeasureNoticeState.objects.filter(
+        measure__performer=agency,
+        compliance=MeasureNoticeState.Compliance.NONCOMPLIANT,
+        notice_deadline__gte=since,
+    ).count()

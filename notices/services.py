@@ -1,0 +1,144 @@
+"""Writes for notices: tell a borrower something, mark it read, dispatch what
+is due. Measure notices (scheduling, moving, withdrawing, compliance) live in
+:mod:`notices.measures` and are re-exported here."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from loans.models import Borrower, LoanAccount
+
+from .issuing import DELIVERY_KIND, delivery_queue, notice_issue
+from .measures import (
+    measure_notices_sweep,
+    measure_notices_sync,
+    measure_notices_sync_many,
+    notices_compliance_sweep,
+    notices_issue_due,
+)
+from .models import Notice, NoticeDelivery, NoticeTemplate
+from .timing import quiet_hours
+
+__all__ = [
+    "DELIVERY_KIND",
+    "borrower_notify",
+    "deliveries_release_due",
+    "dispatch_due",
+    "measure_notices_sweep",
+    "measure_notices_sync",
+    "measure_notices_sync_many",
+    "notice_mark_read",
+    "notices_compliance_sweep",
+    "notices_issue_due",
+]
+
+logger = logging.getLogger(__name__)
+
+ALL_CHANNELS = [NoticeDelivery.Channel.SMS, NoticeDelivery.Channel.EMAIL]
+
+
+def borrower_notify(
+    *,
+    borrower: Borrower,
+    event: str,
+    key: str,
+    context: dict,
+    account: LoanAccount | None = None,
+    complaint=None,
+    now: datetime.datetime | None = None,
+    mandatory: bool = False,
+) -> Notice:
+    """Tell a borrower something now: an inbox notice, always, plus SMS and
+    e-mail on the channels they chose (or one of them anyway when
+    ``mandatory``). Call it inside the transaction that makes the change; the
+    messages leave through the outbox after commit. SMS and e-mail due in
+    quiet hours wait for the morning.
+
+    ``event`` is a :class:`NoticeTemplate` code; ``key`` makes the call
+    idempotent (the same key returns the first notice and sends nothing);
+    ``context`` fills the template's variables (dates, datetimes and amounts
+    are formatted per language; a ``complaint`` gives ``{reference}``).
+    """
+    now = now or timezone.now()
+    existing = Notice.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    template = NoticeTemplate.objects.get(code=event)
+    complaint_reference = str(getattr(complaint, "reference", "") or "") if complaint is not None else ""
+    if account is None and complaint is not None:
+        account = getattr(complaint, "account", None)
+    with transaction.atomic():
+        notice, created = Notice.objects.get_or_create(
+            key=key,
+            defaults={
+                "borrower": borrower,
+                "account": account,
+                "complaint_reference": complaint_reference[:40],
+                "event": event,
+                "purpose": Notice.Purpose.EVENT,
+                "mandatory": mandatory,
+                "context": context,
+                "send_at": now,
+                "created_at": now,
+            },
+        )
+        if created:
+            notice_issue(notice=notice, template=template, extra=context, allowed=list(ALL_CHANNELS), now=now)
+    return notice
+
+
+def notice_mark_read(*, notice: Notice, now: datetime.datetime | None = None) -> bool:
+    """Mark an issued notice read. The caller fetched it through a scoped
+    selector. Returns whether anything changed."""
+    now = now or timezone.now()
+    return bool(
+        Notice.objects.filter(pk=notice.pk, status=Notice.Status.ISSUED, read_at__isnull=True).update(read_at=now)
+    )
+
+
+def notices_mark_all_read(*, borrower: Borrower, now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Notice.objects.filter(borrower=borrower, status=Notice.Status.ISSUED, read_at__isnull=True).update(
+        read_at=now
+    )
+
+
+def deliveries_release_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
+    """Queue SMS and e-mail that waited for the end of quiet hours."""
+    if quiet_hours().contains(now):
+        return 0
+    released = 0
+    last_id = 0
+    while True:
+        ids = list(
+            NoticeDelivery.objects.filter(status=NoticeDelivery.Status.WAITING, not_before__lte=now, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return released
+        with transaction.atomic():
+            for delivery in NoticeDelivery.objects.select_for_update().filter(
+                pk__in=ids, status=NoticeDelivery.Status.WAITING
+            ):
+                delivery_queue(delivery=delivery, now=now)
+                released += 1
+        last_id = ids[-1]
+
+
+def dispatch_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """The beat job: bring measure notices in line with the measures, issue
+    notices that are due, release deliveries that waited for the morning and
+    judge the deadlines that passed. Reads ``now`` once; harmless to re-run."""
+    now = now or timezone.now()
+    figures = {
+        "synced": measure_notices_sweep(now=now),
+        "issued": notices_issue_due(now=now),
+        "released": deliveries_release_due(now=now),
+        "judged": notices_compliance_sweep(now=now),
+    }
+    if any(figures.values()):
+        logger.info("Notice dispatch: %s", figures)
+    return figures
