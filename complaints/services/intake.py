@@ -1,0 +1,110 @@
+"""A borrower's complaint, from the form to the database."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from loans.models import Borrower, ContactEvent, LoanAccount
+from outbox.services import obligation_create
+
+from ..models import Category, Complaint, Party, SLATarget, Status, TimelineEvent
+from ..uploads import CheckedFile
+from . import notify, sla
+from .core import evidence_add, evidence_event
+from .timeline import timeline_add
+
+
+def complaint_submit(
+    *,
+    borrower: Borrower,
+    user,
+    category: Category,
+    incident_at: datetime.datetime,
+    description: str,
+    submit_token: uuid.UUID,
+    now: datetime.datetime,
+    account: LoanAccount | None = None,
+    contact_event: ContactEvent | None = None,
+    named_agency: str = "",
+    named_collector: str = "",
+    caller_number: str = "",
+    desired_outcome: str = "",
+    consent_to_share: bool = False,
+    files: list[CheckedFile] = (),
+) -> tuple[Complaint, bool]:
+    """Record a complaint and queue its routing; return it and whether it is
+    new. The same ``submit_token`` (a double click, a resent form) returns
+    the first complaint and records nothing."""
+    existing = Complaint.objects.filter(submit_token=submit_token).first()
+    if existing is not None:
+        if existing.borrower_id != borrower.pk:
+            raise ValidationError(_("This form has expired. Please open it again."), code="token_reused")
+        return existing, False
+    if account is not None and account.borrower_id != borrower.pk:
+        raise ValidationError(_("Choose one of your own loan accounts."), code="account")
+    if contact_event is not None and (account is None or contact_event.account_id != account.pk):
+        raise ValidationError(_("The contact does not belong to this loan account."), code="contact_event")
+    if incident_at > now:
+        raise ValidationError(_("The time of the incident cannot be in the future."), code="incident_future")
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                borrower=borrower,
+                account=account,
+                contact_event=contact_event,
+                category=category,
+                incident_at=incident_at,
+                named_agency=named_agency,
+                named_collector=named_collector,
+                caller_number=caller_number,
+                description=description,
+                desired_outcome=desired_outcome,
+                consent_to_share=consent_to_share,
+                severity=category.default_severity,
+                status=Status.SUBMITTED,
+                submit_token=submit_token,
+                submitted_at=now,
+                updated_at=now,
+            )
+            timeline_add(
+                complaint=complaint,
+                kind=TimelineEvent.Kind.SUBMITTED,
+                at=now,
+                visibility=TimelineEvent.Visibility.BORROWER,
+                author=user,
+                data={"category": category.code, "severity": complaint.severity},
+            )
+            evidence = evidence_add(complaint=complaint, files=list(files), party=Party.BORROWER, user=user, now=now)
+            evidence_event(
+                complaint=complaint,
+                evidence=evidence,
+                visibility=_borrower_visibility(complaint),
+                author=user,
+                now=now,
+            )
+            calendar = sla.business_calendar()
+            sla.target_start(complaint=complaint, kind=SLATarget.Kind.ACKNOWLEDGE, now=now, calendar=calendar)
+            sla.target_start(complaint=complaint, kind=SLATarget.Kind.FINAL_DECISION, now=now, calendar=calendar)
+            obligation_create(
+                key=f"complaint:{complaint.pk}:route",
+                kind=notify.ROUTE,
+                payload={"complaint_id": complaint.pk},
+                now=now,
+            )
+    except IntegrityError:
+        # Two requests with one token raced; the other one won.
+        existing = Complaint.objects.filter(submit_token=submit_token, borrower=borrower).first()
+        if existing is None:
+            raise
+        return existing, False
+    return complaint, True
+
+
+def _borrower_visibility(complaint: Complaint) -> str:
+    """What the borrower adds reaches the agency only with their consent."""
+    if complaint.consent_to_share:
+        return TimelineEvent.Visibility.ALL
+    return TimelineEvent.Visibility.BORROWER

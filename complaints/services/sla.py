@@ -1,0 +1,301 @@
+"""SLA clocks: start, meet, pause, resume, extend, and the sweep that warns
+at the policy's share of the time and escalates on breach.
+
+Deadlines are stored (``due_at``, ``warn_at``) when a clock starts or moves,
+so the sweep only reads rows that partial indexes point at.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from businesscalendar.services import business_calendar
+
+from ..models import Complaint, SLAPolicy, SLATarget, TimelineEvent
+from . import notify
+from .timeline import timeline_add
+
+Kind = SLATarget.Kind
+Measure = SLATarget.Measure
+Unit = SLAPolicy.Unit
+
+BUSINESS_UNITS = {Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS}
+# Targets that stop while the platform waits for the borrower.
+PAUSABLE_KINDS = (Kind.FINAL_DECISION, Kind.REVIEW, Kind.AGENCY_FIRST_RESPONSE)
+
+
+def policy_for(severity: int) -> SLAPolicy:
+    return SLAPolicy.objects.get(severity=severity)
+
+
+def deadline(*, calendar, start: datetime.datetime, amount: int, unit: str) -> datetime.datetime:
+    if unit == Unit.BUSINESS_HOURS:
+        return calendar.add(start, datetime.timedelta(hours=amount))
+    if unit == Unit.BUSINESS_DAYS:
+        return calendar.add_business_days(start, amount)
+    if unit == Unit.CALENDAR_HOURS:
+        return start + datetime.timedelta(hours=amount)
+    return start + datetime.timedelta(days=amount)
+
+
+def warning_time(
+    *, calendar, measure: str, start: datetime.datetime, due: datetime.datetime, percent: int
+) -> datetime.datetime:
+    if measure == Measure.BUSINESS:
+        return calendar.add(start, calendar.between(start, due) * percent / 100)
+    return start + (due - start) * percent / 100
+
+
+def _target_spec(policy: SLAPolicy, kind: str) -> tuple[int, str]:
+    if kind == Kind.ACKNOWLEDGE:
+        return policy.acknowledge_amount, policy.acknowledge_unit
+    if kind == Kind.AGENCY_FIRST_RESPONSE:
+        return policy.agency_response_amount, policy.agency_response_unit
+    if kind == Kind.FINAL_DECISION:
+        return policy.decision_amount, policy.decision_unit
+    return policy.review_decision_days, Unit.CALENDAR_DAYS
+
+
+def target_start(
+    *,
+    complaint: Complaint,
+    kind: str,
+    now: datetime.datetime,
+    calendar=None,
+    amount: int | None = None,
+    unit: str | None = None,
+    started_at: datetime.datetime | None = None,
+    extension_count: int = 0,
+    due_at: datetime.datetime | None = None,
+) -> SLATarget:
+    """Start a clock. Caller holds the complaint's lock. An open clock of the
+    same kind is stopped first (the database allows one open per kind)."""
+    calendar = calendar or business_calendar()
+    policy = policy_for(complaint.severity)
+    default_amount, default_unit = _target_spec(policy, kind)
+    amount = default_amount if amount is None else amount
+    unit = unit or default_unit
+    start = started_at or now
+    measure = Measure.BUSINESS if unit in BUSINESS_UNITS else Measure.CALENDAR
+    due = due_at or deadline(calendar=calendar, start=start, amount=amount, unit=unit)
+    SLATarget.objects.filter(complaint=complaint, kind=kind, met_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=now
+    )
+    target = SLATarget.objects.create(
+        complaint=complaint,
+        kind=kind,
+        measure=measure,
+        started_at=start,
+        due_at=due,
+        warn_at=warning_time(calendar=calendar, measure=measure, start=start, due=due, percent=policy.warn_percent),
+        extension_count=extension_count,
+        paused_at=now if complaint.waiting_on_borrower_since and kind in PAUSABLE_KINDS else None,
+    )
+    sync_due_columns(complaint)
+    return target
+
+
+def open_targets(complaint: Complaint, *kinds: str):
+    queryset = SLATarget.objects.filter(complaint=complaint, met_at__isnull=True, cancelled_at__isnull=True)
+    return queryset.filter(kind__in=kinds) if kinds else queryset
+
+
+def target_meet(*, complaint: Complaint, kinds: tuple[str, ...], now: datetime.datetime) -> None:
+    """Stop clocks because what they measured happened. Caller holds the lock."""
+    open_targets(complaint, *kinds).update(met_at=now, paused_at=None)
+    sync_due_columns(complaint)
+
+
+def targets_cancel(*, complaint: Complaint, now: datetime.datetime, kinds: tuple[str, ...] = ()) -> None:
+    open_targets(complaint, *kinds).update(cancelled_at=now, paused_at=None)
+    sync_due_columns(complaint)
+
+
+def targets_pause(*, complaint: Complaint, now: datetime.datetime) -> None:
+    open_targets(complaint, *PAUSABLE_KINDS).filter(paused_at__isnull=True).update(paused_at=now)
+
+
+def targets_resume(*, complaint: Complaint, now: datetime.datetime, calendar=None) -> None:
+    """Move each paused deadline by the paused time, in its own kind of time."""
+    calendar = calendar or business_calendar()
+    for target in open_targets(complaint).filter(paused_at__isnull=False).select_for_update():
+        if target.measure == Measure.BUSINESS:
+            paused = max(calendar.between(target.paused_at, now), datetime.timedelta(0))
+            target.due_at = calendar.add(target.due_at, paused)
+            if target.warned_at is None:
+                target.warn_at = calendar.add(target.warn_at, paused)
+        else:
+            paused = max(now - target.paused_at, datetime.timedelta(0))
+            target.due_at += paused
+            if target.warned_at is None:
+                target.warn_at += paused
+        target.paused_total += paused
+        target.paused_at = None
+        target.save(update_fields=["due_at", "warn_at", "paused_total", "paused_at"])
+    sync_due_columns(complaint)
+
+
+def sync_due_columns(complaint: Complaint) -> None:
+    """Copy the open deadlines onto the complaint for lists and pages."""
+    due = dict(
+        open_targets(complaint, Kind.ACKNOWLEDGE, Kind.FINAL_DECISION, Kind.REVIEW)
+        .order_by("started_at")
+        .values_list("kind", "due_at")
+    )
+    acknowledge = due.get(Kind.ACKNOWLEDGE)
+    decision = due.get(Kind.REVIEW) or due.get(Kind.FINAL_DECISION)
+    if (complaint.acknowledge_due_at, complaint.decision_due_at) != (acknowledge, decision):
+        complaint.acknowledge_due_at = acknowledge
+        complaint.decision_due_at = decision
+        Complaint.objects.filter(pk=complaint.pk).update(acknowledge_due_at=acknowledge, decision_due_at=decision)
+
+
+# The sweep ----------------------------------------------------------------
+
+
+def _due_ids(*, field: str, done_field: str, now: datetime.datetime, after: int, batch_size: int) -> list[int]:
+    return list(
+        SLATarget.objects.filter(
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            paused_at__isnull=True,
+            **{f"{done_field}__isnull": True, f"{field}__lte": now, "pk__gt": after},
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+
+
+def _lock_target(target_id: int, done_field: str):
+    """Lock the complaint first, then the target: the order every transition
+    uses, so the sweep cannot deadlock with a borrower or staff action."""
+    complaint_id = SLATarget.objects.filter(pk=target_id).values_list("complaint_id", flat=True).first()
+    if complaint_id is None:
+        return None, None
+    complaint = Complaint.objects.select_for_update().select_related("agency", "assignee").get(pk=complaint_id)
+    target = (
+        SLATarget.objects.select_for_update()
+        .filter(
+            pk=target_id,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            paused_at__isnull=True,
+            **{f"{done_field}__isnull": True},
+        )
+        .first()
+    )
+    return complaint, target
+
+
+def _owner_emails(complaint: Complaint, target: SLATarget) -> list[str]:
+    if target.kind == Kind.AGENCY_FIRST_RESPONSE and complaint.agency_id and complaint.agency.email:
+        return [complaint.agency.email, *notify.owner_emails(complaint)]
+    return notify.owner_emails(complaint)
+
+
+def target_warn(*, target_id: int, now: datetime.datetime) -> bool:
+    """Warn the owner once. Returns whether this call warned."""
+    with transaction.atomic():
+        complaint, target = _lock_target(target_id, "warned_at")
+        if target is None or target.warn_at > now:
+            return False
+        target.warned_at = now
+        target.save(update_fields=["warned_at"])
+        timeline_add(
+            complaint=complaint,
+            kind=TimelineEvent.Kind.SLA_WARNING,
+            at=now,
+            visibility=TimelineEvent.Visibility.INTERNAL,
+            data={"target": target.kind, "due_at": target.due_at.isoformat()},
+        )
+        with notify.staff_language():
+            subject = _("Deadline approaching: %(reference)s (%(target)s)") % {
+                "reference": complaint.reference,
+                "target": target.get_kind_display(),
+            }
+            body = _("The %(target)s deadline of complaint %(reference)s is %(due)s.") % {
+                "target": target.get_kind_display(),
+                "reference": complaint.reference,
+                "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        notify.email_obligation(
+            key=f"sla:{target.pk}:warning", to=_owner_emails(complaint, target), subject=subject, body=body, now=now
+        )
+        return True
+
+
+def target_breach(*, target_id: int, now: datetime.datetime) -> bool:
+    """Record a breach once and escalate it to the supervisors and the
+    agency's account manager. Returns whether this call did it."""
+    with transaction.atomic():
+        complaint, target = _lock_target(target_id, "breached_at")
+        if target is None or target.due_at > now:
+            return False
+        target.breached_at = now
+        target.escalated_at = now
+        if target.warned_at is None:
+            target.warned_at = now
+        target.save(update_fields=["breached_at", "escalated_at", "warned_at"])
+        timeline_add(
+            complaint=complaint,
+            kind=TimelineEvent.Kind.SLA_BREACHED,
+            at=now,
+            visibility=TimelineEvent.Visibility.INTERNAL,
+            data={"target": target.kind, "due_at": target.due_at.isoformat()},
+        )
+        recipients = notify.supervisor_emails() + _owner_emails(complaint, target)
+        if complaint.agency_id and complaint.agency.account_manager_email:
+            recipients.append(complaint.agency.account_manager_email)
+        with notify.staff_language():
+            subject = _("Deadline missed: %(reference)s (%(target)s)") % {
+                "reference": complaint.reference,
+                "target": target.get_kind_display(),
+            }
+            body = _(
+                "The %(target)s deadline of complaint %(reference)s passed at %(due)s. "
+                "Severity: %(severity)s. Responsible party: %(agency)s."
+            ) % {
+                "target": target.get_kind_display(),
+                "reference": complaint.reference,
+                "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
+                "severity": complaint.get_severity_display(),
+                "agency": complaint.agency or "-",
+            }
+        notify.email_obligation(key=f"sla:{target.pk}:breach", to=recipients, subject=subject, body=body, now=now)
+        return True
+
+
+def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Warn and escalate what is due. Reads ``now`` once, works in batches
+    through the partial indexes, and changes nothing when re-run."""
+    from .staff import complaint_close_after_review_window
+
+    now = now or timezone.now()
+    counts = {"breached": 0, "warned": 0, "closed": 0}
+    for field, done_field, action, name in (
+        ("due_at", "breached_at", target_breach, "breached"),
+        ("warn_at", "warned_at", target_warn, "warned"),
+    ):
+        after = 0
+        while True:
+            ids = _due_ids(field=field, done_field=done_field, now=now, after=after, batch_size=batch_size)
+            if not ids:
+                break
+            for target_id in ids:
+                counts[name] += action(target_id=target_id, now=now)
+            after = ids[-1]
+    after = 0
+    while True:
+        ids = list(
+            Complaint.objects.filter(status="resolved", review_window_ends_at__lte=now, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        for complaint_id in ids:
+            counts["closed"] += complaint_close_after_review_window(complaint_id=complaint_id, now=now)
+        after = ids[-1]
+    return counts
