@@ -129,6 +129,25 @@ def _assigned_at(periods: list, when: datetime.datetime) -> bool:
     return any(starts_at <= when and (ends_at is None or when < ends_at) for starts_at, ends_at in periods)
 
 
+def _canonical(number: str) -> str:
+    try:
+        return normalise_number(number)
+    except DjangoValidationError:
+        return number
+
+
+def _authorised_numbers(*, agency: Agency) -> dict[str, list]:
+    """The agency's numbers with their validity periods, keyed by E.164 as
+    :func:`~portal.phones.normalise_number` writes it (stored numbers may be
+    in another accepted form)."""
+    numbers = defaultdict(list)
+    for number, valid_from, valid_until in AuthorisedNumber.objects.filter(agency=agency).values_list(
+        "number", "valid_from", "valid_until"
+    ):
+        numbers[_canonical(number)].append((valid_from, valid_until))
+    return numbers
+
+
 def _not_assigned_message() -> str:
     # The same words whether the account does not exist or belongs to another
     # agency: an agency learns nothing about accounts that are not its own.
@@ -168,11 +187,7 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
     collectors = dict(
         Collector.objects.filter(agency=agency, badge_number__in=badges).values_list("badge_number", "id")
     )
-    numbers = defaultdict(list)
-    for number, valid_from, valid_until in AuthorisedNumber.objects.filter(
-        agency=agency, number__in={item.data["from_number"] for item in valid if item.data.get("from_number")}
-    ).values_list("number", "valid_from", "valid_until"):
-        numbers[number].append((valid_from, valid_until))
+    numbers = _authorised_numbers(agency=agency) if any(item.data.get("from_number") for item in valid) else {}
 
     to_create = []
     for item in valid:
