@@ -78,7 +78,9 @@ def delivery_send(*, delivery_id: int, generation: int, attempt: int, now: datet
         delivery = (
             NoticeDelivery.objects.select_for_update().select_related("notice__borrower").filter(pk=delivery_id).first()
         )
-        if delivery is None or delivery.status != NoticeDelivery.Status.QUEUED or delivery.generation != generation:
+        # FAILED too: staff sent a failed obligation again from the outbox admin.
+        sendable = (NoticeDelivery.Status.QUEUED, NoticeDelivery.Status.FAILED)
+        if delivery is None or delivery.status not in sendable or delivery.generation != generation:
             return "skipped"
         notice = delivery.notice
         quiet = timing.quiet_hours()

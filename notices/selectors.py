@@ -42,10 +42,10 @@ def notice_for_measure(*, measure: ScheduledMeasure, borrower: Borrower | None =
 
 
 def noncompliant_measures_count(agency: Agency, since: datetime.datetime) -> int:
-    """Measures performed by ``agency`` whose notice deadline fell at or after
-    ``since`` and whose notice did not reach the borrower in time."""
+    """Measures performed by ``agency``, planned for ``since`` or later, whose
+    notice did not reach the borrower in time (for the agency scorecard)."""
     return MeasureNoticeState.objects.filter(
         measure__performer=agency,
+        measure__planned_for__gte=since,
         compliance=MeasureNoticeState.Compliance.NONCOMPLIANT,
-        notice_deadline__gte=since,
     ).count()
