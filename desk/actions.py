@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,17 +22,23 @@ from django.utils.translation import gettext_lazy as _
 BULK_LIMIT = 200
 
 
-def error_text(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
+def error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error) or str(_("You are not allowed to do this."))
 
 
 def apply_each(modeladmin, request, objects, apply: Callable, *, done_message: Callable[[int], str]) -> int:
-    """Call ``apply(obj)`` for each object; report refusals one by one."""
+    """Call ``apply(obj)`` for each object; report refusals one by one.
+
+    A service refuses with ``ValidationError`` (the state does not allow it)
+    or ``PermissionDenied`` (this user may not); either names the reason.
+    """
     done = 0
     for obj in objects:
         try:
             apply(obj)
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             modeladmin.message_user(
                 request, format_lazy("{obj}: {reason}", obj=obj, reason=error_text(error)), messages.ERROR
             )
@@ -106,3 +113,10 @@ def form_action(
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/desk/action_form.html", context)
+
+
+def request_now(request):
+    """One ``now`` per request, shared by filters, badges and actions."""
+    if not hasattr(request, "desk_now"):
+        request.desk_now = timezone.now()
+    return request.desk_now

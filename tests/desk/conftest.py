@@ -1,3 +1,7 @@
+import datetime
+import uuid
+import zoneinfo
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -39,5 +43,35 @@ def client_for():
         client = Client()
         client.force_login(user)
         return client
+
+    return make
+
+
+# A Wednesday, a working day, at 10:00 in Shanghai.
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def submit(db):
+    """Make a complaint through the intake service, as a borrower would."""
+    from complaints.models import Category
+    from complaints.services import complaint_submit
+    from tests.factories import BorrowerFactory, LoanAccountFactory
+
+    def make(*, now=NOW, category="CT-HOURS", borrower=None, account=None, description="They called at 23:00.", **extra):
+        borrower = borrower or BorrowerFactory()
+        account = account or LoanAccountFactory(borrower=borrower)
+        complaint, _created = complaint_submit(
+            borrower=borrower,
+            user=None,
+            category=Category.objects.get(code=category),
+            incident_at=now - datetime.timedelta(days=1),
+            description=description,
+            submit_token=uuid.uuid4(),
+            now=now,
+            account=account,
+            **extra,
+        )
+        return complaint
 
     return make

@@ -1,0 +1,509 @@
+"""The complaint desk: the changelist staff triage from, and the complaint
+page they work on."""
+
+import csv
+import datetime
+import re
+
+from django.contrib import admin, messages
+from django.contrib.admin import DateFieldListFilter, RelatedFieldListFilter
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
+from desk.models import DataAccessRecord
+from desk.paginator import CappedPaginator
+from desk.sla import sla_badge, target_state
+from loans.models import ContactEvent
+from portal.masking import mask_name, mask_phone
+
+from ..models import Complaint, Evidence, SLATarget, TimelineEvent
+from ..services import complaint_note_add
+from ..uploads import stored_path
+from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter
+from .forms import NoteForm
+from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation
+
+# The deadline that comes next on the platform's side: acknowledging comes
+# before the decision, so the first one set is the nearer.
+NEXT_DUE = Coalesce("acknowledge_due_at", "decision_due_at")
+REFERENCE_RE = re.compile(r"TS-[0-9A-Z]{4}-?[0-9A-Z]{0,4}")
+CONTACT_WINDOW = datetime.timedelta(days=7)
+CONTACTS_SHOWN = 50
+
+BORROWER_KINDS = {
+    TimelineEvent.Kind.SUBMITTED,
+    TimelineEvent.Kind.BORROWER_REPLIED,
+    TimelineEvent.Kind.DECISION_ACCEPTED,
+    TimelineEvent.Kind.DECISION_REJECTED,
+    TimelineEvent.Kind.REVIEW_REQUESTED,
+    TimelineEvent.Kind.WITHDRAWN,
+    TimelineEvent.Kind.RATED,
+}
+AGENCY_KINDS = {TimelineEvent.Kind.AGENCY_RESPONDED, TimelineEvent.Kind.EXTENSION_REQUESTED}
+
+
+def _operation_action(operation: Operation):
+    def action(modeladmin, request, queryset):
+        return modeladmin.run_operation(request, queryset, operation)
+
+    action.__name__ = operation.name
+    return admin.action(description=operation.label, permissions=[operation.permission])(action)
+
+
+def timeline_party(event: TimelineEvent, complaint: Complaint) -> tuple[str, str]:
+    """Who an entry comes from, as a CSS class and a word (the word is what
+    tells them apart without colour)."""
+    if event.kind in BORROWER_KINDS:
+        return "borrower", gettext("Borrower")
+    if event.kind in AGENCY_KINDS or (event.author_id and hasattr(event.author, "agency_membership")):
+        return "agency", gettext("Agency")
+    if event.visibility == TimelineEvent.Visibility.INTERNAL:
+        return "internal", gettext("Internal (staff only)")
+    if event.author_id is None:
+        return "system", gettext("System")
+    audience = {
+        TimelineEvent.Visibility.BORROWER: gettext("Staff → borrower"),
+        TimelineEvent.Visibility.AGENCY: gettext("Staff → agency"),
+        TimelineEvent.Visibility.ALL: gettext("Staff → borrower and agency"),
+    }
+    return "staff", audience.get(event.visibility, gettext("Staff"))
+
+
+def csv_cell(value) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class ComplaintAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "borrower_masked",
+        "agency",
+        "category_code",
+        "severity",
+        "status",
+        "assignee",
+        "sla",
+    ]
+    list_display_links = ["reference"]
+    list_filter = [
+        SlaStateFilter,
+        "status",
+        "severity",
+        "category",
+        ("agency", RelatedFieldListFilter),
+        CollectorFilter,
+        ("account__stage", RelatedFieldListFilter),
+        AssigneeFilter,
+        ("submitted_at", DateFieldListFilter),
+    ]
+    list_select_related = ["borrower", "agency", "category", "assignee"]
+    list_per_page = 50
+    list_max_show_all = 200
+    show_full_result_count = False
+    paginator = CappedPaginator
+    search_fields = ["reference"]
+    search_help_text = _("Reference, borrower name, last 4 digits of the borrower's phone, or agency name.")
+    ordering = [NEXT_DUE.asc(nulls_last=True), "-submitted_at"]
+    actions = [_operation_action(operation) for operation in OPERATIONS]
+
+    # Permissions ---------------------------------------------------------
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_escalate_permission(self, request) -> bool:
+        return request.user.has_perm("desk.escalate_complaint")
+
+    def has_lift_hold_permission(self, request) -> bool:
+        return request.user.has_perm("desk.lift_account_hold")
+
+    def has_approve_extension_permission(self, request) -> bool:
+        return request.user.has_perm("desk.approve_agency_extension")
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm("desk.export_complaints")
+
+    def has_note_permission(self, request) -> bool:
+        return self.has_change_permission(request) and request.user.has_perm("desk.add_complaint_note")
+
+    def has_evidence_permission(self, request) -> bool:
+        return request.user.has_perm("complaints.view_complaint_evidence")
+
+    def operation_allowed(self, request, operation: Operation) -> bool:
+        return getattr(self, f"has_{operation.permission}_permission")(request)
+
+    # The list ------------------------------------------------------------
+
+    def get_queryset(self, request):
+        open_targets = SLATarget.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("sla_targets", queryset=open_targets, to_attr="open_sla_targets"))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Reference, last four digits of the phone, or a name: each looked
+        up the way its index allows, not one OR over every column."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        upper = term.upper()
+        if REFERENCE_RE.fullmatch(upper):
+            if len(upper) == 12:
+                return queryset.filter(reference=upper), False
+            return queryset.filter(reference__startswith=upper), False
+        if term.isdigit() and len(term) == 4:
+            return queryset.filter(borrower__phone__endswith=term), False
+        return (
+            queryset.filter(
+                Q(borrower__name__icontains=term)
+                | Q(agency__name__icontains=term)
+                | Q(agency__short_name__icontains=term)
+            ),
+            False,
+        )
+
+    @admin.display(description=_("borrower"))
+    def borrower_masked(self, obj: Complaint) -> str:
+        return f"{mask_name(obj.borrower.name)} {mask_phone(obj.borrower.phone)}"
+
+    @admin.display(description=_("category"), ordering="category__code")
+    def category_code(self, obj: Complaint) -> str:
+        return obj.category.code
+
+    @admin.display(description=_("SLA"), ordering=NEXT_DUE.asc(nulls_last=True))
+    def sla(self, obj: Complaint):
+        # The admin shares this object between requests: the time is read
+        # here, not kept on it.
+        return self.badge_html(sla_badge(getattr(obj, "open_sla_targets", []), now=timezone.now()))
+
+    @staticmethod
+    def badge_html(badge):
+        return format_html(
+            '<span class="sla-badge {}"><span class="sla-icon" aria-hidden="true">{}</span>{}'
+            '<span class="sla-detail">{}</span></span>',
+            badge.css_class,
+            badge.icon,
+            badge.label,
+            f" · {badge.detail}" if badge.detail else "",
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    # Actions -------------------------------------------------------------
+
+    def run_operation(self, request, queryset, operation: Operation):
+        now = request_now(request)
+        if operation.form_class is not None:
+            return form_action(
+                self,
+                request,
+                queryset,
+                form_class=operation.form_class,
+                title=operation.label,
+                intro=operation.intro,
+                apply=lambda complaint, data: operation.apply(complaint, data, request.user, now),
+                done_message=operation.done,
+            )
+        objects = selection_too_large(self, request, queryset)
+        if objects is not None:
+            apply_each(
+                self,
+                request,
+                objects,
+                lambda complaint: operation.apply(complaint, {}, request.user, now),
+                done_message=operation.done,
+            )
+        return None
+
+    # Extra pages ---------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            path("<path:object_id>/do/<slug:operation>/", wrap(self.operation_view), name=f"{prefix}_operation"),
+            path(
+                "<path:object_id>/evidence/<str:token>/",
+                wrap(self.evidence_view),
+                name=f"{prefix}_evidence",
+            ),
+        ] + super().get_urls()
+
+    def _complaint_or_404(self, request, object_id) -> Complaint:
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(gettext("No complaint has this id."))
+        return obj
+
+    def operation_view(self, request, object_id, operation):
+        """One operation on one complaint, from its page. GET shows the
+        form; only POST changes anything."""
+        operation = OPERATIONS_BY_NAME.get(operation)
+        if operation is None:
+            raise Http404(gettext("Unknown action."))
+        if not self.has_change_permission(request) or not self.operation_allowed(request, operation):
+            raise PermissionDenied
+        complaint = self._complaint_or_404(request, object_id)
+        page_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        now = request_now(request)
+        form = None
+        if operation.form_class is not None:
+            form = operation.form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                operation.apply(complaint, form.cleaned_data if form else {}, request.user, now)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+                if form is None:
+                    return HttpResponseRedirect(page_url)
+            else:
+                self.message_user(request, operation.done(1), messages.SUCCESS)
+                return HttpResponseRedirect(page_url)
+        if form is None:
+            return HttpResponseRedirect(page_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": operation.label,
+            "intro": operation.intro,
+            "objects": [complaint],
+            "form": form,
+            "opts": self.opts,
+            "submit_label": operation.label,
+            "cancel_url": page_url,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/desk/action_form.html", context)
+
+    def evidence_view(self, request, object_id, token):
+        """Evidence is downloaded, never shown inline, with the type we
+        recognised on upload and a name we chose."""
+        if not self.has_evidence_permission(request):
+            raise PermissionDenied
+        complaint = self._complaint_or_404(request, object_id)
+        evidence = Evidence.objects.filter(complaint=complaint, token=token).first()
+        if evidence is None:
+            raise Http404(gettext("No such file on this complaint."))
+        try:
+            handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        except (OSError, ValueError):
+            raise Http404(gettext("The file is no longer kept.")) from None
+        DataAccessRecord.objects.create(
+            user=request.user,
+            action=DataAccessRecord.Action.VIEWED,
+            subject=f"evidence {evidence.pk} of {complaint.reference}",
+            at=request_now(request),
+        )
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{complaint.reference}-{evidence.pk}-{evidence.original_name}",
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    def export_view(self, request):
+        """The filtered list as CSV, streamed; who exported what is kept."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        now = request_now(request)
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        record = DataAccessRecord.objects.create(
+            user=request.user,
+            action=DataAccessRecord.Action.EXPORTED,
+            subject="complaints",
+            detail={"filters": {key: request.GET.getlist(key) for key in request.GET}},
+            at=now,
+        )
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield "\ufeff"  # so spreadsheet programs read the Chinese text as UTF-8
+            yield writer.writerow([str(label) for label in self.export_columns()])
+            count = 0
+            for complaint in queryset.iterator(chunk_size=2000):
+                count += 1
+                yield writer.writerow([csv_cell(value) for value in self.export_row(complaint, now=now)])
+            DataAccessRecord.objects.filter(pk=record.pk).update(rows=count)
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @staticmethod
+    def export_columns():
+        return [
+            _("reference"),
+            _("submitted at"),
+            _("status"),
+            _("severity"),
+            _("category"),
+            _("agency"),
+            _("collector"),
+            _("assigned to"),
+            _("borrower"),
+            _("borrower's phone"),
+            _("SLA"),
+            _("next deadline"),
+            _("next deadline due at"),
+        ]
+
+    @staticmethod
+    def export_row(complaint: Complaint, *, now) -> list:
+        badge = sla_badge(getattr(complaint, "open_sla_targets", []), now=now)
+        return [
+            complaint.reference,
+            timezone.localtime(complaint.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            complaint.get_status_display(),
+            complaint.get_severity_display(),
+            complaint.category.code,
+            complaint.agency or "",
+            complaint.collector or "",
+            complaint.assignee.get_username() if complaint.assignee else "",
+            mask_name(complaint.borrower.name),
+            mask_phone(complaint.borrower.phone),
+            badge.label,
+            badge.target.get_kind_display() if badge.target else "",
+            timezone.localtime(badge.target.due_at).strftime("%Y-%m-%d %H:%M") if badge.target else "",
+        ]
+
+    # The complaint page --------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self.get_object(request, object_id)
+        if complaint is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, complaint):
+            raise PermissionDenied
+        now = request_now(request)
+        note_form = None
+        if self.has_note_permission(request):
+            note_form = NoteForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if note_form is None:
+                raise PermissionDenied
+            if note_form.is_valid():
+                try:
+                    complaint_note_add(
+                        complaint=complaint,
+                        author=request.user,
+                        visibility=note_form.cleaned_data["visibility"],
+                        text=note_form.cleaned_data["text"],
+                        now=now,
+                    )
+                except ValidationError as error:
+                    note_form.add_error(None, error)
+                else:
+                    self.message_user(request, gettext("Added to the timeline."), messages.SUCCESS)
+                    return HttpResponseRedirect(request.path)
+        else:
+            DataAccessRecord.objects.create(
+                user=request.user,
+                action=DataAccessRecord.Action.VIEWED,
+                subject=f"complaint {complaint.reference}",
+                at=now,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            **self.complaint_page_context(request, complaint, now=now),
+            "note_form": note_form,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/desk_page.html", context)
+
+    def complaint_page_context(self, request, complaint: Complaint, *, now) -> dict:
+        complaint = (
+            Complaint.objects.select_related(
+                "borrower",
+                "account__stage",
+                "agency",
+                "collector",
+                "category",
+                "assignee",
+                "merged_into",
+                "contact_event__agency",
+                "contact_event__collector",
+            )
+            .prefetch_related("duplicates")
+            .get(pk=complaint.pk)
+        )
+        targets = list(complaint.sla_targets.order_by("started_at", "pk"))
+        events = list(complaint.timeline.select_related("author", "author__agency_membership").order_by("at", "pk"))
+        timeline = [{"event": event, "party": timeline_party(event, complaint)} for event in events]
+        contacts = []
+        if complaint.account_id:
+            contacts = list(
+                ContactEvent.objects.filter(
+                    account_id=complaint.account_id,
+                    occurred_at__gte=complaint.incident_at - CONTACT_WINDOW,
+                    occurred_at__lte=complaint.incident_at + CONTACT_WINDOW,
+                )
+                .select_related("agency", "collector")
+                .order_by("occurred_at")[:CONTACTS_SHOWN]
+            )
+        ticket = getattr(complaint, "ticket", None) if _has_related(complaint, "ticket") else None
+        hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
+        operations = [
+            operation
+            for operation in OPERATIONS
+            if self.has_change_permission(request) and self.operation_allowed(request, operation)
+        ]
+        return {
+            "title": complaint.reference,
+            "subtitle": None,
+            "opts": self.opts,
+            "complaint": complaint,
+            "original": complaint,
+            "badge": sla_badge([t for t in targets if t.is_open], now=now),
+            "targets": [{"target": t, "state": target_state(t, now=now)} for t in targets],
+            "timeline": timeline,
+            "contacts": contacts,
+            "evidence": list(complaint.evidence.all()),
+            "can_download_evidence": self.has_evidence_permission(request),
+            "ticket": ticket,
+            "responses": list(ticket.responses.select_related("author")) if ticket else [],
+            "hold": hold,
+            "operations": operations,
+            "borrower_name": mask_name(complaint.borrower.name),
+            "borrower_phone": mask_phone(complaint.borrower.phone),
+            "has_view_permission": True,
+        }
+
+
+def _has_related(obj, name: str) -> bool:
+    try:
+        getattr(obj, name)
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist of a reverse one-to-one
+        return False
+    return True

@@ -1,0 +1,187 @@
+"""Figures for the desk dashboard and the agencies' scorecards.
+
+Every selector takes ``now``; nothing reads the clock. Weeks run Monday to
+Sunday in Asia/Shanghai.
+"""
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from agencies.models import Agency
+from complaints.models import OPEN_STATUSES, AgencyTicket, Category, Complaint, SLATarget
+from loans.models import Assignment
+
+from .sla import SlaState, at_risk_condition, breached_condition, on_track_condition, paused_condition
+
+TREND_WEEKS = 12
+
+
+def week_start(when: datetime.datetime) -> datetime.datetime:
+    """Monday 00:00 local time of the week ``when`` falls in."""
+    local = timezone.localtime(when)
+    monday = local.date() - datetime.timedelta(days=local.weekday())
+    return timezone.make_aware(datetime.datetime.combine(monday, datetime.time.min))
+
+
+def week_starts(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[datetime.datetime]:
+    """The Mondays of the last ``weeks`` weeks, oldest first, this week last."""
+    current = week_start(now)
+    starts = []
+    for back in range(weeks - 1, -1, -1):
+        day = timezone.localtime(current).date() - datetime.timedelta(weeks=back)
+        starts.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+    return starts
+
+
+def open_complaints_by_sla_state(*, now: datetime.datetime) -> dict[str, int]:
+    """Open complaints counted by the state their SLA badge shows."""
+    counts = Complaint.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        breached=Count("pk", filter=breached_condition(now)),
+        at_risk=Count("pk", filter=at_risk_condition(now)),
+        on_track=Count("pk", filter=on_track_condition(now)),
+        paused=Count("pk", filter=paused_condition(now)),
+        total=Count("pk"),
+    )
+    counts[SlaState.NONE.value] = (
+        counts["total"] - counts["breached"] - counts["at_risk"] - counts["on_track"] - counts["paused"]
+    )
+    return counts
+
+
+def breaches_this_week(*, now: datetime.datetime) -> dict[str, int]:
+    """Deadlines missed since Monday 00:00, by kind of deadline."""
+    rows = (
+        SLATarget.objects.filter(breached_at__gte=week_start(now), breached_at__lte=now)
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    by_kind["total"] = sum(by_kind.values())
+    return by_kind
+
+
+@dataclass
+class AgencyScore:
+    agency: Agency
+    complaints: int = 0
+    assigned_accounts: int = 0
+    per_thousand: float | None = None
+    median_first_response: datetime.timedelta | None = None
+    responses: int = 0
+    due_responses: int = 0
+    breached_responses: int = 0
+    top_categories: list[tuple[Category, int]] = field(default_factory=list)
+    trend: list[int] = field(default_factory=list)
+
+    @property
+    def breach_rate(self) -> float | None:
+        """Share of first-response deadlines that were missed, among those
+        already met or already due."""
+        if not self.due_responses:
+            return None
+        return self.breached_responses / self.due_responses
+
+
+def agency_scorecards(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[AgencyScore]:
+    """One scorecard per external or in-house agency over the last ``weeks``
+    weeks (this week included), worst complaint rate first."""
+    starts = week_starts(now=now, weeks=weeks)
+    since = starts[0]
+    agencies = list(Agency.objects.order_by("name"))
+    scores = {agency.pk: AgencyScore(agency=agency, trend=[0] * weeks) for agency in agencies}
+
+    complaints = Complaint.objects.filter(agency__isnull=False, submitted_at__gte=since, submitted_at__lte=now)
+    by_week = complaints.annotate(week=TruncWeek("submitted_at")).values("agency_id", "week").annotate(n=Count("pk"))
+    for row in by_week:
+        score = scores[row["agency_id"]]
+        score.complaints += row["n"]
+        index = _week_index(starts, row["week"])
+        if index is not None:
+            score.trend[index] += row["n"]
+    categories = Counter(
+        {
+            (row["agency_id"], row["category_id"]): row["n"]
+            for row in complaints.values("agency_id", "category_id").annotate(n=Count("pk"))
+        }
+    )
+
+    assigned = (
+        Assignment.objects.filter(starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=since))
+        .values("agency_id")
+        .annotate(accounts=Count("account_id", distinct=True))
+    )
+    for row in assigned:
+        if row["agency_id"] in scores:
+            scores[row["agency_id"]].assigned_accounts = row["accounts"]
+
+    tickets = AgencyTicket.objects.filter(opened_at__gte=since, opened_at__lte=now, first_response_at__isnull=False)
+    durations = defaultdict(list)
+    for agency_id, opened_at, first_response_at in tickets.values_list("agency_id", "opened_at", "first_response_at"):
+        durations[agency_id].append(first_response_at - opened_at)
+
+    targets = SLATarget.objects.filter(
+        kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
+        started_at__gte=since,
+        started_at__lte=now,
+        complaint__agency__isnull=False,
+        cancelled_at__isnull=True,
+    ).filter(Q(met_at__isnull=False) | Q(due_at__lte=now))
+    for agency_id, due_at, met_at, breached_at in targets.values_list(
+        "complaint__agency_id", "due_at", "met_at", "breached_at"
+    ):
+        score = scores[agency_id]
+        score.due_responses += 1
+        late = breached_at is not None or (met_at is not None and met_at > due_at) or (met_at is None and due_at <= now)
+        score.breached_responses += late
+
+    category_names = Category.objects.in_bulk({category_id for _, category_id in categories})
+    for score in scores.values():
+        if score.assigned_accounts:
+            score.per_thousand = score.complaints * 1000 / score.assigned_accounts
+        values = durations.get(score.agency.pk)
+        if values:
+            score.responses = len(values)
+            score.median_first_response = statistics.median(values)
+        ranked = sorted(
+            (
+                (count, category_id)
+                for (agency_id, category_id), count in categories.items()
+                if agency_id == score.agency.pk
+            ),
+            key=lambda item: (-item[0], category_names[item[1]].code),
+        )
+        score.top_categories = [(category_names[category_id], count) for count, category_id in ranked[:3]]
+
+    active = [s for s in scores.values() if s.complaints or s.assigned_accounts]
+    return sorted(active, key=lambda s: (-(s.per_thousand or 0), -s.complaints, s.agency.name))
+
+
+def complaints_trend(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[tuple[datetime.datetime, int]]:
+    """Complaints received per week, all agencies and none."""
+    starts = week_starts(now=now, weeks=weeks)
+    counts = [0] * weeks
+    rows = (
+        Complaint.objects.filter(submitted_at__gte=starts[0], submitted_at__lte=now)
+        .annotate(week=TruncWeek("submitted_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        index = _week_index(starts, row["week"])
+        if index is not None:
+            counts[index] += row["n"]
+    return list(zip(starts, counts, strict=True))
+
+
+def _week_index(starts: list[datetime.datetime], when: datetime.datetime) -> int | None:
+    for index in range(len(starts) - 1, -1, -1):
+        if when >= starts[index]:
+            return index
+    return None
