@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.forms import EvidenceField
+from complaints.models import AgencyResponse
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
@@ -43,3 +46,45 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["collector"].queryset = agency.collectors.order_by("display_name")
+
+
+class ResponseForm(forms.Form):
+    """The agency's response. Evidence goes through the same checks as the
+    borrower's (complaints' EvidenceField: count, size, type by content)."""
+
+    statement = forms.CharField(
+        label=_("Your statement"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, from your records and the collector's account."),
+    )
+    remediation = forms.ChoiceField(label=_("What you did about the collector"), choices=())
+    remediation_reason = forms.CharField(
+        label=_("Why no action (required if you took none)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = EvidenceField(label=_("Evidence (call recordings, documents)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remediation"].choices = AgencyResponse.Remediation.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("remediation") == AgencyResponse.Remediation.NONE
+            and not (cleaned.get("remediation_reason") or "").strip()
+        ):
+            self.add_error("remediation_reason", _("Say why no action was taken."))
+        return cleaned
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need more time"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A platform supervisor decides. Until then your deadline stays as it is."),
+    )

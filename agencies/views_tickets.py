@@ -1,17 +1,22 @@
 """The agency's tickets: inbox, ticket page, evidence download, and the
 response and extension forms."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from complaints.models import AgencyTicket
+from complaints.services.agency import agency_extension_request, agency_response_submit
 from complaints.uploads import ALLOWED_TYPES, stored_path
 from portal.masking import mask_name, mask_phone
 
 from .access import agency_required
-from .forms import TicketFilterForm
+from .forms import ExtensionForm, ResponseForm, TicketFilterForm
 from .workspace_selectors import (
     agency_ticket,
     agency_tickets,
@@ -58,6 +63,10 @@ def _ticket_context(request, ticket, **extra) -> dict:
         "contact_events": ticket_contact_events(ticket=ticket),
         "hold": ticket_hold(ticket=ticket),
         "responses": ticket.responses.order_by("submitted_at", "pk"),
+        "can_respond": ticket.status != AgencyTicket.Status.CLOSED,
+        "can_ask_extension": ticket.status == AgencyTicket.Status.OPEN and not ticket.extension_status,
+        "response_form": ResponseForm(),
+        "extension_form": ExtensionForm(),
     }
     context.update(extra)
     return context
@@ -89,3 +98,54 @@ def evidence_download(request, reference, token):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _service_errors(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@require_POST
+@agency_required
+def respond(request, reference):
+    ticket = agency_ticket(agency=request.agency, reference=reference)
+    form = ResponseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            agency_response_submit(
+                ticket=ticket,
+                user=request.user,
+                statement=form.cleaned_data["statement"],
+                remediation=form.cleaned_data["remediation"],
+                remediation_reason=form.cleaned_data["remediation_reason"],
+                files=form.cleaned_data["files"],
+                now=timezone.now(),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Your response was sent to the platform."))
+            return redirect("agency:ticket", reference=ticket.complaint.reference)
+    return render(request, "agency/ticket.html", _ticket_context(request, ticket, response_form=form), status=400)
+
+
+@require_POST
+@agency_required
+def ask_extension(request, reference):
+    ticket = agency_ticket(agency=request.agency, reference=reference)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            agency_extension_request(
+                ticket=ticket, user=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Your request for more time was sent. A platform supervisor will decide."))
+            return redirect("agency:ticket", reference=ticket.complaint.reference)
+    return render(request, "agency/ticket.html", _ticket_context(request, ticket, extension_form=form), status=400)

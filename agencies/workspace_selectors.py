@@ -10,7 +10,14 @@ from django.db.models import BooleanField, CharField, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from complaints.models import AgencyTicket, Evidence, Hold, Party, SLATarget, TimelineEvent
+from complaints.models import AgencyTicket, SLATarget
+from complaints.selectors import (
+    evidence_list_for,
+    holds_for_account,
+    ticket_for_agency,
+    tickets_for_agency,
+    timeline_for,
+)
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
 
 from .models import Agency
@@ -82,6 +89,8 @@ class SlaState:
 
 
 def _tickets_base(*, agency: Agency) -> QuerySet:
+    """The agency's tickets (through the complaints app's scoped selector),
+    with the warning time of the open response deadline."""
     warn_at = SLATarget.objects.filter(
         complaint_id=OuterRef("complaint_id"),
         kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
@@ -89,8 +98,8 @@ def _tickets_base(*, agency: Agency) -> QuerySet:
         cancelled_at__isnull=True,
     ).values("warn_at")[:1]
     return (
-        AgencyTicket.objects.filter(agency=agency)
-        .select_related("complaint", "complaint__account", "complaint__category", "complaint__collector")
+        tickets_for_agency(agency=agency)
+        .select_related("complaint__borrower")
         .annotate(response_warn_at=Subquery(warn_at))
     )
 
@@ -118,29 +127,20 @@ def agency_tickets(*, agency: Agency, status: str | None = None, collector_id: i
     return tickets.order_by(F("response_due_at").asc(nulls_last=True), "-opened_at", "pk")
 
 
-def agency_ticket(*, agency: Agency, reference: str):
-    """The agency's ticket for a complaint reference, or Http404 — the same
+def agency_ticket(*, agency: Agency, reference: str) -> AgencyTicket:
+    """The agency's ticket for a complaint reference, or Http404: the same
     for a reference that does not exist and one of another agency."""
-    ticket = _tickets_base(agency=agency).filter(complaint__reference=reference).first()
-    if ticket is None:
-        raise Http404
-    return ticket
+    ticket = ticket_for_agency(agency=agency, reference=reference)
+    return _tickets_base(agency=agency).get(pk=ticket.pk)
 
 
-def ticket_timeline(*, ticket) -> QuerySet:
-    return TimelineEvent.objects.filter(
-        complaint_id=ticket.complaint_id,
-        visibility__in=[TimelineEvent.Visibility.ALL, TimelineEvent.Visibility.AGENCY],
-    ).order_by("at", "pk")
+def ticket_timeline(*, ticket: AgencyTicket) -> QuerySet:
+    return timeline_for(complaint=ticket.complaint, audience="agency").order_by("at", "pk")
 
 
-def ticket_evidence(*, ticket) -> QuerySet:
-    """Evidence the agency may open: the borrower's only when they agreed to
-    share details with the agency, and always the agency's own."""
-    evidence = Evidence.objects.filter(complaint_id=ticket.complaint_id)
-    if not ticket.complaint.consent_to_share:
-        evidence = evidence.filter(party__in=[Party.AGENCY, Party.PLATFORM])
-    return evidence.order_by("uploaded_at", "pk")
+def ticket_evidence(*, ticket: AgencyTicket) -> QuerySet:
+    """The agency's own files, and the borrower's where they agreed to share."""
+    return evidence_list_for(complaint=ticket.complaint, audience="agency").order_by("uploaded_at", "pk")
 
 
 def ticket_evidence_file(*, agency: Agency, reference: str, token: str):
@@ -151,7 +151,7 @@ def ticket_evidence_file(*, agency: Agency, reference: str, token: str):
     return evidence
 
 
-def ticket_contact_events(*, ticket) -> QuerySet:
+def ticket_contact_events(*, ticket: AgencyTicket) -> QuerySet:
     """This agency's contacts with the account in the week either side of
     the incident."""
     complaint = ticket.complaint
@@ -169,10 +169,8 @@ def ticket_contact_events(*, ticket) -> QuerySet:
     )
 
 
-def ticket_hold(*, ticket):
-    complaint = ticket.complaint
-    if complaint.account_id is None:
+def ticket_hold(*, ticket: AgencyTicket):
+    """The hold on this agency's work on the account, if one is in force."""
+    if ticket.complaint.account_id is None:
         return None
-    return Hold.objects.filter(
-        account_id=complaint.account_id, agency_id=ticket.agency_id, lifted_at__isnull=True
-    ).first()
+    return holds_for_account(account=ticket.complaint.account).filter(agency_id=ticket.agency_id).first()

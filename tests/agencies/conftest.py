@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pyotp
 import pytest
@@ -72,3 +73,37 @@ def sign_in_session(client, side: AgencySide):
 @pytest.fixture
 def client_a(client, side_a):
     return sign_in_session(client, side_a)
+
+
+def open_ticket(side: AgencySide, *, consent_to_share: bool = True, files=(), category_code: str = "CT-HOURS"):
+    """A borrower complaint about the side's account, routed to its agency
+    through the complaints services."""
+    from complaints.models import AgencyTicket, Category
+    from complaints.services.intake import complaint_submit
+    from complaints.services.routing import complaint_route
+
+    now = timezone.now()
+    complaint, _ = complaint_submit(
+        borrower=side.account.borrower,
+        user=None,
+        account=side.account,
+        category=Category.objects.get(code=category_code),
+        incident_at=now - datetime.timedelta(days=1),
+        description="They called me at 23:00 three nights in a row.",
+        submit_token=uuid.uuid4(),
+        consent_to_share=consent_to_share,
+        files=list(files),
+        now=now - datetime.timedelta(minutes=5),
+    )
+    complaint_route(complaint_id=complaint.pk, now=now - datetime.timedelta(minutes=4))
+    return AgencyTicket.objects.select_related("complaint").get(complaint=complaint)
+
+
+@pytest.fixture
+def ticket_a(side_a):
+    return open_ticket(side_a)
+
+
+@pytest.fixture
+def ticket_b(side_b):
+    return open_ticket(side_b)
