@@ -57,4 +57,9 @@ def library_holiday_name(day: datetime.date, *, language: str) -> str:
     """The library's name for a holiday on ``day`` ("" if none), in
     ``language`` (a Django language code: "zh-hans" or "en")."""
     library_language = "en_US" if language.startswith("en") else "zh_CN"
-    return holidays.China(years=day.year, language=library_language).get(day, "")
+    return _holiday_names(day.year, library_language).get(day, "")
+
+
+@functools.cache
+def _holiday_names(year: int, language: str) -> dict[datetime.date, str]:
+    return dict(holidays.China(years=year, language=language).items())

@@ -177,3 +177,11 @@ def test_calendar_without_any_working_day_raises_instead_of_looping():
 def test_calendar_refuses_working_hours_that_end_before_they_start():
     with pytest.raises(ValueError):
         calendar(opens=datetime.time(18), closes=datetime.time(9))
+
+
+def test_library_names_holidays_in_the_admin_language():
+    from businesscalendar.china import library_holiday_name
+
+    assert library_holiday_name(datetime.date(2026, 10, 1), language="zh-hans") == "国庆节"
+    assert library_holiday_name(datetime.date(2026, 10, 1), language="en") == "National Day"
+    assert library_holiday_name(datetime.date(2026, 11, 24), language="en") == ""
