@@ -426,6 +426,16 @@ class TimelineEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Timeline events are append-only.")
 
+    @property
+    def remediation_label(self) -> str:
+        code = (self.data or {}).get("remediation", "")
+        return str(AgencyResponse.Remediation(code).label) if code in AgencyResponse.Remediation.values else ""
+
+    @property
+    def due_at(self):
+        value = (self.data or {}).get("due_at")
+        return datetime.datetime.fromisoformat(value) if value else None
+
 
 class Party(models.TextChoices):
     BORROWER = "borrower", _("Borrower")

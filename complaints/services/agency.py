@@ -113,7 +113,7 @@ def agency_response_submit(
             body=body,
             now=now,
         )
-        notify.notify_borrower(complaint=complaint, event="complaint_agency_responded", occurrence=event.pk, now=now)
+        notify.notify_borrower(complaint=complaint, event="complaint.agency_responded", occurrence=event.pk, now=now)
         return response
 
 

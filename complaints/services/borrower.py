@@ -123,6 +123,16 @@ def _start_review(*, complaint: Complaint, now: datetime.datetime) -> SLATarget:
     return target
 
 
+def _reopened_notice(*, complaint, event, reason: str, target: SLATarget, now: datetime.datetime) -> None:
+    notify.notify_borrower(
+        complaint=complaint,
+        event="complaint.reopened",
+        occurrence=event.pk,
+        now=now,
+        context={"reason": reason, "deadline": target.due_at},
+    )
+
+
 def complaint_reject_decision(
     *, complaint: Complaint, borrower, user, reason: str, now: datetime.datetime
 ) -> Complaint:
@@ -144,7 +154,8 @@ def complaint_reject_decision(
             text=reason,
             extra_fields={"reopened_at": now},
         )
-        _start_review(complaint=complaint, now=now)
+        target = _start_review(complaint=complaint, now=now)
+        _reopened_notice(complaint=complaint, event=event, reason=reason, target=target, now=now)
         from .staff import _tell_supervisors
 
         _tell_supervisors(complaint=complaint, reason=reason, occurrence=event.pk, now=now)
@@ -160,7 +171,7 @@ def complaint_request_review(*, complaint: Complaint, borrower, user, reason: st
     with transaction.atomic():
         complaint = _lock_own(complaint, borrower)
         _require_review_window(complaint, now)
-        move(
+        event = move(
             complaint=complaint,
             to=Status.REOPENED,
             now=now,
@@ -169,7 +180,8 @@ def complaint_request_review(*, complaint: Complaint, borrower, user, reason: st
             author=user,
             text=reason,
         )
-        _start_review(complaint=complaint, now=now)
+        target = _start_review(complaint=complaint, now=now)
+        _reopened_notice(complaint=complaint, event=event, reason=reason, target=target, now=now)
         return complaint
 
 

@@ -41,15 +41,19 @@ def notify_borrower(
 ) -> None:
     """Tell the borrower about a complaint event on their chosen channels.
 
+    ``event`` is a notice template code (``complaint.acknowledged`` ...);
     ``occurrence`` (usually the timeline event's id) makes the key unique per
-    happening, so a retried task sends nothing twice.
+    happening, so a retried task sends nothing twice. Templates may use
+    ``date``, ``deadline``, ``agency``, ``reason`` and ``portal_link``.
     """
+    from django.urls import reverse
+
     base = {
-        "reference": complaint.reference,
-        "status": complaint.status,
-        "acknowledge_due_at": complaint.acknowledge_due_at.isoformat() if complaint.acknowledge_due_at else "",
-        "decision_due_at": complaint.decision_due_at.isoformat() if complaint.decision_due_at else "",
+        "date": now,
+        "deadline": complaint.decision_due_at,
         "agency": str(complaint.agency) if complaint.agency_id else "",
+        "reason": "",
+        "portal_link": portal_link(reverse("complaints:detail", kwargs={"reference": complaint.reference})),
     }
     base.update(context or {})
     borrower_notify(

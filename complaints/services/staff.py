@@ -43,7 +43,7 @@ def complaint_acknowledge(*, complaint: Complaint, by, now: datetime.datetime) -
             author=by,
         )
         sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
-        notify.notify_borrower(complaint=complaint, event="complaint_acknowledged", occurrence=event.pk, now=now)
+        notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)
         return complaint
 
 
@@ -125,7 +125,7 @@ def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: dat
             )
         if complaint.status == Status.WITH_AGENCY:
             raise ComplaintTransitionError(_("The complaint is already with the agency."), code="already_with_agency")
-        ticket_open(complaint=complaint, agency=complaint.agency, message=message, now=now)
+        ticket = ticket_open(complaint=complaint, agency=complaint.agency, message=message, now=now)
         event = move(
             complaint=complaint,
             to=Status.WITH_AGENCY,
@@ -136,7 +136,13 @@ def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: dat
             text=message,
             data={"agency": complaint.agency_id},
         )
-        notify.notify_borrower(complaint=complaint, event="complaint_sent_to_agency", occurrence=event.pk, now=now)
+        notify.notify_borrower(
+            complaint=complaint,
+            event="complaint.sent_to_agency",
+            occurrence=event.pk,
+            now=now,
+            context={"deadline": ticket.response_due_at},
+        )
         return complaint
 
 
@@ -178,10 +184,10 @@ def complaint_request_information(*, complaint: Complaint, by, question: str, no
         )
         notify.notify_borrower(
             complaint=complaint,
-            event="complaint_info_requested",
+            event="complaint.information_requested",
             occurrence=event.pk,
             now=now,
-            context={"question": question},
+            context={"reason": question},
         )
         return complaint
 
@@ -276,11 +282,11 @@ def complaint_extend(*, complaint: Complaint, by, reason: str, now: datetime.dat
         )
         notify.notify_borrower(
             complaint=complaint,
-            event="complaint_extended",
+            event="complaint.extended",
             occurrence=event.pk,
             now=now,
             mandatory=True,
-            context={"reason": reason, "decision_due_at": new.due_at.isoformat()},
+            context={"reason": reason, "deadline": new.due_at},
         )
         return complaint
 
@@ -321,15 +327,11 @@ def complaint_resolve(
         )
         notify.notify_borrower(
             complaint=complaint,
-            event="complaint_decision",
+            event="complaint.decided",
             occurrence=event.pk,
             now=now,
             mandatory=True,
-            context={
-                "resolution": str(ResolutionType(resolution_type).label),
-                "explanation": explanation,
-                "review_window_ends_at": complaint.review_window_ends_at.isoformat(),
-            },
+            context={"reason": explanation, "deadline": complaint.review_window_ends_at},
         )
         return complaint
 
@@ -378,7 +380,7 @@ def complaint_reopen(*, complaint: Complaint, by, reason: str, now: datetime.dat
         complaint = lock(complaint)
         if complaint.closed_reason == Complaint.ClosedReason.MERGED:
             raise ComplaintTransitionError(_("A merged complaint cannot be reopened."), code="merged")
-        move(
+        event = move(
             complaint=complaint,
             to=Status.REOPENED,
             now=now,
@@ -388,7 +390,14 @@ def complaint_reopen(*, complaint: Complaint, by, reason: str, now: datetime.dat
             text=reason,
             extra_fields={"closed_reason": "", "review_window_ends_at": None},
         )
-        sla.target_start(complaint=complaint, kind=SLATarget.Kind.FINAL_DECISION, now=now)
+        target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.FINAL_DECISION, now=now)
+        notify.notify_borrower(
+            complaint=complaint,
+            event="complaint.reopened",
+            occurrence=event.pk,
+            now=now,
+            context={"reason": reason, "deadline": target.due_at},
+        )
         return complaint
 
 
@@ -420,8 +429,7 @@ NOTE_VISIBILITIES = {
 def complaint_note_add(
     *, complaint: Complaint, author, visibility: str, text: str, now: datetime.datetime
 ) -> TimelineEvent:
-    """A note on the timeline. A note the borrower can read is a message to
-    them and is sent to them too."""
+    """A note on the timeline, for the audience chosen."""
     if visibility not in NOTE_VISIBILITIES:
         raise ValidationError(_("Choose who may read the note."), code="visibility")
     if not text.strip():
@@ -432,10 +440,6 @@ def complaint_note_add(
             complaint=complaint, kind=Kind.NOTE, at=now, visibility=visibility, author=author, text=text.strip()
         )
         touch(complaint, now)
-        if visibility in (Visibility.BORROWER, Visibility.ALL):
-            notify.notify_borrower(
-                complaint=complaint, event="complaint_message", occurrence=event.pk, now=now, context={"text": text}
-            )
         return event
 
 

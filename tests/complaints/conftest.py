@@ -90,7 +90,9 @@ def submit(borrower, account, in_house):
 def routed(submit):
     def _routed(**overrides):
         complaint = submit(**overrides)
-        services.complaint_route(complaint_id=complaint.pk, now=overrides.get("now", NOW) + datetime.timedelta(minutes=1))
+        services.complaint_route(
+            complaint_id=complaint.pk, now=overrides.get("now", NOW) + datetime.timedelta(minutes=1)
+        )
         complaint.refresh_from_db()
         return complaint
 

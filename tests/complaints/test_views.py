@@ -1,0 +1,298 @@
+import datetime
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Complaint, Evidence, Status
+from tests.factories import BorrowerFactory, ContactEventFactory, LoanAccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PDF = b"%PDF-1.7\n" + b"x" * 100
+
+
+@pytest.fixture
+def client_for(borrower):
+    client = Client()
+    client.force_login(borrower.user)
+    return client
+
+
+def form_data(loan, **overrides):
+    data = {
+        "submit_token": str(uuid.uuid4()),
+        "account": loan.reference,
+        "category": "CT-HOURS",
+        "incident_at": (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "description": "They called me at 23:00 three nights in a row.",
+        "desired_outcome": "Stop calling at night.",
+        "consent_to_share": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_new(client, data, files=()):
+    payload = dict(data)
+    if files:
+        payload["files"] = list(files)
+    return client.post(reverse("complaints:new"), payload)
+
+
+def test_new_form_renders_grouped_categories(client_for, account):
+    response = client_for.get(reverse("complaints:new"), {"account": account.reference})
+    assert response.status_code == 200
+    assert b"<optgroup" in response.content
+    assert response.context["form"].initial["account"] == account.reference
+
+
+def test_new_form_prefills_from_a_contact_event(client_for, account, agency):
+    event = ContactEventFactory(account=account, agency=agency, from_number="+862161234567")
+    response = client_for.get(reverse("complaints:new"), {"account": account.reference, "event": event.pk})
+    initial = response.context["form"].initial
+    assert (initial["contact_event"], initial["caller_number"], initial["named_agency"]) == (
+        event.pk,
+        "+862161234567",
+        agency.name,
+    )
+
+
+def test_new_form_ignores_another_borrowers_contact_event(client_for, account):
+    event = ContactEventFactory()
+    response = client_for.get(reverse("complaints:new"), {"event": event.pk})
+    assert "contact_event" not in response.context["form"].initial
+
+
+def test_new_form_from_a_failed_caller_check_prefills_the_number(client_for, account):
+    response = client_for.get(reverse("complaints:new"), {"number": "021 6123 4567"})
+    initial = response.context["form"].initial
+    assert (initial["caller_number"], initial["category"]) == ("+862161234567", "AG-UNAUTH")
+
+
+def test_submit_creates_complaint_and_shows_reference(client_for, account, in_house):
+    response = post_new(client_for, form_data(account))
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("complaints:submitted", kwargs={"reference": complaint.reference})
+    page = client_for.get(response.url)
+    assert complaint.reference in page.content.decode()
+
+
+def test_double_submit_with_one_token_creates_one_complaint(client_for, account, in_house):
+    data = form_data(account)
+    first = post_new(client_for, data)
+    second = post_new(client_for, data)
+    assert Complaint.objects.count() == 1
+    assert first.url == second.url
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("description", "too short"),
+        ("description", "x" * 5001),
+        ("category", "NOPE"),
+        ("category", ""),
+        ("incident_at", ""),
+        ("incident_at", "not a date"),
+        ("caller_number", "12"),
+        ("account", "LN-NOT-MINE"),
+        ("submit_token", "not-a-uuid"),
+    ],
+)
+def test_each_form_error_keeps_what_was_typed(client_for, account, field, value):
+    data = form_data(account, **{field: value})
+    response = post_new(client_for, data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert Complaint.objects.count() == 0
+    assert "Stop calling at night." in response.content.decode()
+
+
+def test_future_incident_time_is_refused(client_for, account):
+    future = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = post_new(client_for, form_data(account, incident_at=future))
+    assert "incident_at" in response.context["form"].errors
+
+
+def test_contact_event_of_another_borrower_is_refused(client_for, account):
+    event = ContactEventFactory()
+    response = post_new(client_for, form_data(account, contact_event=event.pk))
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 0
+
+
+def test_upload_with_wrong_content_behind_right_extension_is_refused(client_for, account):
+    fake = SimpleUploadedFile("recording.mp3", b"<html><script>alert(1)</script></html>", content_type="audio/mpeg")
+    response = post_new(client_for, form_data(account), files=[fake])
+    assert response.status_code == 400
+    assert "recording.mp3" in str(response.context["form"].errors["files"])
+    assert "choose your files again" in response.content.decode()
+    assert "Stop calling at night." in response.content.decode()
+
+
+def test_upload_of_an_empty_file_is_refused(client_for, account):
+    response = post_new(client_for, form_data(account), files=[SimpleUploadedFile("empty.png", b"")])
+    assert "files" in response.context["form"].errors
+
+
+def test_upload_of_more_than_five_files_is_refused(client_for, account):
+    files = [SimpleUploadedFile(f"p{n}.png", PNG) for n in range(6)]
+    response = post_new(client_for, form_data(account), files=files)
+    assert "files" in response.context["form"].errors
+
+
+def test_upload_too_large_is_refused(client_for, account, settings, monkeypatch):
+    from complaints import uploads
+
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 50)
+    response = post_new(client_for, form_data(account), files=[SimpleUploadedFile("big.png", PNG)])
+    assert "files" in response.context["form"].errors
+
+
+def test_upload_is_stored_privately_with_hash_and_clean_name(client_for, account, in_house, settings):
+    upload = SimpleUploadedFile("..\\..//etc/pass<wd>.pdf", PDF, content_type="text/html")
+    post_new(client_for, form_data(account), files=[upload])
+    evidence = Evidence.objects.get()
+    import hashlib
+    from pathlib import Path
+
+    stored = Path(settings.PRIVATE_MEDIA_ROOT) / "evidence" / evidence.storage_name
+    assert (evidence.original_name, evidence.content_type, evidence.size) == ("passwd.pdf", "application/pdf", len(PDF))
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert stored.read_bytes() == PDF
+    assert "pass" not in evidence.storage_name
+
+
+def test_evidence_download_is_an_attachment_with_our_type_and_sandbox(client_for, account, in_house):
+    post_new(client_for, form_data(account), files=[SimpleUploadedFile("photo.png", PNG, content_type="image/svg+xml")])
+    evidence = Evidence.objects.get()
+    response = client_for.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == PNG
+
+
+@pytest.fixture
+def others_complaint(submit):
+    other = BorrowerFactory(user=UserFactory())
+    account = LoanAccountFactory(borrower=other)
+    complaint = submit(borrower=other, user=other.user, account=account)
+    from complaints.services.core import evidence_add
+    from complaints.uploads import check_upload
+
+    evidence_add(
+        complaint=complaint,
+        files=[check_upload(SimpleUploadedFile("p.png", PNG))],
+        party="borrower",
+        user=other.user,
+        now=complaint.submitted_at,
+    )
+    return complaint
+
+
+@pytest.mark.parametrize("name", ["detail", "submitted"])
+def test_other_borrowers_complaint_pages_are_404(client_for, others_complaint, name):
+    response = client_for.get(reverse(f"complaints:{name}", kwargs={"reference": others_complaint.reference}))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["reply", "withdraw", "accept", "reject", "review", "rate"])
+def test_other_borrowers_complaint_actions_are_404(client_for, others_complaint, name):
+    response = client_for.post(
+        reverse(f"complaints:{name}", kwargs={"reference": others_complaint.reference}),
+        {"text": "hello there", "confirm": "on", "rating": "5", "reject-reason": "nope nope", "review-reason": "again"},
+    )
+    assert response.status_code == 404
+    others_complaint.refresh_from_db()
+    assert others_complaint.status == Status.SUBMITTED
+
+
+def test_other_borrowers_evidence_is_404(client_for, others_complaint):
+    evidence = others_complaint.evidence.get()
+    response = client_for.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    assert response.status_code == 404
+
+
+def test_other_borrowers_complaint_is_not_listed(client_for, others_complaint):
+    response = client_for.get(reverse("complaints:list"))
+    assert others_complaint.reference not in response.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(account):
+    response = Client().get(reverse("complaints:new"))
+    assert response.status_code == 302
+    assert reverse("portal:signin") in response.url
+
+
+def test_state_changing_views_refuse_get(client_for, submit):
+    complaint = submit()
+    response = client_for.get(reverse("complaints:withdraw", kwargs={"reference": complaint.reference}))
+    assert response.status_code == 405
+
+
+def test_submit_needs_csrf_token(borrower, account):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(borrower.user)
+    response = client.post(reverse("complaints:new"), form_data(account))
+    assert response.status_code == 403
+
+
+def test_detail_shows_only_borrower_visible_timeline(client_for, routed):
+    complaint = routed()
+    from complaints.services import complaint_note_add
+
+    complaint_note_add(
+        complaint=complaint, author=None, visibility="internal", text="secret staff note", now=complaint.submitted_at
+    )
+    complaint_note_add(
+        complaint=complaint, author=None, visibility="borrower", text="hello borrower", now=complaint.submitted_at
+    )
+    page = client_for.get(reverse("complaints:detail", kwargs={"reference": complaint.reference})).content.decode()
+    assert "hello borrower" in page
+    assert "secret staff note" not in page
+
+
+def test_borrower_withdraws_own_complaint(client_for, routed):
+    complaint = routed()
+    response = client_for.post(
+        reverse("complaints:withdraw", kwargs={"reference": complaint.reference}), {"confirm": "on"}
+    )
+    complaint.refresh_from_db()
+    assert response.status_code == 302
+    assert complaint.status == Status.WITHDRAWN
+
+
+def test_withdraw_without_confirmation_is_refused(client_for, routed):
+    complaint = routed()
+    response = client_for.post(reverse("complaints:withdraw", kwargs={"reference": complaint.reference}), {})
+    complaint.refresh_from_db()
+    assert response.status_code == 400
+    assert complaint.status == Status.WITH_AGENCY
+
+
+def test_refused_action_shows_a_message(client_for, routed):
+    complaint = routed()
+    response = client_for.post(reverse("complaints:accept", kwargs={"reference": complaint.reference}), follow=True)
+    assert response.status_code == 200
+    assert any("decision" in str(m).lower() or "决定" in str(m) for m in response.context["messages"])
+
+
+def test_pages_have_no_inline_script_or_style(client_for, routed):
+    complaint = routed()
+    for url in (
+        reverse("complaints:new"),
+        reverse("complaints:list"),
+        reverse("complaints:detail", kwargs={"reference": complaint.reference}),
+        reverse("complaints:submitted", kwargs={"reference": complaint.reference}),
+    ):
+        body = client_for.get(url).content.decode()
+        assert "<script>" not in body and "style=" not in body and "<style" not in body
