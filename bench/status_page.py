@@ -22,8 +22,10 @@ requests per second, with a 95th-percentile latency under 150 ms.
 """
 
 import argparse
+import dataclasses
 import datetime
 import enum
+import json
 import os
 import random
 import secrets
@@ -701,6 +703,24 @@ def queries_per_page(target: Target) -> int:
     return len(captured)
 
 
+def save_results(args, *, server: str, queries, results, ratio: float) -> None:
+    """Keep the figures next to the script (bench/results/ is not committed)."""
+    directory = BASE_DIR / "bench" / "results"
+    directory.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"status_page-{stamp}.json"
+    payload = {
+        "arguments": vars(args),
+        "server": server,
+        "queries_per_status_page": list(queries),
+        "results": [{**dataclasses.asdict(result), "rps": result.rps} for result in results],
+        "ratio": ratio,
+        "bars": {"ratio_at_least": RPS_RATIO_BAR, "p95_ms_below": P95_BAR_MS},
+    }
+    path.write_text(json.dumps(payload, indent=2))
+    print(f"figures saved to {path.relative_to(BASE_DIR)}")
+
+
 def main() -> int:
     args = parse_args()
     env = configure_environment()
@@ -795,6 +815,7 @@ def main() -> int:
     print(f"status/trivial req/s ratio: {ratio:.2f} (bar >= {RPS_RATIO_BAR:.2f})  {'PASS' if ratio_ok else 'FAIL'}")
     print(f"status page p95: {status.p95_ms:.1f} ms (bar < {P95_BAR_MS:.0f} ms)  {'PASS' if p95_ok else 'FAIL'}")
     print(f"errors: {status.errors + trivial.errors}  {'PASS' if errors_ok else 'FAIL'}")
+    save_results(args, server=server, queries=queries, results=results, ratio=ratio)
     return 0 if ratio_ok and p95_ok and errors_ok else 1
 
 
