@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class DeskAdminSite(admin.AdminSite):
     site_header = _("Complaint desk")
     site_title = _("Complaint desk")
     index_title = _("Support desk")
+
+    def get_urls(self):
+        from . import views
+
+        return [path("dashboard/", self.admin_view(views.dashboard), name="desk_dashboard"), *super().get_urls()]

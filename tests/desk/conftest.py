@@ -58,7 +58,7 @@ def submit(db):
     from complaints.services import complaint_submit
     from tests.factories import BorrowerFactory, LoanAccountFactory
 
-    def make(*, now=NOW, category="CT-HOURS", borrower=None, account=None, description="They called at 23:00.", **extra):
+    def make(*, now=NOW, category="CT-HOURS", borrower=None, account=None, description="Called at 23:00.", **extra):
         borrower = borrower or BorrowerFactory()
         account = account or LoanAccountFactory(borrower=borrower)
         complaint, _created = complaint_submit(

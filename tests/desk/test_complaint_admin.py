@@ -1,10 +1,8 @@
-import datetime
-
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from complaints.models import Complaint, Status, TimelineEvent
+from complaints.models import Status
 from desk.models import DataAccessRecord
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,75 @@
+"""The desk dashboard: open complaints by SLA state, this week's breaches
+and the agencies' scorecards, as SVG charts with the numbers beside them."""
+
+from django.contrib.admin import site
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from complaints.models import SLATarget
+
+from .actions import request_now
+from .charts import bar_chart, line_chart, sparkline
+from .selectors import agency_scorecards, breaches_this_week, complaints_trend, open_complaints_by_sla_state, week_start
+from .sla import SlaState, duration_text
+
+STATE_CSS = {
+    SlaState.BREACHED: "bar-breached",
+    SlaState.AT_RISK: "bar-at-risk",
+    SlaState.ON_TRACK: "bar-on-track",
+    SlaState.PAUSED: "bar-paused",
+    SlaState.NONE: "bar",
+}
+
+
+def dashboard(request):
+    if not request.user.has_perm("desk.view_dashboard"):
+        raise PermissionDenied
+    now = request_now(request)
+    by_state = open_complaints_by_sla_state(now=now)
+    states = [
+        (SlaState(state), by_state[state.value], "sla-" + state.value.replace("_", "-"))
+        for state in (SlaState.BREACHED, SlaState.AT_RISK, SlaState.ON_TRACK, SlaState.PAUSED, SlaState.NONE)
+    ]
+    breaches = breaches_this_week(now=now)
+    scores = agency_scorecards(now=now)
+    trend = complaints_trend(now=now)
+    week_labels = [timezone.localtime(start).strftime("%m-%d") for start in (start for start, _count in trend)]
+
+    scorecards = [
+        {
+            "score": score,
+            "per_thousand": number_format(score.per_thousand, 1) if score.per_thousand is not None else "—",
+            "median": duration_text(score.median_first_response) if score.median_first_response is not None else "—",
+            "breach_rate": number_format(score.breach_rate * 100, 1) + "%" if score.breach_rate is not None else "—",
+            "sparkline": sparkline(score.trend),
+            "trend_text": ", ".join(str(n) for n in score.trend),
+        }
+        for score in scores
+    ]
+    context = {
+        **site.each_context(request),
+        "title": _("Desk dashboard"),
+        "now": now,
+        "week_start": week_start(now),
+        "states": states,
+        "open_total": by_state["total"],
+        "state_chart": bar_chart((state.label, count, str(count), STATE_CSS[state]) for state, count, _css in states),
+        "breaches": breaches,
+        "breach_rows": [(label, breaches.get(kind, 0)) for kind, label in SLATarget.Kind.choices],
+        "scorecards": scorecards,
+        "rate_chart": bar_chart(
+            (
+                str(row["score"].agency),
+                row["score"].per_thousand or 0,
+                row["per_thousand"],
+                "bar",
+            )
+            for row in scorecards
+        ),
+        "trend": trend,
+        "trend_chart": line_chart([count for _start, count in trend], week_labels),
+    }
+    return TemplateResponse(request, "desk/dashboard.html", context)

@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("admin:desk_dashboard")
+
+
+def test_dashboard_renders_for_an_agent(client_for, agent, submit):
+    submit()
+    response = client_for(agent).get(DASHBOARD)
+    assert response.status_code == 200
+    assert b"<svg" in response.content
+
+
+def test_dashboard_is_refused_to_staff_without_a_desk_role(client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory(username="plain", is_staff=True)).get(DASHBOARD)
+    assert response.status_code == 403
+
+
+def test_dashboard_sends_anonymous_visitors_to_the_admin_login(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_dashboard_has_no_inline_styles_or_scripts(client_for, auditor, submit):
+    submit()
+    content = client_for(auditor).get(DASHBOARD).content.decode()
+    assert "style=" not in content
+    assert "<style" not in content
+    assert "<script>" not in content
