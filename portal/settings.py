@@ -292,6 +292,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "complaints.models.AgencyTicket.Status",
+        "MeasureStatusEnum": "loans.models.ScheduledMeasure.Status",
+        "ItemResultStatusEnum": "agencies.api.serializers.ITEM_RESULT_STATUSES",
+    },
 }
 
 LOGGING = {
