@@ -48,6 +48,7 @@ def browser_page():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -60,6 +61,10 @@ def browser_page():
         finally:
             context.close()
             browser.close()
+            # Playwright's greenlet gives the test body its own context, and
+            # with it its own database connection: close it here, or it
+            # outlives the test database.
+            connections.close_all()
 
 
 def _fits_the_phone(page) -> bool:

@@ -74,3 +74,34 @@ def test_purge_task_deletes_expired_codes_and_old_counters_only():
 def test_purge_task_is_harmless_to_run_twice():
     purge_sign_in_codes_task()
     assert purge_sign_in_codes_task() == {"codes": 0, "counters": 0}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_hits_never_exceed_the_limit():
+    """Many requests racing for the last slots: the row lock lets exactly
+    ``limit`` through. Needs a database with real row locks."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock races need PostgreSQL (SQLite serialises every write)")
+    now = timezone.now()
+    results = []
+    barrier = threading.Barrier(8)
+
+    def worker():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                results.append(ratelimit_hit(key="race", limit=12, now=now))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(True) == 12
+    assert RateLimitCounter.objects.get(key="race").count == 12
