@@ -142,9 +142,9 @@ def _sync_locked(
         previous_planned_for = None
     else:
         previous_planned_for = state.planned_for
-    current = state.notice
-    if current is not None:
-        current = Notice.objects.select_for_update().get(pk=current.pk)
+    current = None
+    if state.notice_id is not None:
+        current = Notice.objects.select_for_update().get(pk=state.notice_id)
     current_live = (
         current is not None and current.purpose != Purpose.CANCELLED and current.status != Notice.Status.WITHDRAWN
     )
@@ -248,6 +248,7 @@ def measure_notices_sync(
     """
     with transaction.atomic():
         measure = ScheduledMeasure.objects.select_related("account", "performer").get(pk=measure.pk)
+        # Lock order: the state row, then its notice (as everywhere here).
         state = MeasureNoticeState.objects.select_for_update().filter(measure=measure).first()
         rule = (rules if rules is not None else rules_by_kind()).get(measure.kind)
         return _sync_locked(measure=measure, state=state, rule=rule, now=now)
@@ -336,12 +337,15 @@ def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> 
     last_id = 0
     stale = ScheduledMeasure.objects.filter(notice_state__isnull=False).filter(_stale_q(rules))
     while True:
-        ids = list(stale.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        # Smaller batches here: each measure is locked and synced on its own,
+        # one commit per batch.
+        ids = list(stale.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[: batch_size // 5])
         if not ids:
             break
-        for measure in ScheduledMeasure.objects.filter(pk__in=ids).order_by("pk"):
-            measure_notices_sync(measure=measure, now=now, rules=rules)
-            synced += 1
+        with transaction.atomic():
+            for measure in ScheduledMeasure.objects.filter(pk__in=ids).order_by("pk"):
+                measure_notices_sync(measure=measure, now=now, rules=rules)
+                synced += 1
         last_id = ids[-1]
     return synced
 
