@@ -143,3 +143,16 @@ def test_account_page_shows_the_timeline_with_the_current_stage(borrower, borrow
         page.count('class="is-upcoming"')
         == StageFactory._meta.model.objects.filter(on_ladder=True, position__gt=full_account.stage.position).count()
     )
+
+
+def test_complaint_link_of_a_contact_opens_the_complaint_form(borrower, borrower_client):
+    import re
+
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    ContactEventFactory(account=account, agency=assignment.agency, from_number="+862160000001")
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    link = re.search(r'href="([^"]*[?;&]event=\d+[^"]*)"', page)
+    assert link, "no complaint link on the page"
+    response = borrower_client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
