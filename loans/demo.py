@@ -419,7 +419,7 @@ class World:
             )
         self._handlers(reference, stage_starts, agency=agency, misconduct=misconduct)
         self._measures(reference, stage, stage_starts, due_at, overdue, agency=agency, visit_in=visit_in)
-        if stage == "LATE" and not visit_in and agency != HENGTONG:
+        if stage == "LATE" and agency != HENGTONG and (not visit_in or self.rng.random() < 0.5):
             self._past_visit(reference, agency or HUAXIN)
 
     def _periods(self, stage_starts, agency):
