@@ -3,25 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from agencies.services import agency_api_user
 from agencies.tokens import api_token_authenticate
 
 
-class AgencyPrincipal:
-    """The caller of the API: an agency, through one of its tokens."""
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, token):
-        self.token = token
-        self.agency = token.agency
-
-    def __str__(self) -> str:
-        return f"{self.agency} ({self.token.prefix})"
-
-
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: Bearer agk_<id>_<secret>``."""
+    """``Authorization: Bearer agk_<id>_<secret>``. ``request.auth`` is the
+    :class:`~agencies.models.ApiToken`; its agency scopes every lookup."""
 
     keyword = "Bearer"
 
@@ -38,7 +26,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_authenticate(raw=raw, now=timezone.now())
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid, has expired or was revoked."))
-        return AgencyPrincipal(token), token
+        # The user is the agency's API user, so audit history and the
+        # complaint services see a real member of the agency.
+        return agency_api_user(agency=token.agency), token
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'

@@ -1,8 +1,10 @@
 from rest_framework.permissions import BasePermission
 
-from .authentication import AgencyPrincipal
+from agencies.models import ApiToken
 
 
 class IsAgencyToken(BasePermission):
+    """Only calls authenticated with an agency's API token."""
+
     def has_permission(self, request, view):
-        return isinstance(request.user, AgencyPrincipal)
+        return isinstance(request.auth, ApiToken)

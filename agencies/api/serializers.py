@@ -4,9 +4,12 @@ fields also do the per-item field validation (see :mod:`agencies.ingest`)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from complaints.models import AgencyResponse, AgencyTicket
 from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
 
 MAX_BATCH = 1000
+ITEM_RESULT_STATUSES = [("created", "created"), ("updated", "updated"), ("exists", "exists"), ("rejected", "rejected")]
+SLA_STATES = [("on_track", "on_track"), ("at_risk", "at_risk"), ("breached", "breached"), ("answered", "answered")]
 AGENCY_MEASURE_KINDS = [
     ScheduledMeasure.Kind.HOME_VISIT,
     ScheduledMeasure.Kind.LAWYER_LETTER,
@@ -65,7 +68,7 @@ class ScheduledMeasureBatchSerializer(serializers.Serializer):
 class ItemResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=_("Position of the item in the request, from 0."))
     external_id = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "updated", "exists", "rejected"])
+    status = serializers.ChoiceField(choices=ITEM_RESULT_STATUSES)
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
@@ -88,3 +91,80 @@ class ContactPreferenceSerializer(serializers.Serializer):
     window_end = serializers.TimeField(allow_null=True)
     preferred_channel = serializers.ChoiceField(choices=ContactPreference.Channel.choices)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class TicketSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="complaint.reference")
+    status = serializers.ChoiceField(choices=AgencyTicket.Status.choices)
+    sla_state = serializers.ChoiceField(
+        choices=SLA_STATES,
+        help_text=_("Where you stand against the first-response deadline."),
+    )
+    category = serializers.CharField(source="complaint.category.code")
+    category_label = serializers.CharField(source="complaint.category.tr.label")
+    severity = serializers.IntegerField(source="complaint.severity", help_text=_("1 is the most severe."))
+    account = serializers.CharField(source="complaint.account.reference", allow_null=True, default=None)
+    collector = serializers.CharField(
+        source="complaint.collector.badge_number", allow_null=True, default=None, help_text=_("Badge number.")
+    )
+    opened_at = serializers.DateTimeField()
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    extension_status = serializers.ChoiceField(choices=AgencyTicket.ExtensionStatus.choices, allow_blank=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    text = serializers.CharField()
+
+
+class EvidenceSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    party = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ContactEventSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    party = serializers.CharField()
+    outcome = serializers.CharField()
+    collector = serializers.CharField(source="collector.badge_number", allow_null=True, default=None)
+
+
+class AgencyResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    statement = serializers.CharField(max_length=5000, trim_whitespace=True)
+    remediation = serializers.ChoiceField(choices=AgencyResponse.Remediation.choices)
+    remediation_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    submitted_at = serializers.DateTimeField(read_only=True)
+
+    def validate(self, attrs):
+        if attrs["remediation"] == AgencyResponse.Remediation.NONE and not attrs.get("remediation_reason", "").strip():
+            raise serializers.ValidationError({"remediation_reason": [_("Say why no action was taken.")]})
+        return attrs
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class TicketDetailSerializer(TicketSerializer):
+    incident_at = serializers.DateTimeField(source="complaint.incident_at")
+    borrower_name = serializers.CharField(help_text=_("Masked."))
+    description = serializers.CharField(source="complaint.description")
+    desired_outcome = serializers.CharField(source="complaint.desired_outcome")
+    platform_message = serializers.CharField()
+    account_on_hold = serializers.BooleanField(
+        help_text=_("True while the platform has paused your work on the account: make no contact.")
+    )
+    timeline = TimelineEntrySerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    contact_events = ContactEventSerializer(many=True, help_text=_("Your contacts within 7 days of the incident."))
+    responses = AgencyResponseSerializer(many=True, source="response_list")

@@ -47,7 +47,7 @@ class AgencyApiMixin:
 
     @property
     def agency(self):
-        return self.request.user.agency
+        return self.request.auth.agency
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
