@@ -14,7 +14,15 @@ from outbox.services import obligation_retry
 
 from . import templating
 from .defaults import TEMPLATES as SEEDED_TEMPLATES
-from .models import MeasureNoticeState, Notice, NoticeAttempt, NoticeDelivery, NoticeRule, NoticeTemplate
+from .models import (
+    MeasureNoticeState,
+    Notice,
+    NoticeAttempt,
+    NoticeDelivery,
+    NoticeRule,
+    NoticeTemplate,
+    StageNoticeRule,
+)
 
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
 
@@ -303,3 +311,11 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StageNoticeRule)
+class StageNoticeRuleAdmin(admin.ModelAdmin):
+    list_display = ["stage", "template", "send_sms", "send_email", "mandatory", "active"]
+    list_editable = ["active"]
+    list_filter = ["mandatory", "active"]
+    autocomplete_fields = ["template"]

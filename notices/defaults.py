@@ -117,6 +117,24 @@ TEMPLATES: list[dict[str, str]] = [
         "sms_zh": SIGN + "投诉{reference}已重新处理，新期限{deadline}。详情：{portal_link}",
         "sms_en": "Complaint {reference} reopened; new deadline {deadline}. {portal_link}",
     },
+    # Stage changes.
+    {
+        "code": "stage.changed",
+        "description": "An account entered a new collection stage.",
+        "title_zh": "您的借款 {account} 已进入「{stage}」阶段",
+        "title_en": "Your loan {account} is now in the “{stage}” stage",
+        "body_zh": (
+            "自 {date} 起，您的借款 {account}（逾期 {amount_overdue}）进入「{stage}」阶段。\n{stage_explanation}\n"
+            "处理方、接下来的措施和授权联系号码可在平台查看：{portal_link}\n如有疑问请致电 {hotline}。"
+        ),
+        "body_en": (
+            "Since {date} your loan {account} ({amount_overdue} overdue) is in the “{stage}” stage.\n"
+            "{stage_explanation}\nWho handles it, the next measures and the authorised numbers are in the portal: "
+            "{portal_link}\nQuestions? Call {hotline}."
+        ),
+        "sms_zh": SIGN + "您的借款{account}已进入「{stage}」阶段。详情：{portal_link}",
+        "sms_en": "Loan {account} is now in the {stage} stage. Details: {portal_link}",
+    },
     # Measures.
     {
         "code": "measure.agency_assignment",
@@ -253,6 +271,20 @@ RULES: dict[str, tuple[int, bool, bool, bool]] = {
     "credit_report": (7, True, True, True),
     "reminder": (0, False, False, False),
 }
+
+
+# Stages whose entry the borrower is told of (by their preferred channels).
+STAGE_CODES = ("REMINDER", "EARLY", "OUTSOURCED", "LATE", "LEGAL", "PLAN", "SETTLED")
+
+
+def seed_stage_rules(notice_template_model, stage_notice_rule_model, stage_model) -> int:
+    """Create missing stage notice rules for the default ladder's stages."""
+    template = notice_template_model.objects.get(code="stage.changed")
+    created = 0
+    for stage in stage_model.objects.filter(code__in=STAGE_CODES):
+        _obj, was_created = stage_notice_rule_model.objects.get_or_create(stage=stage, defaults={"template": template})
+        created += was_created
+    return created
 
 
 def seed(notice_template_model, notice_rule_model) -> int:

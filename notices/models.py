@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from loans.models import Borrower, LoanAccount, ScheduledMeasure
+from loans.models import Borrower, LoanAccount, ScheduledMeasure, Stage, StageChange
 from portal.bilingual import Bilingual
 
 from . import templating
@@ -152,6 +152,47 @@ class NoticeRule(models.Model):
         return channels
 
 
+class StageNoticeRule(models.Model):
+    """Whether, and how, a borrower is told that an account entered a stage."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="+", verbose_name=_("stage"))
+    template = models.ForeignKey(NoticeTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template"))
+    send_sms = models.BooleanField(_("by SMS"), default=True)
+    send_email = models.BooleanField(_("by e-mail"), default=True)
+    mandatory = models.BooleanField(
+        _("mandatory"),
+        default=False,
+        help_text=_("Also send on at least one channel besides the inbox when the borrower chose none of these."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage notice rule")
+        verbose_name_plural = _("stage notice rules")
+        ordering = ["stage__position"]
+
+    def __str__(self) -> str:
+        return str(self.stage)
+
+    def clean(self):
+        super().clean()
+        if self.mandatory and not (self.send_sms or self.send_email):
+            raise ValidationError(
+                _("A mandatory notice needs at least one channel besides the inbox: tick SMS or e-mail.")
+            )
+
+    @property
+    def external_channels(self) -> list[str]:
+        channels = []
+        if self.send_sms:
+            channels.append(NoticeDelivery.Channel.SMS)
+        if self.send_email:
+            channels.append(NoticeDelivery.Channel.EMAIL)
+        return channels
+
+
 class Notice(Bilingual, models.Model):
     """One message to a borrower. Its inbox copy is the record; each channel it
     goes out on is a :class:`NoticeDelivery`."""
@@ -161,6 +202,7 @@ class Notice(Bilingual, models.Model):
         ADVANCE = "advance", _("Advance notice")
         MOVED = "moved", _("Date changed")
         CANCELLED = "cancelled", _("Cancelled")
+        STAGE = "stage", _("Stage change")
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -184,6 +226,14 @@ class Notice(Bilingual, models.Model):
         null=True,
         blank=True,
         verbose_name=_("measure"),
+    )
+    stage_change = models.ForeignKey(
+        StageChange,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        null=True,
+        blank=True,
+        verbose_name=_("stage change"),
     )
     complaint_reference = models.CharField(_("complaint"), max_length=40, blank=True, db_index=True)
     event = models.CharField(_("template"), max_length=80)

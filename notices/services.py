@@ -19,6 +19,7 @@ from .measures import (
     notices_issue_due,
 )
 from .models import Notice, NoticeDelivery, NoticeTemplate
+from .stages import stage_notices_sweep
 from .timing import quiet_hours
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "notice_mark_read",
     "notices_compliance_sweep",
     "notices_issue_due",
+    "stage_notices_sweep",
 ]
 
 logger = logging.getLogger(__name__)
@@ -129,12 +131,13 @@ def deliveries_release_due(*, now: datetime.datetime, batch_size: int = 500) -> 
 
 
 def dispatch_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """The beat job: bring measure notices in line with the measures, issue
-    notices that are due, release deliveries that waited for the morning and
+    """The beat job: bring measure notices in line with the measures, tell
+    borrowers of stage changes, issue notices that are due, release deliveries that waited for the morning and
     judge the deadlines that passed. Reads ``now`` once; harmless to re-run."""
     now = now or timezone.now()
     figures = {
         "synced": measure_notices_sweep(now=now),
+        "stages": stage_notices_sweep(now=now),
         "issued": notices_issue_due(now=now),
         "released": deliveries_release_due(now=now),
         "judged": notices_compliance_sweep(now=now),
