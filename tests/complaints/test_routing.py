@@ -1,0 +1,185 @@
+import datetime
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from complaints.models import AgencyTicket, Hold, Status, TimelineEvent, TriageItem
+from complaints.selectors import holds_for_account
+from complaints.services import complaint_route, responsible_party
+from complaints.services.notify import EMAIL, ROUTE, SMS, WEBHOOK
+from outbox.models import Obligation
+from outbox.services import obligation_deliver
+from tests.factories import AgencyFactory, AssignmentFactory, CollectorFactory, ContactEventFactory
+
+from .conftest import NOW, category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contact_event_names_the_responsible_party(submit, account):
+    other = AgencyFactory()
+    collector = CollectorFactory(agency=other)
+    event = ContactEventFactory(account=account, agency=other, collector=collector)
+    complaint = submit(contact_event=event)
+    party = responsible_party(complaint=complaint)
+    assert (party.agency, party.collector) == (other, collector)
+
+
+def test_assignment_at_incident_time_is_used_not_the_current_one(submit, borrower, in_house):
+    from tests.factories import LoanAccountFactory
+
+    account = LoanAccountFactory(borrower=borrower)
+    earlier, later = AgencyFactory(), AgencyFactory()
+    AssignmentFactory(
+        account=account,
+        agency=earlier,
+        starts_at=NOW - datetime.timedelta(days=60),
+        ends_at=NOW - datetime.timedelta(days=5),
+    )
+    AssignmentFactory(account=account, agency=later, starts_at=NOW - datetime.timedelta(days=5))
+    complaint = submit(account=account, incident_at=NOW - datetime.timedelta(days=10))
+    assert responsible_party(complaint=complaint).agency == earlier
+
+
+def test_no_assignment_goes_to_the_in_house_team(submit, borrower, in_house):
+    from tests.factories import LoanAccountFactory
+
+    complaint = submit(account=LoanAccountFactory(borrower=borrower))
+    assert responsible_party(complaint=complaint).agency == in_house
+
+
+def test_complaint_without_account_goes_to_the_in_house_team(submit, in_house):
+    complaint = submit(account=None)
+    assert responsible_party(complaint=complaint).agency == in_house
+
+
+def test_suspended_agency_gets_no_ticket_and_is_flagged(submit, agency, in_house):
+    agency.status = agency.Status.SUSPENDED
+    agency.save()
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    complaint.refresh_from_db()
+    assert complaint.agency == in_house
+    assert complaint.ticket.agency == in_house
+    assert any("suspended" in flag for flag in TriageItem.objects.get(complaint=complaint).flags)
+
+
+def test_submit_queues_routing_once_after_commit(submit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        complaint = submit()
+    assert Obligation.objects.filter(kind=ROUTE, key=f"complaint:{complaint.pk}:route").count() == 1
+    assert len(callbacks) == 1
+
+
+def test_routing_opens_triage_ticket_and_acknowledges(submit, agency, borrower_notices):
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.WITH_AGENCY
+    assert TriageItem.objects.filter(complaint=complaint).exists()
+    assert complaint.ticket.status == AgencyTicket.Status.OPEN
+    assert complaint.ticket.response_due_at is not None
+    assert [n["event"] for n in borrower_notices] == ["complaint.acknowledged"]
+
+
+def test_routing_twice_creates_one_ticket_and_sends_nothing_twice(submit, borrower_notices):
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    obligations = Obligation.objects.count()
+    complaint_route(complaint_id=complaint.pk, now=NOW + datetime.timedelta(minutes=5))
+    assert AgencyTicket.objects.filter(complaint=complaint).count() == 1
+    assert Obligation.objects.count() == obligations
+    assert len(borrower_notices) == 1
+
+
+def test_route_obligation_delivered_twice_routes_once(submit):
+    complaint = submit()
+    obligation = Obligation.objects.get(kind=ROUTE)
+    obligation_deliver(obligation_id=obligation.pk)
+    obligation_deliver(obligation_id=obligation.pk)
+    assert AgencyTicket.objects.filter(complaint=complaint).count() == 1
+    assert TimelineEvent.objects.filter(complaint=complaint, kind=TimelineEvent.Kind.ROUTED).count() == 1
+
+
+def test_routing_tells_support_and_the_agency_by_email(submit, agency, settings):
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    recipients = [o.payload["to"] for o in Obligation.objects.filter(kind=EMAIL)]
+    assert [settings.PLATFORM_SUPPORT_EMAIL] in recipients
+    assert [agency.email] in recipients
+
+
+def test_s1_complaint_alerts_on_call_and_holds_the_agency(submit, agency, account, settings):
+    settings.PLATFORM_ONCALL_PHONE = "+8613900000000"
+    complaint = submit(category=category("TH-VIOLENCE"))
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    hold = Hold.objects.get(complaint=complaint)
+    assert (hold.account, hold.agency, hold.lifted_at) == (account, agency, None)
+    assert list(holds_for_account(account=account)) == [hold]
+    assert Obligation.objects.filter(kind=SMS, payload__to="+8613900000000").exists()
+    assert Obligation.objects.filter(kind=EMAIL, payload__to=[settings.PLATFORM_ONCALL_EMAIL]).exists()
+
+
+def test_s2_complaint_places_no_hold(submit):
+    complaint = submit(category=category("CT-HOURS"))
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    assert not Hold.objects.exists()
+
+
+def test_webhook_is_queued_only_for_agencies_with_an_address(submit, agency):
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    assert not Obligation.objects.filter(kind=WEBHOOK).exists()
+
+
+def test_webhook_is_signed_with_the_agency_secret(submit, agency, monkeypatch):
+    agency.webhook_url = "https://agency.example.cn/hooks"
+    agency.webhook_secret = "s3cret"
+    agency.save()
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    sent = {}
+
+    class Response:
+        status = 200
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            return False
+
+    def fake_urlopen(request, timeout):
+        sent["body"] = request.data.decode()
+        sent["headers"] = dict(request.header_items())
+        return Response()
+
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    obligation = Obligation.objects.get(kind=WEBHOOK)
+    obligation_deliver(obligation_id=obligation.pk)
+    timestamp = sent["headers"]["X-timestamp"]
+    expected = hmac.new(b"s3cret", f"{timestamp}.{sent['body']}".encode(), hashlib.sha256).hexdigest()
+    assert sent["headers"]["X-signature"] == expected
+    assert json.loads(sent["body"])["data"]["reference"] == complaint.reference
+
+
+def test_webhook_server_error_is_retried_with_backoff(submit, agency, monkeypatch):
+    import urllib.error
+
+    agency.webhook_url = "https://agency.example.cn/hooks"
+    agency.webhook_secret = "s3cret"
+    agency.save()
+    complaint = submit()
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+
+    def failing(request, timeout):
+        raise urllib.error.HTTPError(request.full_url, 503, "busy", {}, None)
+
+    monkeypatch.setattr("urllib.request.urlopen", failing)
+    obligation = Obligation.objects.get(kind=WEBHOOK)
+    obligation_deliver(obligation_id=obligation.pk, now=NOW)
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.attempts) == (Obligation.Status.PENDING, 1)
+    assert obligation.next_attempt_at > NOW

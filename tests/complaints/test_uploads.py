@@ -1,0 +1,106 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from complaints.uploads import MAX_FILES, check_upload, check_uploads, clean_name, sniff
+
+
+def ftyp(brand: bytes, *compatible: bytes) -> bytes:
+    body = brand + b"\x00\x00\x00\x00" + b"".join(compatible)
+    return (8 + len(body)).to_bytes(4, "big") + b"ftyp" + body + b"\x00" * 32
+
+
+@pytest.mark.parametrize(
+    "head,expected",
+    [
+        (b"%PDF-1.4\n", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "audio/wav"),
+        (b"#!AMR\n\x3c", "audio/amr"),
+        (b"#!AMR-WB\n", "audio/amr"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio/mpeg"),
+        (b"\xff\xfb\x90\x64\x00", "audio/mpeg"),
+        (ftyp(b"heic", b"mif1", b"heic"), "image/heic"),
+        (ftyp(b"mif1", b"mif1", b"heic"), "image/heic"),
+        (ftyp(b"M4A ", b"M4A ", b"mp42", b"isom"), "audio/mp4"),
+    ],
+)
+def test_accepted_types_are_recognised_by_content(head, expected):
+    assert sniff(head) == expected
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        b"<html><body>hi</body></html>",
+        b"MZ\x90\x00\x03\x00\x00\x00",
+        b"PK\x03\x04\x14\x00",
+        b"GIF89a\x01\x00",
+        ftyp(b"avif", b"mif1", b"avif"),
+        ftyp(b"isom", b"isom", b"avc1"),
+    ],
+)
+def test_other_types_are_refused(head):
+    assert sniff(head) is None
+
+
+def test_generic_mp4_is_audio_only_when_named_m4a():
+    head = ftyp(b"mp42", b"isom", b"mp42")
+    assert (sniff(head, name="memo.m4a"), sniff(head, name="video.mp4")) == ("audio/mp4", None)
+
+
+def test_wrong_content_behind_a_right_extension_is_refused():
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("photo.jpg", b"<svg onload=alert(1)>"))
+    assert error.value.error_list[0].code == "file_type"
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("call.amr", b""))
+    assert error.value.error_list[0].code == "empty"
+
+
+def test_too_large_file_is_refused(monkeypatch):
+    from complaints import uploads
+
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10)
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("call.amr", b"#!AMR\n" + b"x" * 20))
+    assert error.value.error_list[0].code == "too_large"
+
+
+def test_too_many_files_are_refused():
+    files = [SimpleUploadedFile(f"{n}.amr", b"#!AMR\n123") for n in range(MAX_FILES + 1)]
+    with pytest.raises(ValidationError) as error:
+        check_uploads(files)
+    assert error.value.error_list[0].code == "too_many"
+
+
+def test_every_bad_file_in_a_batch_is_reported():
+    files = [
+        SimpleUploadedFile("a.png", b""),
+        SimpleUploadedFile("b.png", b"nope"),
+        SimpleUploadedFile("c.amr", b"#!AMR\n1"),
+    ]
+    with pytest.raises(ValidationError) as error:
+        check_uploads(files)
+    assert [e.code for e in error.value.error_list] == ["empty", "file_type"]
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("../../etc/passwd.png", "passwd.png"),
+        ("C:\\Users\\me\\录音 1.amr", "录音 1.png"),
+        ("..hidden.png", "hidden.png"),
+        ("a<b>:c|d?.png", "abcd.png"),
+        ("photo.exe", "photo.png"),
+        ("", "evidence.png"),
+        ("/", "evidence.png"),
+    ],
+)
+def test_names_lose_path_and_unsafe_characters_and_get_our_extension(raw, expected):
+    assert clean_name(raw, content_type="image/png") == expected
