@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Status
 from desk.models import DataAccessRecord
@@ -58,3 +61,189 @@ def test_acknowledge_action_acknowledges_a_submitted_complaint(client_for, agent
     act(client_for(agent), "acknowledge", [complaint])
     complaint.refresh_from_db()
     assert complaint.status == Status.ACKNOWLEDGED
+
+
+def test_complaint_page_escapes_the_borrowers_text(client_for, agent, submit):
+    complaint = submit(description='<script>alert("x")</script> called at night')
+    content = client_for(agent).get(page(complaint)).content.decode()
+    assert '<script>alert("x")</script>' not in content
+    assert "&lt;script&gt;" in content
+
+
+def test_internal_note_is_added_to_the_timeline(client_for, agent, submit):
+    complaint = submit()
+    response = client_for(agent).post(page(complaint), {"visibility": "internal", "text": "Checked the recording."})
+    assert response.status_code == 302
+    assert complaint.timeline.filter(kind="note", visibility="internal", text="Checked the recording.").exists()
+
+
+def test_staff_note_text_is_escaped_on_the_page(client_for, agent, submit):
+    complaint = submit()
+    client = client_for(agent)
+    client.post(page(complaint), {"visibility": "internal", "text": "<img src=x onerror=alert(1)>"})
+    content = client.get(page(complaint)).content.decode()
+    assert "<img src=x onerror=alert(1)>" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;" in content
+
+
+def test_reply_to_the_borrower_is_shown_apart_from_internal_notes(client_for, agent, submit):
+    complaint = submit()
+    client = client_for(agent)
+    client.post(page(complaint), {"visibility": "borrower", "text": "We are looking into it."})
+    client.post(page(complaint), {"visibility": "internal", "text": "Looks like agency X."})
+    content = client.get(page(complaint)).content.decode()
+    assert 'class="party-staff"' in content
+    assert 'class="party-internal"' in content
+    assert 'class="party-borrower"' in content
+
+
+def test_empty_note_is_refused_with_an_error(client_for, agent, submit):
+    complaint = submit()
+    response = client_for(agent).post(page(complaint), {"visibility": "internal", "text": "   "})
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    assert not complaint.timeline.filter(kind="note").exists()
+
+
+def test_auditor_cannot_add_a_note(client_for, auditor, submit):
+    complaint = submit()
+    response = client_for(auditor).post(page(complaint), {"visibility": "internal", "text": "x"})
+    assert response.status_code == 403
+    assert not complaint.timeline.filter(kind="note").exists()
+
+
+def test_auditor_page_offers_no_note_form_or_actions(client_for, auditor, submit):
+    complaint = submit()
+    content = client_for(auditor).get(page(complaint)).content.decode()
+    assert 'name="text"' not in content
+    assert "/do/" not in content
+
+
+def test_operation_page_shows_a_form_and_changes_nothing_on_get(client_for, supervisor, submit):
+    complaint = submit()
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "escalate"])
+    response = client_for(supervisor).get(url)
+    assert response.status_code == 200
+    assert b'name="reason"' in response.content
+    complaint.refresh_from_db()
+    assert complaint.status == Status.SUBMITTED
+
+
+def test_operation_page_applies_on_post_and_returns_to_the_complaint(client_for, supervisor, submit):
+    complaint = submit()
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "escalate"])
+    response = client_for(supervisor).post(url, {"reason": "Threats"})
+    assert response.status_code == 302
+    assert response["Location"] == page(complaint)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ESCALATED
+
+
+def test_operation_page_refuses_an_action_the_role_lacks(client_for, agent, submit):
+    complaint = submit()
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "escalate"])
+    assert client_for(agent).post(url, {"reason": "x"}).status_code == 403
+
+
+def test_operation_without_a_form_is_refused_on_get(client_for, agent, submit):
+    complaint = submit()
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "acknowledge"])
+    client_for(agent).get(url)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.SUBMITTED
+
+
+def test_unknown_operation_is_not_found(client_for, agent, submit):
+    complaint = submit()
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "delete_everything"])
+    assert client_for(agent).post(url).status_code == 404
+
+
+def test_operations_need_the_csrf_token(agent, submit):
+    from django.test import Client
+
+    complaint = submit()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "acknowledge"])
+    assert client.post(url).status_code == 403
+
+
+def test_filter_assigned_to_me(client_for, agent, submit):
+    from complaints.services import complaint_assign
+
+    mine, other = submit(), submit()
+    complaint_assign(complaint=mine, assignee=agent, by=agent, now=mine.submitted_at)
+    content = client_for(agent).get(CHANGELIST, {"assignee": "mine"}).content.decode()
+    assert mine.reference in content
+    assert other.reference not in content
+
+
+def test_filter_unassigned(client_for, agent, submit):
+    from complaints.services import complaint_assign
+
+    mine, other = submit(), submit()
+    complaint_assign(complaint=mine, assignee=agent, by=agent, now=mine.submitted_at)
+    content = client_for(agent).get(CHANGELIST, {"assignee": "none"}).content.decode()
+    assert other.reference in content
+    assert mine.reference not in content
+
+
+def test_search_by_last_four_digits_of_the_phone(client_for, agent, submit):
+    from tests.factories import BorrowerFactory
+
+    wanted = submit(borrower=BorrowerFactory(phone="+8613900004321"))
+    other = submit(borrower=BorrowerFactory(phone="+8613900001234"))
+    content = client_for(agent).get(CHANGELIST, {"q": "4321"}).content.decode()
+    assert wanted.reference in content
+    assert other.reference not in content
+
+
+def test_search_by_reference(client_for, agent, submit):
+    wanted, other = submit(), submit()
+    content = client_for(agent).get(CHANGELIST, {"q": wanted.reference.lower()}).content.decode()
+    assert wanted.reference in content
+    assert other.reference not in content
+
+
+def test_search_by_borrower_name(client_for, agent, submit):
+    from tests.factories import BorrowerFactory
+
+    wanted = submit(borrower=BorrowerFactory(name="欧阳娜娜"))
+    other = submit()
+    content = client_for(agent).get(CHANGELIST, {"q": "欧阳"}).content.decode()
+    assert wanted.reference in content
+    assert other.reference not in content
+
+
+def test_filter_by_sla_state_in_the_list(client_for, agent, submit):
+    from tests.desk.conftest import NOW
+
+    overdue = submit(now=NOW - datetime.timedelta(days=30))
+    fresh = submit(now=timezone.now())
+    content = client_for(agent).get(CHANGELIST, {"sla": "breached"}).content.decode()
+    assert overdue.reference in content
+    assert fresh.reference not in content
+
+
+def test_list_puts_the_soonest_deadline_first(client_for, agent, submit):
+    from tests.desk.conftest import NOW
+
+    later = submit(now=timezone.now())
+    sooner = submit(now=NOW - datetime.timedelta(days=30))
+    content = client_for(agent).get(CHANGELIST).content.decode()
+    assert content.index(sooner.reference) < content.index(later.reference)
+
+
+def test_unknown_filter_value_is_ignored(client_for, agent, submit):
+    complaint = submit()
+    response = client_for(agent).get(CHANGELIST, {"sla": "nonsense", "assignee": "1 OR 1=1"})
+    assert response.status_code == 200
+    assert complaint.reference in response.content.decode()
+
+
+def test_ordering_by_a_secret_column_is_not_possible(client_for, agent, submit):
+    submit()
+    response = client_for(agent).get(CHANGELIST, {"o": "borrower__id_number"})
+    assert response.status_code == 200
+    assert "id_number" not in str(response.context["cl"].queryset.query.order_by)
