@@ -254,6 +254,38 @@ def measure_notices_sync(
         return _sync_locked(measure=measure, state=state, rule=rule, now=now)
 
 
+def measure_notices_refresh(*, measure_ids, now: datetime.datetime) -> int:
+    """Bring the notices of many measures in line after a bulk write (an
+    import or an API batch): new measures in bulk, changed ones one by one,
+    notices already due issued at once. Call it in the writer's transaction.
+    Returns how many measures were looked at."""
+    ids = list(measure_ids)
+    if not ids:
+        return 0
+    rules = rules_by_kind()
+    with transaction.atomic():
+        known = set(MeasureNoticeState.objects.filter(measure_id__in=ids).values_list("measure_id", flat=True))
+        new = list(
+            ScheduledMeasure.objects.filter(pk__in=[pk for pk in ids if pk not in known])
+            .select_related("account")
+            .order_by("pk")
+        )
+        if new:
+            measure_notices_sync_many(measures=new, now=now, rules=rules)
+        for measure in ScheduledMeasure.objects.filter(pk__in=known).order_by("pk"):
+            measure_notices_sync(measure=measure, now=now, rules=rules)
+        due = Notice.objects.filter(
+            measure_id__in=[m.pk for m in new], status=Notice.Status.SCHEDULED, send_at__lte=now
+        ).values_list("pk", flat=True)
+        for notice in (
+            Notice.objects.select_for_update(of=("self",))
+            .select_related("measure__account", "measure__performer", "borrower", "account")
+            .filter(pk__in=list(due))
+        ):
+            notice_issue_scheduled(notice=notice, now=now, rules=rules)
+    return len(ids)
+
+
 def _stale_q(rules: dict[str, NoticeRule]) -> Q:
     stale = (
         ~Q(notice_state__planned_for=F("planned_for"))

@@ -12,6 +12,7 @@ from loans.models import Borrower, LoanAccount
 
 from .issuing import DELIVERY_KIND, delivery_queue, notice_issue
 from .measures import (
+    measure_notices_refresh,
     measure_notices_sweep,
     measure_notices_sync,
     measure_notices_sync_many,
@@ -27,6 +28,7 @@ __all__ = [
     "borrower_notify",
     "deliveries_release_due",
     "dispatch_due",
+    "measure_notices_refresh",
     "measure_notices_sweep",
     "measure_notices_sync",
     "measure_notices_sync_many",

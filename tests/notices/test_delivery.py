@@ -206,3 +206,39 @@ def test_borrower_without_phone_fails_sms_permanently():
         NoticeDelivery.Status.FAILED,
         "The borrower has no mobile number.",
     )
+
+
+def test_broker_down_loses_nothing_the_sweep_sends_it(monkeypatch, sms_outbox, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(deliver_obligation_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = _notice(ContactPreference.Channel.SMS)
+    assert sms_outbox == []
+    from outbox.services import outbox_sweep
+
+    outbox_sweep(now=at(1, 11))
+    assert [m.to for m in sms_outbox] == [notice.borrower.phone]
+
+
+def test_dispatch_task_run_twice_issues_and_sends_once(sms_outbox, monkeypatch):
+    from django.utils import timezone
+
+    from notices import tasks
+    from notices.measures import measure_notices_sync
+    from notices.models import Notice
+    from outbox.services import outbox_sweep
+    from tests.factories import ScheduledMeasureFactory
+
+    monkeypatch.setattr(timezone, "now", lambda: at(7, 13))
+    measure = ScheduledMeasureFactory(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    tasks.dispatch_due_task.apply()
+    tasks.dispatch_due_task.apply()
+    outbox_sweep(now=at(7, 14))
+    outbox_sweep(now=at(7, 14))
+    assert Notice.objects.filter(measure=measure, status=Notice.Status.ISSUED).count() == 1
+    assert len(sms_outbox) == 1

@@ -4,6 +4,7 @@ import pytest
 
 from loans.models import ContactPreference, ScheduledMeasure
 from notices.measures import (
+    measure_notices_refresh,
     measure_notices_sweep,
     measure_notices_sync,
     notices_compliance_sweep,
@@ -326,3 +327,19 @@ def test_notice_for_measure_is_the_latest_issued_one():
     _move(measure, at(12, 14))
     measure_notices_sync(measure=measure, now=at(8, 10))
     assert notice_for_measure(measure=measure).purpose == "moved"
+
+
+def test_refresh_after_a_bulk_write_schedules_new_and_moves_changed_measures():
+    known = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=known, now=at(1, 10))
+    ScheduledMeasure.objects.filter(pk=known.pk).update(planned_for=at(15, 14))
+    fresh = _measure(planned_for=at(20, 14))
+    assert measure_notices_refresh(measure_ids=[known.pk, fresh.pk], now=at(2, 10)) == 2
+    assert _notices(known)[0].send_at == at(12, 13)
+    assert _notices(fresh)[0].send_at == at(17, 13)
+
+
+def test_refresh_issues_a_new_measure_notice_that_is_already_due():
+    measure = _measure(planned_for=at(2, 14))
+    measure_notices_refresh(measure_ids=[measure.pk], now=at(1, 10))
+    assert _notices(measure)[0].status == Notice.Status.ISSUED
