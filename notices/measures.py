@@ -172,6 +172,7 @@ def _sync_locked(
             planned_for=measure.planned_for, days_before=rule.days_before, margin=_margin(rule), now=now
         )
         moved = previous_planned_for is not None and previous_planned_for != measure.planned_for
+        kind_changed = previous_planned_for is not None and state.kind != measure.kind
         if measure.status == ScheduledMeasure.Status.DONE:
             if current_live and current.status == Notice.Status.SCHEDULED:
                 notice_withdraw(notice=current, now=now)
@@ -179,17 +180,13 @@ def _sync_locked(
                     state.compliance = Compliance.NONCOMPLIANT
                     state.compliance_note = "Carried out before its notice went out."
                     state.evaluated_at = now
-        elif not current_live:
-            purpose = (
-                Purpose.MOVED if current is not None and current.status == Notice.Status.ISSUED else Purpose.ADVANCE
-            )
-            context = {}
-            if purpose == Purpose.MOVED:
-                # Re-planned after a cancellation the borrower was told of.
-                context = {"previous_planned_for": previous_planned_for.isoformat()} if moved else {}
-                send_at = now
+        elif not current_live or (kind_changed and current.status == Notice.Status.ISSUED):
+            # First notice, or again after a withdrawal or a cancellation, or
+            # the measure became another kind: a fresh advance notice.
+            if current_live:
+                notice_withdraw(notice=current, now=now)
             notice = _new_notice(
-                measure=measure, state=state, rule=rule, purpose=purpose, send_at=send_at, now=now, context=context
+                measure=measure, state=state, rule=rule, purpose=Purpose.ADVANCE, send_at=send_at, now=now
             )
             if send_at <= now:
                 _issue_now(notice, rule, now)
@@ -198,12 +195,15 @@ def _sync_locked(
             state.notice = notice
             if state.compliance == Compliance.NOT_REQUIRED:
                 state.compliance = Compliance.PENDING
-        elif moved and current.status == Notice.Status.SCHEDULED:
+        elif current.status == Notice.Status.SCHEDULED:
             current.send_at = send_at
-            current.save(update_fields=["send_at"])
+            current.mandatory = rule.mandatory
+            current.event = rule.template.code
+            current.save(update_fields=["send_at", "mandatory", "event"])
             if send_at <= now:
                 notice_issue_scheduled(notice=current, now=now, rules={measure.kind: rule})
-        elif moved or (current.status == Notice.Status.ISSUED and state.kind != measure.kind):
+        elif moved:
+            # The borrower was told another date: tell them the new one now.
             notice_withdraw(notice=current, now=now)
             notice = _new_notice(
                 measure=measure,
@@ -216,9 +216,6 @@ def _sync_locked(
             )
             _issue_now(notice, rule, now)
             state.notice = notice
-        elif current.status == Notice.Status.SCHEDULED and state.days_before != rule.days_before:
-            current.send_at = send_at
-            current.save(update_fields=["send_at"])
         if moved and state.compliance == Compliance.COMPLIANT:
             state.compliance = Compliance.PENDING
             state.compliance_note = ""

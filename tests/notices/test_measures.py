@@ -343,3 +343,27 @@ def test_refresh_issues_a_new_measure_notice_that_is_already_due():
     measure = _measure(planned_for=at(2, 14))
     measure_notices_refresh(measure_ids=[measure.pk], now=at(1, 10))
     assert _notices(measure)[0].status == Notice.Status.ISSUED
+
+
+def test_measure_planned_again_after_a_cancellation_gets_a_fresh_advance_notice():
+    measure = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    notices_issue_due(now=at(7, 13))
+    _cancel(measure)
+    measure_notices_sync(measure=measure, now=at(8, 10))
+    measure.status = ScheduledMeasure.Status.PLANNED
+    measure.planned_for = at(20, 14)
+    measure.save()
+    measure_notices_sync(measure=measure, now=at(9, 10))
+    latest = _notices(measure)[-1]
+    assert (latest.purpose, latest.status, latest.send_at) == ("advance", Notice.Status.SCHEDULED, at(17, 13))
+
+
+def test_measure_that_changes_kind_before_its_notice_follows_the_new_rule():
+    measure = _measure(kind=Kind.LAWYER_LETTER, planned_for=at(20, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    measure.kind = Kind.LAWSUIT
+    measure.save()
+    measure_notices_sync(measure=measure, now=at(2, 10))
+    (notice,) = _notices(measure)
+    assert (notice.send_at, notice.mandatory, notice.event) == (at(13, 13), True, "measure.lawsuit")
