@@ -32,7 +32,7 @@ from .serializers import (
     TicketDetailSerializer,
     TicketSerializer,
 )
-from .views import AUTH_RESPONSES, ERROR_RESPONSE, AgencyApiMixin
+from .views import AUTH_RESPONSES, ERROR_RESPONSE, UNSUPPORTED_MEDIA, AgencyApiMixin
 
 NOT_FOUND = OpenApiResponse(ERROR_RESPONSE, description="No ticket (or file) of yours has this reference.")
 CONFLICT = OpenApiResponse(ERROR_RESPONSE, description="The ticket's state does not allow this (e.g. closed).")
@@ -109,6 +109,7 @@ class TicketResponseView(AgencyApiMixin, APIView):
             400: OpenApiResponse(description="A field is not valid; the body names it."),
             404: NOT_FOUND,
             409: CONFLICT,
+            415: UNSUPPORTED_MEDIA,
             **AUTH_RESPONSES,
         },
         tags=["tickets"],
@@ -142,6 +143,7 @@ class TicketExtensionView(AgencyApiMixin, APIView):
             400: OpenApiResponse(description="A field is not valid; the body names it."),
             404: NOT_FOUND,
             409: CONFLICT,
+            415: UNSUPPORTED_MEDIA,
             **AUTH_RESPONSES,
         },
         tags=["tickets"],

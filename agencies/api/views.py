@@ -32,6 +32,7 @@ from .serializers import (
 )
 
 ERROR_RESPONSE = inline_serializer("Error", {"detail": serializers.CharField()})
+UNSUPPORTED_MEDIA = OpenApiResponse(ERROR_RESPONSE, description="Send the body as application/json.")
 AUTH_RESPONSES = {
     401: OpenApiResponse(ERROR_RESPONSE, description="No token, or the token is invalid, expired or revoked."),
     403: OpenApiResponse(ERROR_RESPONSE, description="The token may not do this."),
@@ -84,9 +85,16 @@ BATCH_RESPONSES = {
         "with the reasons per field.",
     ),
     400: OpenApiResponse(
-        inline_serializer("BatchError", {"items": serializers.ListField(child=serializers.CharField())}),
-        description="The body is not a batch: no 'items' list, empty, or too long.",
+        inline_serializer(
+            "BatchError",
+            {
+                "items": serializers.ListField(child=serializers.CharField(), required=False),
+                "detail": serializers.CharField(required=False),
+            },
+        ),
+        description="The body is not a batch: not JSON, no 'items' list, empty, or too long. Nothing was stored.",
     ),
+    415: UNSUPPORTED_MEDIA,
     **AUTH_RESPONSES,
 }
 
