@@ -72,6 +72,16 @@ def _parsed(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, d
             line = line.lstrip("\ufeff")
         if not line.strip():
             continue
+        if "\\u0000" in line:
+            # PostgreSQL text cannot hold NUL; refuse it before it reaches a query.
+            report.reject(
+                line=number,
+                record_type="",
+                record_id="",
+                code="invalid_json",
+                message=_("The line contains a NUL character (\\u0000), which no field may hold."),
+            )
+            continue
         try:
             record = json.loads(line, parse_float=Decimal)
         except (ValueError, RecursionError) as error:

@@ -411,6 +411,13 @@ def test_invalid_json_is_rejected_with_its_line_number_and_good_lines_are_kept()
     assert Borrower.objects.count() == 1
 
 
+def test_line_with_a_nul_character_is_rejected():
+    report = run('{"type": "borrower", "id": "BR-\\u0000", "name": "x", "phone": "13800138001"}', AGENCY)
+
+    assert (only_error(report).line, only_error(report).code) == (1, "invalid_json")
+    assert Agency.objects.count() == 1
+
+
 def test_json_that_is_not_an_object_is_rejected():
     error = only_error(run("[1, 2]"))
 
