@@ -292,7 +292,7 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
         "planned_for",
         "notice_deadline",
         "compliance",
-        "compliance_note",
+        "get_compliance_note_display",
         "notice",
     ]
     list_filter = ["compliance", "kind", ("measure__performer", admin.RelatedOnlyFieldListFilter)]

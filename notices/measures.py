@@ -178,7 +178,7 @@ def _sync_locked(
                 notice_withdraw(notice=current, now=now)
                 if state.compliance in (Compliance.PENDING, Compliance.NOT_REQUIRED):
                     state.compliance = Compliance.NONCOMPLIANT
-                    state.compliance_note = "Carried out before its notice went out."
+                    state.compliance_note = MeasureNoticeState.Reason.CARRIED_OUT_EARLY
                     state.evaluated_at = now
         elif not current_live or (kind_changed and current.status == Notice.Status.ISSUED):
             # First notice, or again after a withdrawal or a cancellation, or
@@ -417,7 +417,7 @@ def measure_compliance_judge(*, state: MeasureNoticeState, now: datetime.datetim
     notice = state.notice
     note = ""
     if notice is None or notice.status != Notice.Status.ISSUED or notice.issued_at > deadline:
-        note = "No notice reached the inbox before the deadline."
+        note = MeasureNoticeState.Reason.NO_NOTICE
     else:
         external = [
             d
@@ -427,7 +427,7 @@ def measure_compliance_judge(*, state: MeasureNoticeState, now: datetime.datetim
         if external and not any(
             d.status == NoticeDelivery.Status.SENT and d.sent_at is not None and d.sent_at <= deadline for d in external
         ):
-            note = "No SMS or e-mail was delivered before the deadline."
+            note = MeasureNoticeState.Reason.NO_EXTERNAL
     state.compliance = Compliance.NONCOMPLIANT if note else Compliance.COMPLIANT
     state.compliance_note = note
     state.evaluated_at = now

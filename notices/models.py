@@ -367,6 +367,11 @@ class MeasureNoticeState(models.Model):
         NONCOMPLIANT = "noncompliant", _("Notice late or missing")
         NOT_REQUIRED = "not_required", _("No notice required")
 
+    class Reason(models.TextChoices):
+        NO_NOTICE = "no_notice", _("No notice reached the inbox before the deadline.")
+        NO_EXTERNAL = "no_external", _("No SMS or e-mail was delivered before the deadline.")
+        CARRIED_OUT_EARLY = "carried_out_early", _("Carried out before its notice went out.")
+
     measure = models.OneToOneField(
         ScheduledMeasure, on_delete=models.CASCADE, related_name="notice_state", verbose_name=_("measure")
     )
@@ -386,7 +391,7 @@ class MeasureNoticeState(models.Model):
     compliance = models.CharField(
         _("compliance"), max_length=14, choices=Compliance.choices, default=Compliance.PENDING
     )
-    compliance_note = models.CharField(_("why"), max_length=300, blank=True)
+    compliance_note = models.CharField(_("why"), max_length=300, blank=True, choices=Reason.choices)
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
     notices_created = models.PositiveSmallIntegerField(_("notices created"), default=0)
     synced_at = models.DateTimeField(_("synced at"))

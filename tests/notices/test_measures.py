@@ -274,7 +274,7 @@ def test_notice_whose_sms_failed_until_the_deadline_is_not_compliant(handler_clo
     state = MeasureNoticeState.objects.get(measure=measure)
     assert (state.compliance, state.compliance_note) == (
         Compliance.NONCOMPLIANT,
-        "No SMS or e-mail was delivered before the deadline.",
+        MeasureNoticeState.Reason.NO_EXTERNAL,
     )
 
 

@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+
+from loans.models import ContactPreference
+from notices import sms
+from notices.models import MeasureNoticeState, Notice, NoticeDelivery, NoticeTemplate
+from notices.services import borrower_notify, dispatch_due
+from outbox.models import Obligation
+from outbox.services import obligation_deliver
+from tests.factories import ContactPreferenceFactory, ScheduledMeasureFactory, UserFactory
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def failed_notice():
+    def send(self, **kwargs):
+        raise sms.SMSError("number unknown", transient=False)
+
+    borrower = ContactPreferenceFactory(preferred_channel=ContactPreference.Channel.SMS).borrower
+    notice = borrower_notify(
+        borrower=borrower, event="complaint.acknowledged", key="k", context={"date": at(1, 9)}, now=at(1, 10)
+    )
+    delivery = notice.deliveries.get(channel="sms")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sms.MemoryBackend, "send", send)
+        obligation_deliver(obligation_id=Obligation.objects.get(key=delivery.obligation_key).pk, now=at(1, 10, 1))
+    return notice
+
+
+def test_staff_filter_finds_notices_whose_delivery_failed(staff, failed_notice):
+    borrower = ContactPreferenceFactory().borrower
+    borrower_notify(borrower=borrower, event="complaint.acknowledged", key="ok", context={}, now=at(1, 10))
+    response = staff.get(reverse("admin:notices_notice_changelist") + "?delivery=failed")
+    assert list(response.context["cl"].result_list) == [failed_notice]
+
+
+def test_notice_page_shows_each_attempt(staff, failed_notice):
+    body = staff.get(reverse("admin:notices_notice_change", args=[failed_notice.pk])).content.decode()
+    assert "number unknown" in body
+
+
+def test_staff_can_send_a_failed_delivery_again(staff, failed_notice, sms_outbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            reverse("admin:notices_notice_changelist"),
+            {"action": "retry_failed", "_selected_action": [failed_notice.pk]},
+        )
+    delivery = failed_notice.deliveries.get(channel="sms")
+    obligation_deliver(obligation_id=Obligation.objects.get(key=delivery.obligation_key).pk, now=at(1, 11))
+    delivery.refresh_from_db()
+    assert (delivery.status, len(sms_outbox)) == (NoticeDelivery.Status.SENT, 1)
+
+
+def test_compliance_list_shows_late_measures(staff):
+    measure = ScheduledMeasureFactory(planned_for=at(2, 14))
+    dispatch_due(now=at(1, 10))
+    state = MeasureNoticeState.objects.get(measure=measure)
+    response = staff.get(reverse("admin:notices_measurenoticestate_changelist") + "?compliance=noncompliant")
+    assert list(response.context["cl"].result_list) == [state]
+    assert "No notice reached the inbox before the deadline." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "notices_noticerule_changelist",
+        "notices_stagenoticerule_changelist",
+        "notices_noticetemplate_changelist",
+        "notices_noticedelivery_changelist",
+        "notices_notice_changelist",
+        "notices_measurenoticestate_changelist",
+    ],
+)
+def test_admin_lists_open(staff, name):
+    assert staff.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_template_change_form_offers_a_preview_without_javascript(staff):
+    template = NoticeTemplate.objects.get(code="measure.home_visit")
+    body = staff.get(reverse("admin:notices_noticetemplate_change", args=[template.pk])).content.decode()
+    assert f'formaction="{reverse("admin:notices_noticetemplate_preview")}"' in body
+    assert "{how_to_avoid}" in body
+
+
+def test_preview_refuses_get(staff):
+    assert staff.get(reverse("admin:notices_noticetemplate_preview")).status_code == 403
+
+
+def test_notices_cannot_be_added_or_deleted_in_admin(staff, failed_notice):
+    assert staff.get(reverse("admin:notices_notice_add")).status_code == 403
+    staff.post(reverse("admin:notices_notice_delete", args=[failed_notice.pk]), {"post": "yes"})
+    assert Notice.objects.filter(pk=failed_notice.pk).exists()
