@@ -5,15 +5,27 @@ reference alone, so a view cannot show another borrower's data by mistake.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from portal.phones import display_number
 
-from .models import Assignment, Borrower, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure, Stage
+from .models import (
+    Assignment,
+    Borrower,
+    ContactEvent,
+    ContactPreference,
+    LoanAccount,
+    ScheduledMeasure,
+    Stage,
+    StageChange,
+)
 
 RECENT_CONTACTS = 20
 UPCOMING_MEASURES = 20
@@ -39,6 +51,18 @@ class TimelineStep:
         return self.state == "current"
 
 
+@dataclass(frozen=True)
+class ContactRow:
+    """A contact event with its labels resolved once per page, not per row."""
+
+    event: ContactEvent
+    channel: str
+    party: str
+    outcome: str
+    number: str
+    complaint_query: str
+
+
 @dataclass
 class AccountOverview:
     account: LoanAccount
@@ -47,7 +71,7 @@ class AccountOverview:
     upcoming_measures: list[ScheduledMeasure]
     assignment: Assignment | None
     numbers: list[AuthorisedNumber] = field(default_factory=list)
-    contact_events: list[ContactEvent] = field(default_factory=list)
+    contact_events: list[ContactRow] = field(default_factory=list)
 
 
 def accounts_for_borrower(*, borrower: Borrower) -> QuerySet[LoanAccount]:
@@ -76,12 +100,15 @@ def stage_timeline(*, account: LoanAccount) -> list[TimelineStep]:
     repayment plan, settled) is shown after the ladder stages it went
     through, with nothing upcoming.
     """
-    reached: dict[int, datetime.datetime] = {}
-    for change in account.stage_changes.order_by("changed_at").only("stage_id", "changed_at"):
-        reached[change.stage_id] = change.changed_at
+    last_entered = (
+        StageChange.objects.filter(account_id=account.pk, stage_id=OuterRef("pk"))
+        .order_by("-changed_at")
+        .values("changed_at")[:1]
+    )
+    ladder = list(Stage.objects.filter(on_ladder=True).annotate(reached_at=Subquery(last_entered)).order_by("position"))
+    reached = {stage.pk: stage.reached_at for stage in ladder if stage.reached_at is not None}
     reached[account.stage_id] = account.stage_since
     current = account.stage
-    ladder = list(Stage.objects.filter(on_ladder=True).order_by("position"))
     if current.on_ladder:
         steps = []
         for stage in ladder:
@@ -127,13 +154,37 @@ def numbers_valid_for_assignment(*, assignment: Assignment, now: datetime.dateti
     )
 
 
-def recent_contact_events(*, account: LoanAccount, limit: int = RECENT_CONTACTS) -> list[ContactEvent]:
+@functools.lru_cache(maxsize=4096)
+def _number_display(e164: str) -> str:
+    return display_number(e164) if e164 else ""
+
+
+def recent_contact_events(*, account: LoanAccount, limit: int = RECENT_CONTACTS) -> list[ContactRow]:
     """The latest contacts, newest first (served by the contact_account_recent index)."""
-    return list(
+    events = (
         ContactEvent.objects.filter(account=account)
         .select_related("agency", "collector")
         .order_by("-occurred_at")[:limit]
     )
+    channels = {value: str(label) for value, label in ContactEvent.Channel.choices}
+    parties = {value: str(label) for value, label in ContactEvent.Party.choices}
+    outcomes = {value: str(label) for value, label in ContactEvent.Outcome.choices}
+    rows = []
+    for event in events:
+        query = {"account": account.reference, "event": event.pk}
+        if event.from_number:
+            query["number"] = event.from_number
+        rows.append(
+            ContactRow(
+                event=event,
+                channel=channels.get(event.channel, event.channel),
+                party=parties.get(event.party, event.party),
+                outcome=outcomes.get(event.outcome, event.outcome),
+                number=_number_display(event.from_number),
+                complaint_query=urlencode(query),
+            )
+        )
+    return rows
 
 
 def upcoming_measures(*, account: LoanAccount, now: datetime.datetime) -> list[ScheduledMeasure]:

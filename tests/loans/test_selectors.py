@@ -106,4 +106,4 @@ def test_overview_lists_latest_contacts_first():
     old = ContactEventFactory(account=account, occurred_at=now - 3 * DAY)
     new = ContactEventFactory(account=account, occurred_at=now - DAY)
     overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
-    assert overview.contact_events == [new, old]
+    assert [row.event for row in overview.contact_events] == [new, old]
