@@ -78,9 +78,15 @@ def notice_context(
     a measure's name that differ per language); it overrides the defaults.
     """
     with translation.override(language):
+        # Where the borrower acts: the loan's page (its measures, who handles
+        # it, how to avoid what comes), else the notice in the inbox.
+        if notice.account is not None:
+            link = reverse("portal:account", kwargs={"reference": notice.account.reference})
+        else:
+            link = reverse("notices:detail", args=[notice.pk])
         values: dict[str, object] = {
             "hotline": settings.PLATFORM_HOTLINE,
-            "portal_link": settings.PORTAL_BASE_URL + reverse("notices:detail", args=[notice.pk]),
+            "portal_link": settings.PORTAL_BASE_URL + link,
             "reference": notice.complaint_reference or (notice.account.reference if notice.account else ""),
         }
         if notice.account is not None:
