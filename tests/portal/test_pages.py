@@ -183,3 +183,26 @@ def test_loans_page_lists_only_own_accounts(borrower_client, full_account):
     page = borrower_client.get(reverse("portal:loans")).content.decode()
     assert full_account.reference in page
     assert other.reference not in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_code_entry_page_renders_with_a_strict_csp(client, language):
+    client.post(reverse("portal:signin"), {"phone": "13900000001"})
+    response = client.get(reverse("portal:signin_code"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+    _assert_strict_csp(response)
+
+
+@pytest.mark.parametrize("name", ["portal:signin_code", "portal:signin_resend"])
+def test_code_forms_enforce_csrf(name):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("portal:signin"))
+    token = client.cookies["csrftoken"].value
+    client.post(reverse("portal:signin"), {"phone": "13900000001", "csrfmiddlewaretoken": token})
+    assert client.post(reverse(name), {"code": "123456"}).status_code == 403
+
+
+def test_public_pages_work_for_a_signed_in_borrower(borrower_client):
+    for name in ["portal:agencies", "portal:check_number"]:
+        assert borrower_client.get(reverse(name)).status_code == 200
