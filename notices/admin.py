@@ -143,7 +143,11 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
         try:
             candidate.clean()
         except Exception as error:  # noqa: BLE001 - ValidationError; shown to staff
-            errors = [message for messages_ in getattr(error, "message_dict", {}).values() for message in messages_]
+            errors = [
+                f"{NoticeTemplate._meta.get_field(field).verbose_name}: {message}"
+                for field, messages_ in getattr(error, "message_dict", {}).items()
+                for message in messages_
+            ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

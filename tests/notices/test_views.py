@@ -158,3 +158,12 @@ def test_template_tag_shows_nothing_for_someone_elses_measure():
         "{% load notices %}{% notice_for_measure measure as notice %}{{ notice.pk|default:'none' }}"
     ).render(Context({"request": request, "measure": measure}))
     assert rendered == "none"
+
+
+def test_only_links_to_the_portal_are_clickable_in_a_notice(settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.cn"
+    rendered = Template("{% load notices %}{{ text|portal_links }}").render(
+        Context({"text": "See https://portal.example.cn/loans/LN1/ or pay at https://evil.example/<b>"})
+    )
+    assert '<a href="https://portal.example.cn/loans/LN1/">' in rendered
+    assert 'href="https://evil.example' not in rendered and "&lt;b&gt;" in rendered
