@@ -38,6 +38,11 @@ def _is_borrower(request: HttpRequest) -> bool:
     return request.user.is_authenticated and getattr(request.user, "borrower", None) is not None
 
 
+def _posted(request: HttpRequest):
+    """The submitted data on POST (even when empty, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -59,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def signin(request: HttpRequest) -> HttpResponse:
     if _is_borrower(request):
         return redirect(_safe_next(request, request.GET.get("next")) or reverse("portal:loans"))
-    form = PhoneForm(request.POST or None)
+    form = PhoneForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
@@ -88,7 +93,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
     phone = request.session.get(SESSION_PHONE)
     if not phone:
         return redirect("portal:signin")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = signin_code_verify(
@@ -162,7 +167,7 @@ def account(request: HttpRequest, reference: str) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     reference = request.GET.get("account") or request.POST.get("account") or ""
     linked = account_for_borrower(borrower=request.borrower, reference=reference) if reference else None
-    form = NumberForm(request.POST or None)
+    form = NumberForm(_posted(request))
     verdict = None
     if request.method == "POST" and form.is_valid():
         verdict = caller_verdict_for_borrower(
@@ -191,7 +196,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "window_end": current.window_end.strftime("%H:%M") if current.window_end else "",
             "preferred_channel": current.preferred_channel,
         }
-    form = PreferenceForm(request.POST or None, initial=initial)
+    form = PreferenceForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         contact_preference_update(borrower=request.borrower, now=timezone.now(), **form.cleaned_data)
         messages.success(request, _("Your contact preferences were saved. Collectors must follow them."))
@@ -216,7 +221,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def check_number(request: HttpRequest) -> HttpResponse:
-    form = NumberForm(request.POST or None)
+    form = NumberForm(_posted(request))
     checked = False
     agency = None
     if request.method == "POST" and form.is_valid():

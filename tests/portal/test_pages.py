@@ -206,3 +206,9 @@ def test_code_forms_enforce_csrf(name):
 def test_public_pages_work_for_a_signed_in_borrower(borrower_client):
     for name in ["portal:agencies", "portal:check_number"]:
         assert borrower_client.get(reverse(name)).status_code == 200
+
+
+def test_empty_submission_shows_required_errors(client):
+    response = client.post(reverse("portal:signin"), {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
