@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -321,6 +322,13 @@ class Complaint(models.Model):
             models.Index(fields=["borrower", "-submitted_at"], name="complaint_borrower_recent"),
             models.Index(fields=["status", "-submitted_at"], name="complaint_status_recent"),
             models.Index(fields=["agency", "status"], name="complaint_agency_status"),
+            # The desk lists complaints by the deadline that comes next.
+            models.Index(
+                Coalesce("acknowledge_due_at", "decision_due_at"),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                name="complaint_next_due",
+            ),
             models.Index(
                 fields=["review_window_ends_at"], condition=Q(status="resolved"), name="complaint_review_window_open"
             ),
