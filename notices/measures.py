@@ -379,34 +379,38 @@ def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> 
     return synced
 
 
-def notices_issue_due(*, now: datetime.datetime, batch_size: int = 500) -> int:
-    """Issue scheduled notices whose time has come."""
+def notices_issue_due(*, now: datetime.datetime, batch_size: int = 100, limit: int = 5000) -> int:
+    """Issue scheduled notices whose time has come, the most overdue first.
+
+    At most ``limit`` per call, so one beat run stays well inside the task
+    time limit; the next run carries on. One commit per batch; rows another
+    run holds are skipped, not waited for.
+    """
     rules = rules_by_kind()
     issued = 0
-    last_id = 0
-    while True:
-        ids = list(
-            Notice.objects.filter(status=Notice.Status.SCHEDULED, send_at__lte=now, pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return issued
-        for notice_id in ids:
-            with transaction.atomic():
-                notice = (
-                    Notice.objects.select_for_update(of=("self",))
-                    .select_related("measure__account", "measure__performer", "borrower", "account")
-                    .filter(pk=notice_id, status=Notice.Status.SCHEDULED)
-                    .first()
-                )
-                if notice is None:
-                    continue
+    seen = 0
+    after: tuple[datetime.datetime, int] | None = None
+    due = Notice.objects.filter(status=Notice.Status.SCHEDULED, send_at__lte=now)
+    while seen < limit:
+        page = due if after is None else due.filter(Q(send_at__gt=after[0]) | Q(send_at=after[0], pk__gt=after[1]))
+        rows = list(page.order_by("send_at", "pk").values_list("send_at", "pk")[: min(batch_size, limit - seen)])
+        if not rows:
+            break
+        with transaction.atomic():
+            notices = (
+                Notice.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("measure__account", "measure__performer", "borrower", "account")
+                .filter(pk__in=[pk for _send_at, pk in rows], status=Notice.Status.SCHEDULED)
+                .order_by("send_at", "pk")
+            )
+            for notice in notices:
                 if notice.measure is not None and notice.measure.status != Planned:
                     continue  # the measure sync withdraws it
                 if notice_issue_scheduled(notice=notice, now=now, rules=rules):
                     issued += 1
-        last_id = ids[-1]
+        seen += len(rows)
+        after = rows[-1]
+    return issued
 
 
 def measure_compliance_judge(*, state: MeasureNoticeState, now: datetime.datetime) -> None:

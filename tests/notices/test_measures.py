@@ -367,3 +367,10 @@ def test_measure_that_changes_kind_before_its_notice_follows_the_new_rule():
     measure_notices_sync(measure=measure, now=at(2, 10))
     (notice,) = _notices(measure)
     assert (notice.send_at, notice.mandatory, notice.event) == (at(13, 13), True, "measure.lawsuit")
+
+
+def test_issue_due_takes_the_most_overdue_first_up_to_its_limit():
+    later, earlier = _measure(planned_for=at(6, 14)), _measure(planned_for=at(5, 14))
+    measure_notices_sweep(now=at(1, 10))
+    assert notices_issue_due(now=at(10, 10), limit=1) == 1
+    assert (_notices(earlier)[0].status, _notices(later)[0].status) == (Notice.Status.ISSUED, Notice.Status.SCHEDULED)
