@@ -322,6 +322,7 @@ class Complaint(models.Model):
             models.Index(fields=["borrower", "-submitted_at"], name="complaint_borrower_recent"),
             models.Index(fields=["status", "-submitted_at"], name="complaint_status_recent"),
             models.Index(fields=["agency", "status"], name="complaint_agency_status"),
+            models.Index(fields=["submitted_at"], name="complaint_submitted_at"),
             # The desk lists complaints by the deadline that comes next.
             models.Index(
                 Coalesce("acknowledge_due_at", "decision_due_at"),
