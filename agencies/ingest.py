@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
+from notices.measures import measure_notices_refresh
 from portal.phones import normalise_number
 
 from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
@@ -159,15 +160,22 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
     _reject_duplicates_in_batch(parsed)
     valid = [item for item in parsed if item.ok]
 
+    normalised: dict[str, str | DjangoValidationError] = {}
     for item in valid:
         if item.data["occurred_at"] > now:
             item.reject("occurred_at", _("The time of a contact cannot be in the future."))
         raw_number = item.data.get("from_number", "")
         if raw_number:
-            try:
-                item.data["from_number"] = normalise_number(raw_number)
-            except DjangoValidationError as error:
-                item.reject("from_number", error.messages[0])
+            if raw_number not in normalised:
+                try:
+                    normalised[raw_number] = normalise_number(raw_number)
+                except DjangoValidationError as error:
+                    normalised[raw_number] = error
+            number = normalised[raw_number]
+            if isinstance(number, DjangoValidationError):
+                item.reject("from_number", number.messages[0])
+            else:
+                item.data["from_number"] = number
         elif item.data["channel"] in CHANNELS_NEEDING_NUMBER:
             item.reject("from_number", _("Calls and SMS need the number they came from."))
     valid = [item for item in valid if item.ok]
@@ -295,4 +303,7 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
             ScheduledMeasure.objects.bulk_update(
                 to_update, ["kind", "planned_for", "status", "how_to_avoid", "updated_at"]
             )
+        # The borrower's advance notices: scheduled, moved or withdrawn in
+        # the same transaction (the notices sweep would catch up otherwise).
+        measure_notices_refresh(measure_ids=[measure.pk for measure in to_create + to_update], now=now)
     return BatchResult([item.result() for item in parsed])

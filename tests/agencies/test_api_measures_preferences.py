@@ -141,3 +141,10 @@ class TestPreferences:
     def test_unknown_query_keys_do_not_reach_the_orm(self, client, side_a, side_b):
         response = client.get(PREFERENCES, {"ordering": "borrower__phone", "agency": side_b.agency.pk}, **side_a.auth)
         assert [row["account"] for row in response.json()["results"]] == [side_a.account.reference]
+
+
+def test_planned_measure_schedules_the_borrowers_advance_notice(client, side_a):
+    from notices.models import MeasureNoticeState
+
+    post(client, side_a, [measure(side_a)])
+    assert MeasureNoticeState.objects.filter(measure__external_id="m-1").exists()
