@@ -156,3 +156,33 @@ def test_complaint_link_of_a_contact_opens_the_complaint_form(borrower, borrower
     assert link, "no complaint link on the page"
     response = borrower_client.get(link.group(1).replace("&amp;", "&"))
     assert response.status_code == 200
+
+
+def test_measure_links_to_the_notice_the_borrower_was_sent(borrower, borrower_client):
+    from notices.models import Notice
+
+    account = LoanAccountFactory(borrower=borrower)
+    measure = ScheduledMeasureFactory(account=account)
+    now = timezone.now()
+    notice = Notice.objects.create(
+        key=f"test-{measure.pk}",
+        borrower=borrower,
+        account=account,
+        measure=measure,
+        event="measure.planned",
+        status=Notice.Status.ISSUED,
+        send_at=now,
+        issued_at=now,
+        created_at=now,
+    )
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    assert reverse("notices:detail", args=[notice.pk]) in page
+
+
+def test_measure_without_own_advice_gets_the_general_advice(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    ScheduledMeasureFactory(account=account, how_to_avoid="")
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Pay the amount overdue, or agree a repayment plan with us" in page
