@@ -283,7 +283,7 @@ def measure_notices_refresh(*, measure_ids, now: datetime.datetime) -> int:
     return len(ids)
 
 
-def _stale_q(rules: dict[str, NoticeRule]) -> Q:
+def _stale_q(rules: dict[str, NoticeRule], now: datetime.datetime) -> Q:
     stale = (
         ~Q(notice_state__planned_for=F("planned_for"))
         | ~Q(notice_state__measure_status=F("status"))
@@ -291,7 +291,8 @@ def _stale_q(rules: dict[str, NoticeRule]) -> Q:
     )
     for kind, rule in rules.items():
         days = rule.days_before if rule.gives_notice else 0
-        stale |= Q(kind=kind, status=Planned) & ~Q(notice_state__days_before=days)
+        # A changed lead time matters only for measures still ahead.
+        stale |= Q(kind=kind, status=Planned, planned_for__gt=now) & ~Q(notice_state__days_before=days)
     return stale
 
 
@@ -364,7 +365,7 @@ def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> 
         synced += measure_notices_sync_many(measures=batch, now=now, rules=rules)
         last_id = batch[-1].pk
     last_id = 0
-    stale = ScheduledMeasure.objects.filter(notice_state__isnull=False).filter(_stale_q(rules))
+    stale = ScheduledMeasure.objects.filter(notice_state__isnull=False).filter(_stale_q(rules, now))
     while True:
         # Smaller batches here: each measure is locked and synced on its own,
         # one commit per batch.
