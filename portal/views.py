@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import agencies_public_list, agency_for_public_number
@@ -60,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # Sign-in -----------------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
     if _is_borrower(request):
@@ -88,6 +90,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def signin_code(request: HttpRequest) -> HttpResponse:
     phone = request.session.get(SESSION_PHONE)
@@ -150,18 +153,21 @@ def signout(request: HttpRequest) -> HttpResponse:
 # Borrower pages ------------------------------------------------------------------------
 
 
+@never_cache
 @borrower_required
 def loans(request: HttpRequest) -> HttpResponse:
     rows = account_rows_for_borrower(borrower=request.borrower, today=timezone.localdate())
     return render(request, "portal/loans.html", {"rows": rows})
 
 
+@never_cache
 @borrower_required
 def account(request: HttpRequest, reference: str) -> HttpResponse:
     overview = account_overview(borrower=request.borrower, reference=reference, now=timezone.now())
     return render(request, "portal/account.html", {"o": overview, "account": overview.account})
 
 
+@never_cache
 @borrower_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -184,6 +190,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @borrower_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:

@@ -212,3 +212,8 @@ def test_empty_submission_shows_required_errors(client):
     response = client.post(reverse("portal:signin"), {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
+
+
+def test_borrower_pages_are_never_cached(borrower_client, full_account):
+    for url in _html_pages(full_account):
+        assert "no-store" in borrower_client.get(url)["Cache-Control"], url
