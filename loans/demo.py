@@ -395,6 +395,8 @@ class World:
         if stage == "CURRENT":
             return
         due_at = datetime.datetime.combine(due, datetime.time(0, 0), tzinfo=SHANGHAI)
+        if agency == HENGTONG and due_at + datetime.timedelta(days=31) >= self.at(-HENGTONG_SUSPENDED_DAYS_AGO, 0):
+            agency = JINGCHENG  # a suspended agency gets no new accounts
         ladder = {"REMINDER": 1, "EARLY": 8, "OUTSOURCED": 31, "LATE": 91, "LEGAL": 181}
         if stage == "PLAN":
             reached = 8 if days_past_due < 50 else 31
@@ -454,7 +456,7 @@ class World:
     def _handlers(self, reference, stage_starts, *, agency, misconduct):
         records = []
         for number, (handler, code, start, end) in enumerate(self._periods(stage_starts, agency), start=1):
-            collector = self._collector_for(handler, code, misconduct=misconduct)
+            collector = self._collector_for(handler, code)
             record = {
                 "type": "assignment",
                 "id": f"{reference}-AS{number}",
@@ -472,11 +474,9 @@ class World:
         # period moves forward and must not overlap its successor's old dates.
         self.assignments.extend(reversed(records))
 
-    def _collector_for(self, agency, code, *, misconduct):
+    def _collector_for(self, agency, code):
         if agency == LENDER and code == "REMINDER":
             return None  # automated reminders
-        if misconduct and agency == HENGTONG:
-            return next(c for c in COLLECTORS if c[0] == "COL-HT-01")
         candidates = [c for c in COLLECTORS if c[1] == agency and (c[4] == "active" or agency == CHENGDA)]
         if agency == LENDER:
             candidates = [c for c in candidates if (c[0] == "COL-AYD-04") == (code == "LEGAL")]
@@ -526,7 +526,7 @@ class World:
     def _past_visit(self, reference, agency):
         """A home visit that already took place (two collectors; one reports it)."""
         when = self.at(-self.rng.randint(6, 20), 15, 0)
-        collector = self._collector_for(agency, "LATE", misconduct=False)
+        collector = self._collector_for(agency, "LATE")
         outcome = self.rng.choice(("visited", "not_home"))
         self._contact(reference, agency, collector, when, "visit", "borrower", "", outcome)
         self.measures.append(

@@ -9,10 +9,12 @@ import datetime
 import enum
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from agencies.suspension import assignment_check_allowed
 from loans.models import (
     Assignment,
     Borrower,
@@ -39,12 +41,16 @@ def _max_length(model: type[models.Model], field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-def _write(model: type[models.Model], existing: models.Model | None, values: dict) -> tuple[models.Model, Outcome]:
+def _write(
+    model: type[models.Model], existing: models.Model | None, values: dict, *, now: datetime.datetime
+) -> tuple[models.Model, Outcome]:
     """Create the row, or update only the fields that differ. ``values`` uses
-    attribute names (``agency_id``), so nothing is fetched to compare."""
+    attribute names (``agency_id``), so nothing is fetched to compare. Change
+    history (for the models that keep it) is dated ``now``."""
     if existing is None:
         row = model(**values)
         row._change_reason = CHANGE_REASON
+        row._history_date = now
         row.save(force_insert=True)
         return row, Outcome.CREATED
     changed = [name for name, value in values.items() if getattr(existing, name) != value]
@@ -53,6 +59,7 @@ def _write(model: type[models.Model], existing: models.Model | None, values: dic
     for name in changed:
         setattr(existing, name, values[name])
     existing._change_reason = CHANGE_REASON
+    existing._history_date = now
     existing.save(update_fields=changed)
     return existing, Outcome.UPDATED
 
@@ -121,13 +128,26 @@ def apply_agency(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     if status_changed_at is not None:
         _not_in_future(ctx, "status_changed_at", status_changed_at)
     existing = ctx.agencies.get(record_id)
+    if (
+        existing is not None
+        and existing.status == Agency.Status.SUSPENDED
+        and values["status"] == Agency.Status.ACTIVE
+        and not (
+            status_changed_at is not None
+            and (existing.status_changed_at is None or status_changed_at > existing.status_changed_at)
+        )
+    ):
+        # A suspension is lifted in the support desk, or by a feed record
+        # that says when it was lifted; an older snapshot does not undo it.
+        values["status"], values["status_reason"] = existing.status, existing.status_reason
+        status_changed_at = existing.status_changed_at
     if status_changed_at is not None:
         values["status_changed_at"] = status_changed_at
     elif existing is None:
         values["status_changed_at"] = ctx.now if values["status"] != Agency.Status.ACTIVE else None
     elif existing.status != values["status"]:
         values["status_changed_at"] = ctx.now
-    agency, outcome = _write(Agency, existing, values)
+    agency, outcome = _write(Agency, existing, values, now=ctx.now)
     ctx.agencies[record_id] = agency
     return outcome
 
@@ -151,6 +171,13 @@ def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
             code="agency_change",
             field="agency",
         )
+    if (
+        existing is not None
+        and existing.status == Collector.Status.SUSPENDED
+        and values["status"] == Collector.Status.ACTIVE
+    ):
+        # Only the support desk lifts a collector's suspension.
+        values["status"], values["status_reason"] = existing.status, existing.status_reason
     holder = Collector.objects.filter(badge_number=values["badge_number"]).exclude(external_id=record_id).first()
     if holder is not None:
         raise RowRejected(
@@ -159,7 +186,7 @@ def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
             code="conflict",
             field="badge_number",
         )
-    collector, outcome = _write(Collector, existing, values)
+    collector, outcome = _write(Collector, existing, values, now=ctx.now)
     ctx.collectors[record_id] = collector
     return outcome
 
@@ -179,7 +206,7 @@ def apply_number(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     }
     _ordered("valid_from", values["valid_from"], "valid_until", values["valid_until"])
     existing = AuthorisedNumber.objects.filter(external_id=record_id).first()
-    _, outcome = _write(AuthorisedNumber, existing, values)
+    _, outcome = _write(AuthorisedNumber, existing, values, now=ctx.now)
     return outcome
 
 
@@ -201,7 +228,7 @@ def apply_borrower(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
                 code="conflict",
                 field="phone",
             )
-    borrower, outcome = _write(Borrower, existing, values)
+    borrower, outcome = _write(Borrower, existing, values, now=ctx.now)
     ctx.borrowers[record_id] = borrower
     return outcome
 
@@ -240,7 +267,7 @@ def apply_account(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     if existing is None or stage_since > existing.stage_since:
         values["stage_id"] = stage.pk
         values["stage_since"] = stage_since
-    account, outcome = _write(LoanAccount, existing, values)
+    account, outcome = _write(LoanAccount, existing, values, now=ctx.now)
     ctx.accounts[record_id] = account
     return outcome
 
@@ -264,7 +291,7 @@ def apply_stage_change(ctx: FeedContext, record_id: str, record: dict) -> Outcom
         existing is not None and existing.changed_at == account.stage_since and existing.stage_id == account.stage_id
     )
     values = {"external_id": record_id, "account_id": account.pk, "stage_id": stage.pk, "changed_at": changed_at}
-    change, outcome = _write(StageChange, existing, values)
+    change, outcome = _write(StageChange, existing, values, now=ctx.now)
     ctx.stage_changes[record_id] = change
     if outcome is Outcome.CREATED and changed_at >= account.stage_since:
         _set_account_stage(account, stage_id=stage.pk, since=changed_at)
@@ -295,6 +322,12 @@ def apply_assignment(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
             code="account_change",
             field="account",
         )
+    if existing is None or (existing.agency_id, existing.collector_id, existing.starts_at) != (
+        agency.pk,
+        collector.pk if collector else None,
+        starts_at,
+    ):
+        _check_assignable(agency, collector, starts_at=starts_at, open_ended=ends_at is None)
     others = list(Assignment.objects.filter(account=account).exclude(external_id=record_id).order_by("starts_at"))
     to_close = None
     for other in others:
@@ -323,9 +356,50 @@ def apply_assignment(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         to_close.ends_at = starts_at
         to_close.save(update_fields=["ends_at"])
         ctx.assignments[to_close.external_id] = to_close
-    assignment, outcome = _write(Assignment, existing, values)
+    assignment, outcome = _write(Assignment, existing, values, now=ctx.now)
     ctx.assignments[record_id] = assignment
     return outcome
+
+
+def _collector_inactive_since(collector: Collector) -> datetime.datetime | None:
+    """When the collector's current spell of not being active began, by their
+    change history (None when the history does not say)."""
+    since = None
+    for status, when in collector.history.order_by("-history_date", "-history_id").values_list(
+        "status", "history_date"
+    ):
+        if status == Collector.Status.ACTIVE:
+            break
+        since = when
+    return since
+
+
+def _check_assignable(
+    agency: Agency, collector: Collector | None, *, starts_at: datetime.datetime, open_ended: bool
+) -> None:
+    """A suspended or former agency or collector keeps the accounts it already
+    held but gets no new ones (the rule in ``agencies.suspension``). History
+    from before the change is still recorded: an agency is refused only for
+    an assignment starting at or after its status changed; a collector only
+    for a current (open-ended) one starting after they stopped being active."""
+    if agency.status != Agency.Status.ACTIVE and (
+        agency.status_changed_at is None or starts_at >= agency.status_changed_at
+    ):
+        try:
+            assignment_check_allowed(agency)
+        except ValidationError as error:
+            raise RowRejected(
+                " ".join(error.messages), code=error.code or "agency_not_active", field="agency"
+            ) from None
+    if collector is not None and collector.status != Collector.Status.ACTIVE and open_ended:
+        since = _collector_inactive_since(collector)
+        if since is None or starts_at >= since:
+            raise RowRejected(
+                _("Collector “%(collector)s” is %(status)s and cannot be given accounts.")
+                % {"collector": collector.external_id, "status": collector.get_status_display().lower()},
+                code="collector_not_active",
+                field="collector",
+            )
 
 
 def _overlap(other: Assignment) -> RowRejected:
@@ -377,7 +451,7 @@ def apply_contact(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         "duration_seconds": f.integer("duration_seconds"),
     }
     existing = ctx.existing_contact(agency=agency, value=record_id)
-    event, outcome = _write(ContactEvent, existing, values)
+    event, outcome = _write(ContactEvent, existing, values, now=ctx.now)
     ctx.contacts[(agency.pk, record_id)] = event
     return outcome
 
@@ -398,7 +472,7 @@ def apply_measure(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         "how_to_avoid": f.text("how_to_avoid", max_length=2000, required=False),
     }
     existing = ctx.existing_measure(performer=performer, value=record_id)
-    measure, outcome = _write(ScheduledMeasure, existing, values)
+    measure, outcome = _write(ScheduledMeasure, existing, values, now=ctx.now)
     ctx.measures[(performer.pk, record_id)] = measure
     return outcome
 
@@ -433,7 +507,7 @@ def apply_preference(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     existing = ctx.existing_preference(borrower=borrower)
     if existing is not None and updated_at <= existing.updated_at:
         return Outcome.UNCHANGED
-    preference, outcome = _write(ContactPreference, existing, values)
+    preference, outcome = _write(ContactPreference, existing, values, now=ctx.now)
     ctx.preferences[borrower.pk] = preference
     return outcome
 

@@ -661,3 +661,82 @@ def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_pat
 
     assert Agency.objects.count() == 1
     assert "line 2" in err.getvalue()
+
+
+# Suspensions: the desk's decisions stand; suspended parties get no new accounts.
+
+
+def test_new_assignment_to_a_suspended_agency_is_rejected():
+    run(*WORLD, {**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+
+    error = only_error(run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-11-28T13:00:00+08:00")))
+
+    assert (error.code, error.field) == ("agency_not_active", "agency")
+    assert not Assignment.objects.exists()
+
+
+def test_assignment_that_started_before_the_suspension_is_kept():
+    run(*WORLD, {**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+
+    report = run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-10-01T09:00:00+08:00"))
+
+    assert counts(report, "assignment") == (1, 0, 0, 0)
+
+
+def test_new_open_assignment_to_a_suspended_collector_is_rejected():
+    run(*WORLD, {**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
+
+    error = only_error(run(assignment(starts_at="2026-11-28T13:00:00+08:00")))
+
+    assert (error.code, error.field) == ("collector_not_active", "collector")
+
+
+def test_open_assignment_that_started_before_a_collector_was_suspended_is_kept():
+    run(*WORLD, {**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
+
+    report = run(assignment(starts_at="2026-11-28T11:00:00+08:00"))
+
+    assert counts(report, "assignment") == (1, 0, 0, 0)
+
+
+def test_closed_assignment_of_a_former_collector_is_kept_as_history():
+    run(*WORLD, {**COLLECTOR, "status": "left"})
+
+    report = run(assignment(ends_at="2026-10-01T09:00:00+08:00"))
+
+    assert counts(report, "assignment") == (1, 0, 0, 0)
+
+
+def test_feed_does_not_lift_an_agency_suspension_made_in_the_desk():
+    run(AGENCY)
+    Agency.objects.filter(external_id="AG-1").update(
+        status=Agency.Status.SUSPENDED, status_reason="投诉处理中", status_changed_at=NOW
+    )
+
+    report = run(AGENCY, now=NOW + datetime.timedelta(days=1))
+
+    agency = Agency.objects.get(external_id="AG-1")
+    assert counts(report, "agency") == (0, 0, 1, 0)
+    assert (agency.status, agency.status_reason) == (Agency.Status.SUSPENDED, "投诉处理中")
+
+
+def test_feed_lifts_an_agency_suspension_when_it_says_when():
+    run(AGENCY)
+    Agency.objects.filter(external_id="AG-1").update(
+        status=Agency.Status.SUSPENDED, status_reason="投诉处理中", status_changed_at=NOW
+    )
+    later = NOW + datetime.timedelta(days=1)
+
+    run({**AGENCY, "status_changed_at": later.isoformat()}, now=later)
+
+    agency = Agency.objects.get(external_id="AG-1")
+    assert (agency.status, agency.status_changed_at) == (Agency.Status.ACTIVE, later)
+
+
+def test_feed_does_not_reinstate_a_suspended_collector():
+    run(*WORLD)
+    Collector.objects.filter(external_id="COL-1").update(status=Collector.Status.SUSPENDED, status_reason="停职")
+
+    run(COLLECTOR)
+
+    assert Collector.objects.get(external_id="COL-1").status == Collector.Status.SUSPENDED
