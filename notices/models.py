@@ -94,7 +94,8 @@ class NoticeRule(models.Model):
 
     measure_kind = models.CharField(_("measure"), max_length=24, choices=ScheduledMeasure.Kind.choices, unique=True)
     days_before = models.PositiveSmallIntegerField(
-        _("notice at least (days before)"), help_text=_("0 means no advance notice for this measure.")
+        _("notice at least (days before)"),
+        help_text=_("0 means no advance notice for this measure. A change reschedules the notices not yet sent."),
     )
     margin_hours = models.PositiveSmallIntegerField(
         _("safety margin (hours)"),
