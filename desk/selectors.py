@@ -121,25 +121,24 @@ def agency_scorecards(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> li
         if row["agency_id"] in scores:
             scores[row["agency_id"]].assigned_accounts = row["accounts"]
 
-    tickets = AgencyTicket.objects.filter(opened_at__gte=since, opened_at__lte=now, first_response_at__isnull=False)
+    # One pass over the tickets opened in the period gives both the time to
+    # the first response and whether it came by the (possibly extended) due time.
     durations = defaultdict(list)
-    for agency_id, opened_at, first_response_at in tickets.values_list("agency_id", "opened_at", "first_response_at"):
-        durations[agency_id].append(first_response_at - opened_at)
-
-    targets = SLATarget.objects.filter(
-        kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
-        started_at__gte=since,
-        started_at__lte=now,
-        complaint__agency__isnull=False,
-        cancelled_at__isnull=True,
-    ).filter(Q(met_at__isnull=False) | Q(due_at__lte=now))
-    for agency_id, due_at, met_at, breached_at in targets.values_list(
-        "complaint__agency_id", "due_at", "met_at", "breached_at"
-    ):
-        score = scores[agency_id]
+    tickets = (
+        AgencyTicket.objects.filter(opened_at__gte=since, opened_at__lte=now)
+        .order_by()
+        .values_list("agency_id", "opened_at", "response_due_at", "first_response_at")
+    )
+    for agency_id, opened_at, due_at, first_response_at in tickets:
+        score = scores.get(agency_id)
+        if score is None:
+            continue
+        if first_response_at is not None:
+            durations[agency_id].append(first_response_at - opened_at)
+        if due_at is None or (first_response_at is None and due_at > now):
+            continue  # not due yet: counts neither way
         score.due_responses += 1
-        late = breached_at is not None or (met_at is not None and met_at > due_at) or (met_at is None and due_at <= now)
-        score.breached_responses += late
+        score.breached_responses += first_response_at is None or first_response_at > due_at
 
     category_names = Category.objects.in_bulk({category_id for _, category_id in categories})
     for score in scores.values():

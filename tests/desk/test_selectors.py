@@ -117,20 +117,17 @@ def scorecard_data():
     complaint(agency=None, submitted_at=NOW - H)  # no agency: in the trend only
 
     opened = NOW - 10 * D
+    # First responses: a1 after 2 h (on time), a2 after 6 h (late), a3 none
+    # and overdue. B's ticket is not due yet: it counts neither way.
     for c, response_after in ((a1, 2 * H), (a2, 6 * H), (a3, None)):
         AgencyTicket.objects.create(
             complaint=c,
             agency=a,
             opened_at=opened,
-            response_due_at=opened + D,
+            response_due_at=opened + 3 * H,
             first_response_at=opened + response_after if response_after else None,
         )
-    # First-response deadlines: a1 met on time, a2 met late, a3 still open and overdue.
-    target(a1, kind="agency_first_response", started=opened, due=opened + 3 * H, warn=opened + H, met_at=opened + 2 * H)
-    target(a2, kind="agency_first_response", started=opened, due=opened + 3 * H, warn=opened + H, met_at=opened + 6 * H)
-    target(a3, kind="agency_first_response", started=opened, due=opened + 3 * H, warn=opened + H)
-    # B's deadline is not due yet: it counts neither way.
-    target(b1, kind="agency_first_response", started=NOW - H, due=NOW + D, warn=NOW + H)
+    AgencyTicket.objects.create(complaint=b1, agency=b, opened_at=NOW - H, response_due_at=NOW + D)
     return a, b
 
 
