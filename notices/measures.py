@@ -26,7 +26,8 @@ from .models import MeasureNoticeState, Notice, NoticeDelivery, NoticeRule, Noti
 
 Compliance = MeasureNoticeState.Compliance
 Purpose = Notice.Purpose
-Planned = ScheduledMeasure.Status.PLANNED
+Status = ScheduledMeasure.Status
+Planned = Status.PLANNED
 
 
 def rules_by_kind() -> dict[str, NoticeRule]:
@@ -140,6 +141,10 @@ def _sync_locked(
             synced_at=now,
         )
         previous_planned_for = None
+        if measure.status != Status.PLANNED:
+            # First seen already carried out or cancelled: history, as in
+            # the bulk path and the sweep.
+            state.compliance = Compliance.NOT_REQUIRED
     else:
         previous_planned_for = state.planned_for
     current = None
@@ -152,9 +157,9 @@ def _sync_locked(
     if measure.status == ScheduledMeasure.Status.CANCELLED or not gives_notice:
         if current_live and current.status == Notice.Status.SCHEDULED:
             notice_withdraw(notice=current, now=now)
-        elif current_live and current.status == Notice.Status.ISSUED:
+        elif current_live and current.status == Notice.Status.ISSUED and measure.status == Status.CANCELLED:
             notice_withdraw(notice=current, now=now)
-            if rule is not None and measure.status == ScheduledMeasure.Status.CANCELLED:
+            if rule is not None:
                 cancel = _new_notice(
                     measure=measure, state=state, rule=rule, purpose=Purpose.CANCELLED, send_at=now, now=now
                 )

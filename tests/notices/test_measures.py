@@ -374,3 +374,21 @@ def test_issue_due_takes_the_most_overdue_first_up_to_its_limit():
     measure_notices_sweep(now=at(1, 10))
     assert notices_issue_due(now=at(10, 10), limit=1) == 1
     assert (_notices(earlier)[0].status, _notices(later)[0].status) == (Notice.Status.ISSUED, Notice.Status.SCHEDULED)
+
+
+def test_measure_first_seen_already_carried_out_is_history_not_a_breach():
+    measure = _measure(planned_for=at(1, 9), status=ScheduledMeasure.Status.DONE)
+    state = measure_notices_sync(measure=measure, now=at(1, 10))
+    notices_compliance_sweep(now=at(2, 10))
+    state.refresh_from_db()
+    assert (_notices(measure), state.compliance) == ([], Compliance.NOT_REQUIRED)
+
+
+def test_disabling_a_rule_keeps_the_sms_of_a_notice_already_issued():
+    measure = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    notices_issue_due(now=at(7, 22))
+    NoticeRule.objects.filter(measure_kind=Kind.LAWYER_LETTER).update(active=False)
+    measure_notices_sweep(now=at(7, 23))
+    sms = _notices(measure)[0].deliveries.get(channel=NoticeDelivery.Channel.SMS)
+    assert sms.status == NoticeDelivery.Status.WAITING
