@@ -1,16 +1,17 @@
-"""Admin for agencies, collectors, their numbers and assignments, roles and
-the personal-data access log.
+"""Admin for agencies, collectors and their numbers, the desk roles and the
+personal-data access log.
 
-The agencies app may register plain admins for its models; the desk replaces
+The agencies app registers plain admins for its models; the desk replaces
 them here (this module is loaded last) so that suspensions go through the
-suspension services and every change keeps its history.
+suspension services and every change keeps its history. Assignments stay
+with the loans admin, read-only: the lender's feed is their source, and the
+feed importer refuses suspended parties through
+``agencies.suspension.assignment_check_allowed``.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,18 +22,16 @@ from agencies.models import Agency, AuthorisedNumber, Collector
 from agencies.suspension import (
     agency_reinstate,
     agency_suspend,
-    assignment_check_allowed,
     collector_reinstate,
     collector_suspend,
 )
-from loans.models import Assignment
 
 from .actions import form_action
 from .forms import ReasonForm
 from .models import DataAccessRecord
 from .roles import ROLES_BY_CODE, role_label
 
-for _model in (Agency, Collector, AuthorisedNumber, Assignment, Group):
+for _model in (Agency, Collector, AuthorisedNumber, Group):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
@@ -176,35 +175,6 @@ class AuthorisedNumberAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("number"), ordering="number")
     def display(self, obj: AuthorisedNumber) -> str:
         return obj.display
-
-
-class AssignmentForm(forms.ModelForm):
-    class Meta:
-        model = Assignment
-        fields = ["external_id", "account", "agency", "collector", "starts_at", "ends_at"]
-
-    def clean(self):
-        cleaned = super().clean()
-        agency = cleaned.get("agency")
-        collector = cleaned.get("collector")
-        changed_party = not self.instance.pk or {"agency", "collector"} & set(self.changed_data)
-        if agency is not None and changed_party:
-            try:
-                assignment_check_allowed(agency, collector)
-            except ValidationError as error:
-                self.add_error("collector" if error.code and error.code.startswith("collector") else "agency", error)
-        return cleaned
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
-    form = AssignmentForm
-    list_display = ["account", "agency", "collector", "starts_at", "ends_at"]
-    list_filter = ["agency"]
-    list_select_related = ["account", "agency", "collector"]
-    search_fields = ["account__reference", "external_id"]
-    raw_id_fields = ["account", "collector"]
-    show_full_result_count = False
 
 
 @admin.register(DataAccessRecord)

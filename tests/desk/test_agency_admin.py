@@ -1,11 +1,9 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import Agency, Collector
-from loans.models import Assignment
-from tests.factories import AgencyFactory, CollectorFactory, LoanAccountFactory
+from tests.factories import AgencyFactory, CollectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,41 +93,3 @@ def test_agency_page_does_not_show_the_webhook_secret(client_for, superuser):
     agency = AgencyFactory(webhook_secret="s3cr3t-value")
     response = client_for(superuser).get(reverse("admin:agencies_agency_change", args=[agency.pk]))
     assert b"s3cr3t-value" not in response.content
-
-
-def test_new_assignment_to_a_suspended_agency_is_refused_in_admin(client_for, supervisor):
-    agency = AgencyFactory(status=Agency.Status.SUSPENDED)
-    account = LoanAccountFactory()
-    now = timezone.localtime()
-    response = client_for(supervisor).post(
-        reverse("admin:loans_assignment_add"),
-        {
-            "external_id": "AS-NEW",
-            "account": account.pk,
-            "agency": agency.pk,
-            "collector": "",
-            "starts_at_0": now.strftime("%Y-%m-%d"),
-            "starts_at_1": now.strftime("%H:%M:%S"),
-        },
-    )
-    assert response.status_code == 200
-    assert "cannot be given accounts" in response.content.decode()
-    assert not Assignment.objects.filter(external_id="AS-NEW").exists()
-
-
-def test_new_assignment_to_a_suspended_collector_is_refused_in_admin(client_for, supervisor):
-    collector = CollectorFactory(status=Collector.Status.SUSPENDED)
-    account = LoanAccountFactory()
-    now = timezone.localtime()
-    client_for(supervisor).post(
-        reverse("admin:loans_assignment_add"),
-        {
-            "external_id": "AS-NEW",
-            "account": account.pk,
-            "agency": collector.agency.pk,
-            "collector": collector.pk,
-            "starts_at_0": now.strftime("%Y-%m-%d"),
-            "starts_at_1": now.strftime("%H:%M:%S"),
-        },
-    )
-    assert not Assignment.objects.filter(external_id="AS-NEW").exists()

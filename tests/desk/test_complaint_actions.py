@@ -307,3 +307,15 @@ def test_an_action_on_too_many_rows_is_refused(client_for, agent, submit, monkey
     response = act(client_for(agent), "acknowledge", [first, second])
     assert reload(first).status == Status.SUBMITTED
     assert any("at most 1" in m for m in messages_of(response))
+
+
+def test_a_suspended_agency_gets_no_new_ticket(client_for, agent, supervisor, submit):
+    from agencies.suspension import agency_suspend
+
+    complaint = with_agency(submit())
+    complaint_acknowledge(complaint=complaint, by=None, now=complaint.submitted_at)
+    agency_suspend(agency_id=complaint.agency_id, reason="Night calls", by=supervisor, now=complaint.submitted_at)
+    response = act(client_for(agent), "send_to_agency", [complaint], desk_apply="1", message="Please answer.")
+    assert reload(complaint).status == Status.ACKNOWLEDGED
+    assert not AgencyTicket.objects.filter(complaint=complaint).exists()
+    assert any("cannot receive tickets" in m for m in messages_of(response))
