@@ -585,7 +585,8 @@ class World:
             add("reminder", self.at(1, 10), LENDER)
         elif stage == "EARLY":
             takeover = due_at + datetime.timedelta(days=31, hours=9)
-            if (takeover - self.midnight).days <= 10:
+            # Announced at least three days ahead, as the notice rules ask.
+            if 4 <= (takeover - self.midnight).days <= 10:
                 add("agency_assignment", takeover, rng.choice(ACTIVE_EXTERNAL))
         elif stage in ("OUTSOURCED", "LATE"):
             add("agency_assignment", stage_starts["OUTSOURCED"], external, "done")

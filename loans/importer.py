@@ -10,6 +10,7 @@ on its own so a large load keeps its progress and holds locks briefly.
 
 import datetime
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -20,6 +21,8 @@ from loans.feed.context import FeedContext
 from loans.feed.fields import RowRejected
 from loans.feed.records import APPLIERS
 from loans.feed.report import ImportReport
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 MAX_ID_LENGTH = 64
@@ -59,9 +62,25 @@ def _run(
         if commit_chunks:
             with transaction.atomic():
                 _import_chunk(chunk, context=context, report=report)
+                _schedule_notices(context.touched_measures, now=now)
         else:
             _import_chunk(chunk, context=context, report=report)
         context.forget_chunk()
+
+
+def _schedule_notices(measure_ids: list[int], *, now: datetime.datetime) -> None:
+    """Schedule, move or withdraw the advance notices of the measures this
+    chunk wrote, in the chunk's transaction. Never costs the imported rows:
+    on failure the notices sweep brings them in line within a minute."""
+    if not measure_ids:
+        return
+    from notices.measures import measure_notices_refresh
+
+    try:
+        with transaction.atomic():
+            measure_notices_refresh(measure_ids=measure_ids, now=now)
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        logger.exception("Could not schedule notices for %d imported measures; the sweep will.", len(measure_ids))
 
 
 def _parsed(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, dict]]:

@@ -59,6 +59,8 @@ class FeedContext:
         self.measures: dict[tuple[int, str], ScheduledMeasure] = {}
         self.preferences: dict[int, ContactPreference] = {}
         self._absent: set[tuple[str, str]] = set()
+        # Measures created or changed in this chunk, for their advance notices.
+        self.touched_measures: list[int] = []
 
     def forget(self) -> None:
         self._load_small()

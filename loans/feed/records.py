@@ -474,6 +474,8 @@ def apply_measure(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     existing = ctx.existing_measure(performer=performer, value=record_id)
     measure, outcome = _write(ScheduledMeasure, existing, values, now=ctx.now)
     ctx.measures[(performer.pk, record_id)] = measure
+    if outcome is not Outcome.UNCHANGED:
+        ctx.touched_measures.append(measure.pk)
     return outcome
 
 

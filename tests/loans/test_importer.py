@@ -285,6 +285,24 @@ def test_measure_record_creates_planned_measure():
     assert measure.performer.external_id == "AG-1"
 
 
+def test_imported_measure_gets_its_advance_notice_scheduled():
+    from notices.models import MeasureNoticeState
+
+    run(
+        *WORLD,
+        {
+            "type": "measure",
+            "id": "SM-1",
+            "account": "LN-1",
+            "kind": "home_visit",
+            "planned_for": "2026-12-05T10:00:00+08:00",
+            "performer": "AG-1",
+        },
+    )
+
+    assert MeasureNoticeState.objects.filter(measure__external_id="SM-1").exists()
+
+
 def test_preference_record_sets_borrower_preference():
     report = run(
         BORROWER,
