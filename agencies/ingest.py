@@ -99,6 +99,14 @@ def _validate_fields(items: list, serializer_class) -> list[_Item]:
                 for detail in details:
                     item.reject(name, detail)
                 continue
+            if isinstance(value, datetime.datetime):
+                # Any offset the client sent becomes UTC here, so the database
+                # never sees an offset it cannot store.
+                try:
+                    value = value.astimezone(datetime.UTC)
+                except OverflowError:
+                    item.reject(name, _("This date is out of range."))
+                    continue
             item.data[name] = value
     return parsed
 

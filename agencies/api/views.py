@@ -143,10 +143,13 @@ def _parse_changed_since(raw: str | None) -> datetime.datetime | None:
         value = parse_datetime(raw)
     except ValueError:
         value = None
+    message = _("Give a date and time with its offset, e.g. 2026-11-28T09:00:00+08:00.")
     if value is None or timezone.is_naive(value):
-        message = _("Give a date and time with its offset, e.g. 2026-11-28T09:00:00+08:00.")
         raise ValidationError({"changed_since": [message]})
-    return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError({"changed_since": [message]}) from None
 
 
 @extend_schema_view(

@@ -216,3 +216,15 @@ def test_malformed_json_is_400(client, side_a):
 def test_form_encoded_body_is_415(client, side_a):
     response = client.post(URL, data={"items": "x"}, **side_a.auth)
     assert response.status_code == 415
+
+
+def test_unusual_offset_is_stored_as_the_same_instant(client, side_a):
+    moment = timezone.now() - datetime.timedelta(hours=3)
+    odd = moment.astimezone(datetime.timezone(datetime.timedelta(hours=-11, minutes=-12)))
+    assert post(client, side_a, [event(side_a, occurred_at=odd.isoformat())]).json()["created"] == 1
+    assert ContactEvent.objects.get().occurred_at == moment
+
+
+def test_date_at_the_edge_of_the_calendar_is_rejected_not_an_error(client, side_a):
+    response = post(client, side_a, [event(side_a, occurred_at="0001-01-01T00:00:00+05:00")])
+    assert response.status_code == 207

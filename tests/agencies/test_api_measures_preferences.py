@@ -148,3 +148,8 @@ def test_planned_measure_schedules_the_borrowers_advance_notice(client, side_a):
 
     post(client, side_a, [measure(side_a)])
     assert MeasureNoticeState.objects.filter(measure__external_id="m-1").exists()
+
+
+def test_changed_since_with_unusual_offset_is_not_a_server_error(client, side_a):
+    response = client.get(PREFERENCES, {"changed_since": "1077-03-10T02:17:24-19:12"}, **side_a.auth)
+    assert response.status_code == 200

@@ -3,6 +3,8 @@ endpoint against the schema with a real token."""
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -58,7 +60,19 @@ def test_docs_init_script_is_served_as_javascript(client):
 
 
 @pytest.fixture
-def token_header(side_a, ticket_a):
+def keep_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client:
+    stop the request signals from closing the test transaction's connection
+    (what the test client does for its own requests)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token_header(side_a, ticket_a, keep_test_connection):
     return {"Authorization": f"Bearer {side_a.token_text}"}
 
 
