@@ -377,8 +377,10 @@ class MeasureNoticeState(models.Model):
         ScheduledMeasure, on_delete=models.CASCADE, related_name="notice_state", verbose_name=_("measure")
     )
     planned_for = models.DateTimeField(_("planned for (as last seen)"))
-    measure_status = models.CharField(_("status (as last seen)"), max_length=16)
-    kind = models.CharField(_("measure (as last seen)"), max_length=24)
+    measure_status = models.CharField(
+        _("status (as last seen)"), max_length=16, choices=ScheduledMeasure.Status.choices
+    )
+    kind = models.CharField(_("measure (as last seen)"), max_length=24, choices=ScheduledMeasure.Kind.choices)
     days_before = models.PositiveSmallIntegerField(_("notice days before"), default=0)
     notice_deadline = models.DateTimeField(_("notice deadline"), null=True, blank=True)
     notice = models.ForeignKey(
