@@ -24,7 +24,7 @@ def _member_of(user, agency) -> bool:
 
 def _lock_ticket(ticket: AgencyTicket, user):
     complaint = lock(ticket.complaint_id)
-    ticket = AgencyTicket.objects.select_for_update().select_related("agency").get(pk=ticket.pk)
+    ticket = AgencyTicket.objects.select_for_update(of=("self",)).select_related("agency").get(pk=ticket.pk)
     if not _member_of(user, ticket.agency):
         raise PermissionDenied(_("This ticket belongs to another agency."))
     if complaint.status not in OPEN_STATUSES or ticket.status == AgencyTicket.Status.CLOSED:
@@ -161,7 +161,7 @@ def _lock_for_decision(ticket: AgencyTicket, by):
     if not (notify.is_supervisor(by) or by.has_perm("desk.approve_agency_extension")):
         raise PermissionDenied(_("Only a supervisor can decide on more time."))
     complaint = lock(ticket.complaint_id)
-    ticket = AgencyTicket.objects.select_for_update().select_related("agency").get(pk=ticket.pk)
+    ticket = AgencyTicket.objects.select_for_update(of=("self",)).select_related("agency").get(pk=ticket.pk)
     if ticket.extension_status != AgencyTicket.ExtensionStatus.REQUESTED:
         raise ComplaintTransitionError(_("No request for more time is waiting."), code="no_request")
     return complaint, ticket

@@ -31,7 +31,11 @@ STATUS_TIMESTAMPS = {
 def lock(complaint: Complaint | int) -> Complaint:
     """Fetch the complaint again under a row lock (inside a transaction)."""
     pk = complaint if isinstance(complaint, int) else complaint.pk
-    return Complaint.objects.select_for_update().select_related("borrower", "account", "agency", "assignee").get(pk=pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("borrower", "account", "agency", "assignee")
+        .get(pk=pk)
+    )
 
 
 def refuse(complaint: Complaint, target: str) -> ComplaintTransitionError:

@@ -174,7 +174,9 @@ def _lock_target(target_id: int, done_field: str):
     complaint_id = SLATarget.objects.filter(pk=target_id).values_list("complaint_id", flat=True).first()
     if complaint_id is None:
         return None, None
-    complaint = Complaint.objects.select_for_update().select_related("agency", "assignee").get(pk=complaint_id)
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",)).select_related("agency", "assignee").get(pk=complaint_id)
+    )
     target = (
         SLATarget.objects.select_for_update()
         .filter(

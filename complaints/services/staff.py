@@ -452,7 +452,7 @@ def hold_lift(*, hold: Hold, by, reason: str, now: datetime.datetime | None = No
         raise ValidationError(_("Give a reason for lifting the hold."), code="reason_required")
     with transaction.atomic():
         complaint = lock(hold.complaint_id)
-        hold = Hold.objects.select_for_update().select_related("agency", "account").get(pk=hold.pk)
+        hold = Hold.objects.select_for_update(of=("self",)).select_related("agency", "account").get(pk=hold.pk)
         if hold.lifted_at is not None:
             raise ValidationError(_("This hold was already lifted."), code="already_lifted")
         hold.lifted_at = now
