@@ -112,6 +112,17 @@ def _parsed(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, d
                 message=_("Not valid JSON: %(error)s") % {"error": error},
             )
             continue
+        try:
+            json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError:
+            report.reject(
+                line=number,
+                record_type="",
+                record_id="",
+                code="invalid_json",
+                message=_("The line contains an unpaired surrogate escape, which is not valid text."),
+            )
+            continue
         if not isinstance(record, dict):
             report.reject(
                 line=number,
@@ -187,6 +198,18 @@ def _import_chunk(chunk: list[tuple[int, dict]], *, context: FeedContext, report
                 record_id=record_id,
                 code="conflict",
                 message=_("The database refused the row: %(error)s") % {"error": error},
+            )
+        except Exception:
+            # A case the checks above did not foresee must cost this row
+            # only: the savepoint rolled it back. Logged for the developers.
+            logger.exception("Feed line %d (%s %r) failed unexpectedly.", number, record_type, record_id)
+            context.forget()
+            report.reject(
+                line=number,
+                record_type=record_type,
+                record_id=record_id,
+                code="error",
+                message=_("The row could not be imported because of an unexpected error; it has been logged."),
             )
         else:
             counts = report.counted(record_type)

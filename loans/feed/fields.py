@@ -114,13 +114,15 @@ class Fields:
             raise self._invalid(name, _("“%(field)s” must be true or false.") % {"field": name})
         return value
 
-    def integer(self, name: str, *, minimum: int = 0, required: bool = False) -> int | None:
+    def integer(self, name: str, *, minimum: int = 0, maximum: int = 2**31 - 1, required: bool = False) -> int | None:
         value = self._raw(name, required=required)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise self._invalid(
-                name, _("“%(field)s” must be a whole number of at least %(min)d.") % {"field": name, "min": minimum}
+                name,
+                _("“%(field)s” must be a whole number from %(min)d to %(max)d.")
+                % {"field": name, "min": minimum, "max": maximum},
             )
         return value
 
@@ -138,12 +140,12 @@ class Fields:
             raise self._invalid(name, _('“%(field)s” must be an amount such as "1234.56".') % {"field": name})
         if amount < 0:
             raise self._invalid(name, _("“%(field)s” must not be negative.") % {"field": name}, "negative_amount")
-        if amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_PLACES)):
-            raise self._invalid(name, _("“%(field)s” has more than two decimal places.") % {"field": name})
-        amount = amount.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
-        if len(amount.as_tuple().digits) > MAX_AMOUNT_DIGITS:
+        if amount.adjusted() >= MAX_AMOUNT_DIGITS - AMOUNT_PLACES:
             raise self._invalid(name, _("“%(field)s” is too large.") % {"field": name})
-        return amount
+        cents = amount.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
+        if amount != cents:
+            raise self._invalid(name, _("“%(field)s” has more than two decimal places.") % {"field": name})
+        return cents
 
     def aware(self, name: str, *, required: bool = True) -> datetime.datetime | None:
         """An ISO 8601 date and time with its UTC offset, e.g. 2026-11-28T14:30:00+08:00."""

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from loans.feed.records import APPLIERS
 from loans.importer import feed_import
 from loans.models import (
     Assignment,
@@ -436,6 +437,13 @@ def test_line_with_a_nul_character_is_rejected():
     assert Agency.objects.count() == 1
 
 
+def test_line_with_an_unpaired_surrogate_is_rejected():
+    report = run('{"type": "borrower", "id": "BR-1", "name": "\\ud800", "phone": "13800138001"}', AGENCY)
+
+    assert (only_error(report).line, only_error(report).code) == (1, "invalid_json")
+    assert Agency.objects.count() == 1
+
+
 def test_json_that_is_not_an_object_is_rejected():
     error = only_error(run("[1, 2]"))
 
@@ -546,6 +554,30 @@ def test_amount_with_more_than_two_decimals_is_rejected():
     error = only_error(run(*WORLD[:-1], {**ACCOUNT, "principal": 12000.005}))
 
     assert (error.code, error.field) == ("invalid", "principal")
+
+
+def test_absurdly_large_amount_is_rejected():
+    error = only_error(run(*WORLD[:-1], {**ACCOUNT, "principal": "1e999999"}))
+
+    assert (error.code, error.field) == ("invalid", "principal")
+
+
+def test_too_large_duration_is_rejected():
+    error = only_error(run(*WORLD, contact(duration_seconds=10**20)))
+
+    assert (error.code, error.field) == ("invalid", "duration_seconds")
+
+
+def test_unexpected_failure_costs_only_its_row(monkeypatch):
+    def broken(ctx, record_id, record):
+        raise RuntimeError("bug")
+
+    monkeypatch.setitem(APPLIERS, "number", broken)
+
+    report = run(AGENCY, COLLECTOR, NUMBER, BORROWER)
+
+    assert (only_error(report).line, only_error(report).code) == (3, "error")
+    assert Borrower.objects.count() == 1
 
 
 def test_contact_in_the_future_is_rejected():
