@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from complaints.models import Hold
 from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
 from notices.measures import measure_notices_refresh
 from portal.phones import normalise_number
@@ -257,10 +258,23 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
     valid = [item for item in valid if item.ok]
 
     account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
+    on_hold = set(
+        Hold.objects.filter(agency=agency, account_id__in=account_ids.values(), lifted_at__isnull=True).values_list(
+            "account_id", flat=True
+        )
+    )
     for item in valid:
         account_id = account_ids.get(item.data["account"])
         if account_id is None or not _assigned_at(periods.get(account_id, []), now):
             item.reject("account", _("This account is not assigned to your agency now."))
+        elif account_id in on_hold and item.data["status"] == ScheduledMeasure.Status.PLANNED:
+            item.reject(
+                "account",
+                _(
+                    "The platform has paused your work on this account after a complaint: "
+                    "plan no measures until the hold is lifted."
+                ),
+            )
         item.data["account_id"] = account_id
     valid = [item for item in valid if item.ok]
 

@@ -153,3 +153,31 @@ def test_planned_measure_schedules_the_borrowers_advance_notice(client, side_a):
 def test_changed_since_with_unusual_offset_is_not_a_server_error(client, side_a):
     response = client.get(PREFERENCES, {"changed_since": "1077-03-10T02:17:24-19:12"}, **side_a.auth)
     assert response.status_code == 200
+
+
+class TestHold:
+    @pytest.fixture
+    def held(self, side_a):
+        from tests.agencies.conftest import open_ticket
+
+        return open_ticket(side_a, category_code="TH-VIOLENCE")
+
+    def test_critical_complaint_puts_the_account_on_hold(self, client, side_a, held):
+        body = client.get(f"/api/v1/tickets/{held.complaint.reference}/", **side_a.auth).json()
+        assert body["account_on_hold"] is True
+
+    def test_no_measure_may_be_planned_on_a_held_account(self, client, side_a, held):
+        errors = errors_of(post(client, side_a, [measure(side_a)]))
+        assert "paused" in errors["account"][0]
+        assert not ScheduledMeasure.objects.exists()
+
+    def test_held_measure_may_still_be_cancelled(self, client, side_a, held):
+        ScheduledMeasureFactory(external_id="m-1", account=side_a.account, performer=side_a.agency)
+        response = post(client, side_a, [measure(side_a, status="cancelled")])
+        assert response.json()["results"][0]["status"] == "updated"
+
+    def test_ticket_page_shows_the_hold(self, client_a, held):
+        from django.urls import reverse
+
+        response = client_a.get(reverse("agency:ticket", kwargs={"reference": held.complaint.reference}))
+        assert response.context["hold"] is not None
