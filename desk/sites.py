@@ -7,6 +7,9 @@ class DeskAdminSite(admin.AdminSite):
     site_header = _("Complaint desk")
     site_title = _("Complaint desk")
     index_title = _("Support desk")
+    # The complaint list needs the width; the index and the top links lead
+    # everywhere the sidebar would.
+    enable_nav_sidebar = False
 
     def get_urls(self):
         from . import views

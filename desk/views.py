@@ -15,6 +15,10 @@ from .charts import bar_chart, line_chart, sparkline
 from .selectors import agency_scorecards, breaches_this_week, complaints_trend, open_complaints_by_sla_state, week_start
 from .sla import SlaState, duration_text
 
+# The chart shows the agencies with the highest complaint rates; the table
+# beside it lists every one.
+CHART_AGENCIES = 15
+
 STATE_CSS = {
     SlaState.BREACHED: "bar-breached",
     SlaState.AT_RISK: "bar-at-risk",
@@ -67,8 +71,9 @@ def dashboard(request):
                 row["per_thousand"],
                 "bar",
             )
-            for row in scorecards
+            for row in scorecards[:CHART_AGENCIES]
         ),
+        "chart_agencies": CHART_AGENCIES,
         "trend": trend,
         "trend_chart": line_chart([count for _start, count in trend], week_labels),
     }

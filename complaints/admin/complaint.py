@@ -26,7 +26,7 @@ from desk.sla import sla_badge, target_state
 from loans.models import ContactEvent
 from portal.masking import mask_name, mask_phone
 
-from ..models import Complaint, Evidence, SLATarget, TimelineEvent
+from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
 from ..services import complaint_note_add
 from ..uploads import stored_path
 from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter
@@ -95,13 +95,13 @@ class _Echo:
 class ComplaintAdmin(SimpleHistoryAdmin):
     list_display = [
         "reference",
-        "borrower_masked",
-        "agency",
-        "category_code",
+        "sla",
         "severity",
         "status",
+        "category_code",
+        "agency",
+        "borrower_masked",
         "assignee",
-        "sla",
     ]
     list_display_links = ["reference"]
     list_filter = [
@@ -119,6 +119,9 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     list_max_show_all = 200
     show_full_result_count = False
+    # Counting every filter choice over a million rows on each page view
+    # would cost more than the page.
+    show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
     search_fields = ["reference"]
     search_help_text = _("Reference, borrower name, last 4 digits of the borrower's phone, or agency name.")
@@ -212,7 +215,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
+        extra_context = {
+            "title": gettext("Complaint desk"),
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     # Actions -------------------------------------------------------------
@@ -474,10 +481,18 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             )
         ticket = getattr(complaint, "ticket", None) if _has_related(complaint, "ticket") else None
         hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
+        # Offer what applies to this complaint; the services still decide.
+        hidden = set()
+        if hold is None or hold.lifted_at is not None:
+            hidden.add("lift_hold")
+        if ticket is None or ticket.extension_status != AgencyTicket.ExtensionStatus.REQUESTED:
+            hidden |= {"approve_extension", "refuse_extension"}
         operations = [
             operation
             for operation in OPERATIONS
-            if self.has_change_permission(request) and self.operation_allowed(request, operation)
+            if operation.name not in hidden
+            and self.has_change_permission(request)
+            and self.operation_allowed(request, operation)
         ]
         return {
             "title": complaint.reference,

@@ -247,3 +247,26 @@ def test_ordering_by_a_secret_column_is_not_possible(client_for, agent, submit):
     response = client_for(agent).get(CHANGELIST, {"o": "borrower__id_number"})
     assert response.status_code == 200
     assert "id_number" not in str(response.context["cl"].queryset.query.order_by)
+
+
+def test_page_offers_lifting_a_hold_only_while_one_is_active(client_for, supervisor, submit):
+    from complaints.models import Hold
+    from tests.factories import AgencyFactory
+
+    complaint = submit()
+    client = client_for(supervisor)
+    lift_url = reverse("admin:complaints_complaint_operation", args=[complaint.pk, "lift_hold"])
+    assert lift_url not in client.get(page(complaint)).content.decode()
+    Hold.objects.create(
+        account=complaint.account, agency=AgencyFactory(), complaint=complaint, placed_at=complaint.submitted_at
+    )
+    assert lift_url in client.get(page(complaint)).content.decode()
+
+
+def test_changelist_and_page_carry_no_inline_styles_or_scripts(client_for, agent, submit):
+    complaint = submit()
+    client = client_for(agent)
+    for url in (CHANGELIST, page(complaint)):
+        content = client.get(url).content.decode()
+        assert "style=" not in content
+        assert "<script>" not in content
