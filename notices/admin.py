@@ -1,10 +1,15 @@
+import csv
+import io
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,8 +28,15 @@ from .models import (
     NoticeTemplate,
     StageNoticeRule,
 )
+from .selectors import PROOF_COLUMNS, notice_proof_rows
 
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheet programs from reading a cell as a formula."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def template_preview(template: NoticeTemplate):
@@ -303,8 +315,69 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
     search_fields = ["measure__external_id", "measure__account__reference"]
     date_hierarchy = "notice_deadline"
     list_select_related = ["measure__account", "measure__performer", "notice"]
-    readonly_fields = [f.name for f in MeasureNoticeState._meta.fields]
+    readonly_fields = [f.name for f in MeasureNoticeState._meta.fields] + ["proof"]
+    actions = ["export_proof"]
     show_full_result_count = False
+
+    @admin.display(description=_("proof of notice"))
+    def proof(self, obj):
+        attempts = (
+            NoticeAttempt.objects.filter(notice__measure_id=obj.measure_id)
+            .select_related("notice")
+            .order_by("at", "pk")
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    a.notice.get_purpose_display(),
+                    a.get_channel_display(),
+                    timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    a.get_outcome_display(),
+                    a.message_id,
+                    a.error,
+                )
+                for a in attempts
+            ),
+        )
+        if not rows:
+            return _("No notice has gone out for this measure.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("notice"),
+            _("channel"),
+            _("at"),
+            _("outcome"),
+            _("provider message id"),
+            _("error"),
+            rows,
+        )
+
+    @admin.action(description=_("Export proof of notice for the selected measures (CSV)"), permissions=["view"])
+    def export_proof(self, request, queryset):
+        from desk.models import DataAccessRecord
+
+        now = timezone.now()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=PROOF_COLUMNS)
+        writer.writeheader()
+        count = 0
+        for row in notice_proof_rows(states=queryset):
+            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+            count += 1
+        DataAccessRecord.objects.create(
+            user=request.user,
+            action=DataAccessRecord.Action.EXPORTED,
+            subject="notices: proof of notice",
+            detail={"measures": queryset.count()},
+            rows=count,
+            at=now,
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="notice-proof-{now:%Y%m%d-%H%M%S}.csv"'
+        return response
 
     @admin.display(description=_("performed by"), ordering="measure__performer__name")
     def performer(self, obj):

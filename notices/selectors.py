@@ -49,3 +49,59 @@ def noncompliant_measures_count(agency: Agency, since: datetime.datetime) -> int
         measure__planned_for__gte=since,
         compliance=MeasureNoticeState.Compliance.NONCOMPLIANT,
     ).count()
+
+
+PROOF_COLUMNS = (
+    "measure",
+    "account",
+    "kind",
+    "planned_for",
+    "performer",
+    "notice_deadline",
+    "compliance",
+    "notice",
+    "purpose",
+    "issued_at",
+    "channel",
+    "attempt_at",
+    "outcome",
+    "message_id",
+    "error",
+)
+
+
+def notice_proof_rows(*, states):
+    """Proof that borrowers were told: one row per delivery attempt of every
+    notice about the given measures (MeasureNoticeState queryset), in time
+    order; measures without any attempt get one row saying so."""
+    from .models import NoticeAttempt
+
+    states = states.select_related("measure__account", "measure__performer").order_by("measure_id")
+    for state in states.iterator(chunk_size=500):
+        measure = state.measure
+        base = {
+            "measure": measure.external_id,
+            "account": measure.account.reference,
+            "kind": measure.kind,
+            "planned_for": measure.planned_for.isoformat(),
+            "performer": str(measure.performer),
+            "notice_deadline": state.notice_deadline.isoformat() if state.notice_deadline else "",
+            "compliance": state.compliance,
+        }
+        attempts = NoticeAttempt.objects.filter(notice__measure=measure).select_related("notice").order_by("at", "pk")
+        written = False
+        for attempt in attempts:
+            written = True
+            yield {
+                **base,
+                "notice": attempt.notice.key,
+                "purpose": attempt.notice.purpose,
+                "issued_at": attempt.notice.issued_at.isoformat() if attempt.notice.issued_at else "",
+                "channel": attempt.channel,
+                "attempt_at": attempt.at.isoformat(),
+                "outcome": attempt.outcome,
+                "message_id": attempt.message_id,
+                "error": attempt.error,
+            }
+        if not written:
+            yield {**base, **{column: "" for column in PROOF_COLUMNS if column not in base}}

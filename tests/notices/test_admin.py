@@ -6,7 +6,7 @@ from notices import sms
 from notices.models import MeasureNoticeState, Notice, NoticeDelivery, NoticeTemplate
 from notices.services import borrower_notify, dispatch_due
 from outbox.models import Obligation
-from outbox.services import obligation_deliver
+from outbox.services import obligation_deliver, outbox_sweep
 from tests.factories import ContactPreferenceFactory, ScheduledMeasureFactory, UserFactory
 
 from .conftest import at
@@ -99,3 +99,29 @@ def test_notices_cannot_be_added_or_deleted_in_admin(staff, failed_notice):
     assert staff.get(reverse("admin:notices_notice_add")).status_code == 403
     staff.post(reverse("admin:notices_notice_delete", args=[failed_notice.pk]), {"post": "yes"})
     assert Notice.objects.filter(pk=failed_notice.pk).exists()
+
+
+def test_compliance_page_shows_the_proof_of_each_attempt(staff, sms_outbox):
+    measure = ScheduledMeasureFactory(planned_for=at(2, 14))
+    dispatch_due(now=at(1, 10))
+    outbox_sweep(now=at(1, 10, 5))
+    state = MeasureNoticeState.objects.get(measure=measure)
+    body = staff.get(reverse("admin:notices_measurenoticestate_change", args=[state.pk])).content.decode()
+    assert sms_outbox[0].message_id in body
+
+
+def test_proof_export_lists_every_attempt_and_is_recorded(staff, sms_outbox):
+    from desk.models import DataAccessRecord
+
+    measure = ScheduledMeasureFactory(planned_for=at(2, 14))
+    dispatch_due(now=at(1, 10))
+    outbox_sweep(now=at(1, 10, 5))
+    state = MeasureNoticeState.objects.get(measure=measure)
+    response = staff.post(
+        reverse("admin:notices_measurenoticestate_changelist"),
+        {"action": "export_proof", "_selected_action": [state.pk]},
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("measure,account,kind")
+    assert any(sms_outbox[0].message_id in line for line in lines)
+    assert DataAccessRecord.objects.get(subject="notices: proof of notice").rows == len(lines) - 1
