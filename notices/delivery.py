@@ -30,12 +30,21 @@ class ChannelError(Exception):
         self.transient = transient
 
 
+def sms_text(notice: Notice) -> str:
+    """Chinese for mainland numbers (the borrower base, and the portal's
+    default language); English for numbers abroad, which Chinese text may not
+    even reach intact."""
+    mainland = notice.borrower.phone.startswith("+86")
+    first, second = (notice.sms_zh, notice.sms_en) if mainland else (notice.sms_en, notice.sms_zh)
+    return first or second
+
+
 def _send_sms(notice: Notice, idempotency_key: str) -> str:
     to = notice.borrower.phone
     if not to:
         raise ChannelError("The borrower has no mobile number.", transient=False)
     try:
-        return sms.send_sms(to=to, text=notice.sms_zh or notice.sms_en, idempotency_key=idempotency_key)
+        return sms.send_sms(to=to, text=sms_text(notice), idempotency_key=idempotency_key)
     except sms.SMSError as error:
         raise ChannelError(str(error), transient=error.transient) from error
 

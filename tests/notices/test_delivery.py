@@ -242,3 +242,13 @@ def test_dispatch_task_run_twice_issues_and_sends_once(sms_outbox, monkeypatch):
     outbox_sweep(now=at(7, 14))
     assert Notice.objects.filter(measure=measure, status=Notice.Status.ISSUED).count() == 1
     assert len(sms_outbox) == 1
+
+
+def test_sms_to_a_number_abroad_is_in_english(sms_outbox):
+    borrower = BorrowerFactory(phone="+85291234567")
+    notice = borrower_notify(
+        borrower=borrower, event="complaint.acknowledged", key="hk", context={"reference": "TS-9"}, now=at(1, 10)
+    )
+    obligation, _delivery = _obligation(notice, "sms")
+    obligation_deliver(obligation_id=obligation.pk, now=at(1, 10, 1))
+    assert sms_outbox[0].text == notice.sms_en
