@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import EvidenceField
 from complaints.models import AgencyResponse
+from loans.models import ContactEvent
 
 
 class SignInForm(forms.Form):
@@ -88,3 +89,42 @@ class ExtensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A platform supervisor decides. Until then your deadline stays as it is."),
     )
+
+
+class ContactReportForm(forms.Form):
+    """One contact, reported by hand. The intake service does the checks
+    (the same as the API's); this form only shapes the input."""
+
+    external_id = forms.CharField(
+        label=_("Your reference for this contact"),
+        max_length=64,
+        help_text=_("Unique within your agency; sending it again does not record it twice."),
+    )
+    account = forms.ChoiceField(label=_("Account"))
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactEvent.Channel.choices)
+    party = forms.ChoiceField(label=_("Who was contacted"), choices=ContactEvent.Party.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactEvent.Outcome.choices)
+    from_number = forms.CharField(
+        label=_("From number"), max_length=32, required=False, help_text=_("Required for calls and SMS.")
+    )
+    collector = forms.ChoiceField(label=_("Collector"), required=False)
+    duration_seconds = forms.IntegerField(label=_("Duration (seconds)"), min_value=0, max_value=86_400, required=False)
+
+    def __init__(self, *args, accounts, collectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [(reference, reference) for reference in accounts]
+        self.fields["collector"].choices = [("", _("Not a named collector"))] + [
+            (collector.badge_number, str(collector)) for collector in collectors
+        ]
+
+    def as_item(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["occurred_at"] = data["occurred_at"].isoformat()
+        if data.get("duration_seconds") is None:
+            data.pop("duration_seconds", None)
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_preferences, views_tickets
+from . import views, views_preferences, views_report, views_tickets
 
 app_name = "agency"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("signin/enrol/", views.enrol, name="enrol"),
     path("signout/", views.signout, name="signout"),
     path("preferences/", views_preferences.preferences, name="preferences"),
+    path("contacts/report/", views_report.report_contact, name="report_contact"),
 ]
