@@ -8,12 +8,13 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from notices.models import Notice
 from portal.phones import display_number
 
 from .models import (
@@ -188,9 +189,16 @@ def recent_contact_events(*, account: LoanAccount, limit: int = RECENT_CONTACTS)
 
 
 def upcoming_measures(*, account: LoanAccount, now: datetime.datetime) -> list[ScheduledMeasure]:
+    """Planned measures still ahead, soonest first, each with ``issued_notices``:
+    the notices the account's borrower was sent about it, newest first (one
+    query for all of them)."""
+    notices = Notice.objects.filter(borrower_id=account.borrower_id, status=Notice.Status.ISSUED).order_by(
+        "-issued_at", "-pk"
+    )
     return list(
         ScheduledMeasure.objects.filter(account=account, status=ScheduledMeasure.Status.PLANNED, planned_for__gte=now)
         .select_related("performer")
+        .prefetch_related(Prefetch("notices", queryset=notices, to_attr="issued_notices"))
         .order_by("planned_for")[:UPCOMING_MEASURES]
     )
 

@@ -186,3 +186,26 @@ def test_measure_without_own_advice_gets_the_general_advice(borrower, borrower_c
         reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Pay the amount overdue, or agree a repayment plan with us" in page
+
+
+def test_account_page_makes_the_same_number_of_queries_for_1_and_10_measures(borrower, borrower_client):
+    from notices.models import Notice
+
+    now = timezone.now()
+    few = LoanAccountFactory(borrower=borrower)
+    many = LoanAccountFactory(borrower=borrower)
+    for account, count in ((few, 1), (many, 10)):
+        for _ in range(count):
+            measure = ScheduledMeasureFactory(account=account)
+            Notice.objects.create(
+                key=f"q-{measure.pk}",
+                borrower=borrower,
+                account=account,
+                measure=measure,
+                event="measure.planned",
+                status=Notice.Status.ISSUED,
+                send_at=now,
+                issued_at=now,
+                created_at=now,
+            )
+    assert _queries_for(borrower_client, few) == _queries_for(borrower_client, many)
