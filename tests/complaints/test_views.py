@@ -296,3 +296,18 @@ def test_pages_have_no_inline_script_or_style(client_for, routed):
     ):
         body = client_for.get(url).content.decode()
         assert "<script>" not in body and "style=" not in body and "<style" not in body
+
+
+def test_account_page_shows_a_hold_in_force(client_for, routed, account, agency):
+    from .conftest import category
+
+    complaint = routed(category=category("TH-VIOLENCE"))
+    page = client_for.get(reverse("portal:account", kwargs={"reference": account.reference})).content.decode()
+    assert complaint.reference in page
+    assert "holds-heading" in page
+
+
+def test_account_page_shows_no_hold_block_without_a_hold(client_for, routed, account):
+    routed()
+    page = client_for.get(reverse("portal:account", kwargs={"reference": account.reference})).content.decode()
+    assert "holds-heading" not in page
