@@ -75,3 +75,13 @@ def submit(db):
         return complaint
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The dashboard keeps its figures in the cache for a minute."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

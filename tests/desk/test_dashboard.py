@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -32,3 +34,27 @@ def test_dashboard_has_no_inline_styles_or_scripts(client_for, auditor, submit):
     assert "style=" not in content
     assert "<style" not in content
     assert "<script>" not in content
+
+
+def test_dashboard_figures_are_computed_once_a_minute(submit):
+    from desk.views import dashboard_figures
+    from tests.desk.conftest import NOW
+
+    submit()
+    first = dashboard_figures(now=NOW)
+    submit()
+    assert dashboard_figures(now=NOW)["by_state"] == first["by_state"]
+    assert dashboard_figures(now=NOW + datetime.timedelta(minutes=1))["by_state"]["total"] == 2
+
+
+def test_dashboard_shows_the_scorecard_table(client_for, supervisor, submit):
+    from complaints.models import Complaint
+    from tests.factories import AgencyFactory
+
+    from django.utils import timezone
+
+    complaint = submit(now=timezone.now())
+    Complaint.objects.filter(pk=complaint.pk).update(agency=AgencyFactory(short_name="Scored Agency"))
+    content = client_for(supervisor).get(DASHBOARD).content.decode()
+    assert 'id="scorecard-table"' in content
+    assert "Scored Agency" in content
