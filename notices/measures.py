@@ -13,8 +13,9 @@ Lead-time arithmetic and quiet hours are in :mod:`notices.timing`.
 """
 
 import datetime
+import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import translation
 
@@ -23,6 +24,8 @@ from loans.models import ScheduledMeasure
 from . import timing
 from .issuing import notice_issue, notice_withdraw
 from .models import MeasureNoticeState, Notice, NoticeDelivery, NoticeRule, NoticeTemplate
+
+logger = logging.getLogger(__name__)
 
 Compliance = MeasureNoticeState.Compliance
 Purpose = Notice.Purpose
@@ -367,7 +370,12 @@ def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> 
         )
         if not batch:
             break
-        synced += measure_notices_sync_many(measures=batch, now=now, rules=rules)
+        try:
+            synced += measure_notices_sync_many(measures=batch, now=now, rules=rules)
+        except IntegrityError:
+            # Another run (or a writer's measure_notices_sync) got there
+            # first: that batch is theirs, this run moves on.
+            logger.info("Measures %s..%s were scheduled concurrently; skipped.", batch[0].pk, batch[-1].pk)
         last_id = batch[-1].pk
     last_id = 0
     stale = ScheduledMeasure.objects.filter(notice_state__isnull=False).filter(_stale_q(rules, now))

@@ -392,3 +392,17 @@ def test_disabling_a_rule_keeps_the_sms_of_a_notice_already_issued():
     measure_notices_sweep(now=at(7, 23))
     sms = _notices(measure)[0].deliveries.get(channel=NoticeDelivery.Channel.SMS)
     assert sms.status == NoticeDelivery.Status.WAITING
+
+
+def test_dispatch_task_steps_aside_while_another_run_holds_the_lock():
+    from django.core.cache import cache
+
+    from notices import tasks
+
+    _measure()
+    cache.add(tasks.LOCK_KEY, "1", timeout=60)
+    try:
+        assert tasks.dispatch_due_task.apply().get() is None
+    finally:
+        cache.delete(tasks.LOCK_KEY)
+    assert Notice.objects.count() == 0
