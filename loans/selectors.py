@@ -73,6 +73,7 @@ class AccountOverview:
     assignment: Assignment | None
     numbers: list[AuthorisedNumber] = field(default_factory=list)
     contact_events: list[ContactRow] = field(default_factory=list)
+    more_contacts: bool = False
 
 
 def accounts_for_borrower(*, borrower: Borrower) -> QuerySet[LoanAccount]:
@@ -167,6 +168,10 @@ def recent_contact_events(*, account: LoanAccount, limit: int = RECENT_CONTACTS)
         .select_related("agency", "collector")
         .order_by("-occurred_at")[:limit]
     )
+    return _contact_rows(account=account, events=events)
+
+
+def _contact_rows(*, account: LoanAccount, events) -> list[ContactRow]:
     channels = {value: str(label) for value, label in ContactEvent.Channel.choices}
     parties = {value: str(label) for value, label in ContactEvent.Party.choices}
     outcomes = {value: str(label) for value, label in ContactEvent.Outcome.choices}
@@ -208,6 +213,12 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
     however long the account's history is."""
     account = account_for_borrower(borrower=borrower, reference=reference)
     assignment = current_assignment(account=account, now=now)
+    # One row beyond the page tells whether older contacts exist, without a count.
+    events = list(
+        ContactEvent.objects.filter(account=account)
+        .select_related("agency", "collector")
+        .order_by("-occurred_at")[: RECENT_CONTACTS + 1]
+    )
     return AccountOverview(
         account=account,
         days_past_due=account.days_past_due(today=timezone.localdate(now)),
@@ -215,7 +226,8 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
         upcoming_measures=upcoming_measures(account=account, now=now),
         assignment=assignment,
         numbers=numbers_valid_for_assignment(assignment=assignment, now=now) if assignment else [],
-        contact_events=recent_contact_events(account=account),
+        contact_events=_contact_rows(account=account, events=events[:RECENT_CONTACTS]),
+        more_contacts=len(events) > RECENT_CONTACTS,
     )
 
 

@@ -209,3 +209,21 @@ def test_account_page_makes_the_same_number_of_queries_for_1_and_10_measures(bor
                 created_at=now,
             )
     assert _queries_for(borrower_client, few) == _queries_for(borrower_client, many)
+
+
+def test_account_page_says_when_older_contacts_are_not_shown(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    _bulk_events(account, assignment.agency, assignment.collector, 21)
+    url = reverse("portal:account", args=[account.reference])
+    assert (
+        "Only the latest 20 contacts are shown." in borrower_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+
+def test_account_page_with_exactly_20_contacts_has_no_older_contacts_note(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    _bulk_events(account, assignment.agency, assignment.collector, 20)
+    url = reverse("portal:account", args=[account.reference])
+    assert "Only the latest" not in borrower_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
