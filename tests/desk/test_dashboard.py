@@ -58,3 +58,9 @@ def test_dashboard_shows_the_scorecard_table(client_for, supervisor, submit):
     content = client_for(supervisor).get(DASHBOARD).content.decode()
     assert 'id="scorecard-table"' in content
     assert "Scored Agency" in content
+
+
+def test_admin_index_links_to_the_desk_queues(client_for, agent):
+    content = client_for(agent).get(reverse("admin:index")).content.decode()
+    assert "?assignee=mine" in content
+    assert DASHBOARD in content
