@@ -1,6 +1,8 @@
 """The OpenAPI schema, the docs page, and a property-based run of every
 endpoint against the schema with a real token."""
 
+import base64
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -84,3 +86,17 @@ def test_api_conforms_to_its_schema(case, token_header):
         headers=token_header,
         checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )
+
+
+def test_schema_ignores_basic_credentials(client, side_a):
+    """No unthrottled password check hides behind the public schema."""
+    wrong = base64.b64encode(f"{side_a.user.username}:wrong-password".encode()).decode()
+    response = client.get("/api/schema/", HTTP_AUTHORIZATION=f"Basic {wrong}")
+    assert response.status_code == 200
+
+
+def test_api_refuses_basic_credentials(client, side_a):
+    from .conftest import PASSWORD
+
+    right = base64.b64encode(f"{side_a.user.username}:{PASSWORD}".encode()).decode()
+    assert client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Basic {right}").status_code == 401
