@@ -29,7 +29,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @dataclass(frozen=True)
 class QuietHours:
-    """A nightly window (start > end, crossing midnight) in Asia/Shanghai."""
+    """A daily window in Asia/Shanghai when no SMS or e-mail goes out.
+
+    ``start`` after ``end`` crosses midnight (21:00–08:00); ``start`` equal
+    to ``end`` means no quiet hours at all.
+    """
 
     start: datetime.time = datetime.time(21, 0)
     end: datetime.time = datetime.time(8, 0)
@@ -38,29 +42,35 @@ class QuietHours:
 
     def contains(self, when: datetime.datetime) -> bool:
         local = when.astimezone(SHANGHAI).time()
-        return local >= self.start or local < self.end
+        if self.start == self.end:
+            return False
+        if self.start > self.end:
+            return local >= self.start or local < self.end
+        return self.start <= local < self.end
 
     def next_end(self, when: datetime.datetime) -> datetime.datetime:
         """The first allowed moment at or after ``when``."""
         if not self.contains(when):
             return when
         local = when.astimezone(SHANGHAI)
-        day = local.date() if local.time() < self.end else local.date() + datetime.timedelta(days=1)
-        return datetime.datetime.combine(day, self.end, tzinfo=SHANGHAI)
+        end = datetime.datetime.combine(local.date(), self.end, tzinfo=SHANGHAI)
+        return end if end > local else end + datetime.timedelta(days=1)
 
     def previous_start(self, when: datetime.datetime) -> datetime.datetime:
         """The last allowed send time at or before ``when``: ``when`` itself
-        outside quiet hours, else 20:59 on the evening the quiet period began."""
+        outside quiet hours, else just before the quiet period began."""
         if not self.contains(when):
             return when
         local = when.astimezone(SHANGHAI)
-        day = local.date() if local.time() >= self.start else local.date() - datetime.timedelta(days=1)
-        return datetime.datetime.combine(day, self.start, tzinfo=SHANGHAI) - self.last_call
+        start = datetime.datetime.combine(local.date(), self.start, tzinfo=SHANGHAI)
+        if start > local:
+            start -= datetime.timedelta(days=1)
+        return start - self.last_call
 
 
 def quiet_hours() -> QuietHours:
     """The configured quiet hours (settings ``NOTICE_QUIET_HOURS``: a pair of
-    "HH:MM" strings), 21:00–08:00 by default."""
+    "HH:MM" strings, start and end), 21:00–08:00 by default."""
     configured = getattr(settings, "NOTICE_QUIET_HOURS", None)
     if not configured:
         return QuietHours()

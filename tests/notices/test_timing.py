@@ -63,3 +63,14 @@ def test_quiet_hours_are_read_in_shanghai_time_whatever_the_input_zone():
 def test_quiet_hours_can_be_configured(settings):
     settings.NOTICE_QUIET_HOURS = ("22:00", "07:00")
     assert external_not_before(now=at(1, 21, 30)) == at(1, 21, 30)
+
+
+def test_quiet_hours_within_one_day_are_understood():
+    lunch = QuietHours(start=datetime.time(12, 0), end=datetime.time(13, 30))
+    assert lunch.contains(at(1, 12, 15)) and not lunch.contains(at(1, 14))
+    assert lunch.next_end(at(1, 12, 15)) == at(1, 13, 30)
+    assert lunch.previous_start(at(1, 12, 15)) == at(1, 11, 59)
+
+
+def test_equal_start_and_end_mean_no_quiet_hours():
+    assert not QuietHours(start=datetime.time(0, 0), end=datetime.time(0, 0)).contains(at(1, 23))
