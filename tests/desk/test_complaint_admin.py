@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints.models import Status
 from desk.models import DataAccessRecord
@@ -270,3 +270,14 @@ def test_changelist_and_page_carry_no_inline_styles_or_scripts(client_for, agent
         content = client.get(url).content.decode()
         assert "style=" not in content
         assert "<script>" not in content
+
+
+def test_page_marks_a_deadline_met_after_it_was_due_as_late(client_for, agent, submit):
+    from complaints.models import SLATarget
+
+    complaint = submit()
+    target = SLATarget.objects.get(complaint=complaint, kind="acknowledge")
+    SLATarget.objects.filter(pk=target.pk).update(met_at=target.due_at + datetime.timedelta(hours=1))
+    with translation.override("en"):
+        content = client_for(agent).get(page(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Met late" in content

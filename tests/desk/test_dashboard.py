@@ -48,10 +48,10 @@ def test_dashboard_figures_are_computed_once_a_minute(submit):
 
 
 def test_dashboard_shows_the_scorecard_table(client_for, supervisor, submit):
+    from django.utils import timezone
+
     from complaints.models import Complaint
     from tests.factories import AgencyFactory
-
-    from django.utils import timezone
 
     complaint = submit(now=timezone.now())
     Complaint.objects.filter(pk=complaint.pk).update(agency=AgencyFactory(short_name="Scored Agency"))
