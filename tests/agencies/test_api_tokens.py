@@ -128,3 +128,36 @@ class TestAdmin:
         side_a.token.refresh_from_db()
         assert side_a.token.revoked_at is not None
         assert client.get(URL, **side_a.auth).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:agencies_apitoken_changelist",
+        "admin:agencies_apitoken_add",
+        "admin:agencies_apicalllog_changelist",
+        "admin:agencies_agencymembership_changelist",
+        "admin:agencies_agencysigninattempt_changelist",
+    ],
+)
+def test_access_admin_pages_render(client, django_user_model, side_a, name):
+    client.force_login(django_user_model.objects.create_superuser("root2", "r2@example.cn", "a-long-test-password"))
+    client.get(URL, **side_a.auth)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_token_change_page_never_shows_the_hash(client, django_user_model, side_a):
+    client.force_login(django_user_model.objects.create_superuser("root3", "r3@example.cn", "a-long-test-password"))
+    page = client.get(reverse("admin:agencies_apitoken_change", args=[side_a.token.pk]))
+    assert page.status_code == 200
+    assert side_a.token.secret_hash.encode() not in page.content
+
+
+def test_reset_authenticator_makes_the_member_enrol_again(client, django_user_model, side_a):
+    client.force_login(django_user_model.objects.create_superuser("root4", "r4@example.cn", "a-long-test-password"))
+    client.post(
+        reverse("admin:agencies_agencymembership_changelist"),
+        {"action": "reset_authenticator", "_selected_action": [side_a.membership.pk]},
+    )
+    side_a.membership.refresh_from_db()
+    assert not side_a.membership.totp_enrolled
