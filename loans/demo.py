@@ -11,6 +11,7 @@ forward in time instead of adding new ones.
 """
 
 import datetime
+import importlib
 import json
 import random
 import zoneinfo
@@ -622,6 +623,19 @@ def demo_feed(*, today: datetime.date) -> list[dict]:
     return World(today=today).build()
 
 
+def default_stages_ensure() -> None:
+    """Restore the seeded ladder if it is missing (after ``manage.py flush``),
+    with the same rows the data migration seeds."""
+    from django.apps import apps
+
+    from loans.models import Stage
+
+    seed = importlib.import_module("loans.migrations.0003_seed_stages")
+    if Stage.objects.filter(code__in=[row["code"] for row in seed.STAGES]).count() < len(seed.STAGES):
+        seed.seed_stages(apps, None)
+
+
 def demo_load(*, today: datetime.date, now: datetime.datetime) -> ImportReport:
+    default_stages_ensure()
     lines = (json.dumps(record, ensure_ascii=False) for record in demo_feed(today=today))
     return feed_import(lines=lines, now=now)

@@ -42,9 +42,10 @@ TIME_FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
-    """The demo world, loaded once for this module and rolled back after it."""
+    """The demo world, loaded once for the class that uses it and rolled back
+    after it, so that no other test sees it."""
     with django_db_blocker.unblock(), transaction.atomic():
         report = demo_load(today=TODAY, now=NOW)
         yield report
@@ -98,110 +99,85 @@ def test_demo_feed_is_identical_for_the_same_day():
 
 
 @pytest.mark.django_db
-def test_demo_is_imported_without_rejections(demo):
-    assert demo.errors == []
-    assert demo.totals().created > 0
+class TestDemoWorld:
+    def test_demo_is_imported_without_rejections(self, demo):
+        assert demo.errors == []
+        assert demo.totals().created > 0
 
+    def test_demo_accounts_cover_every_stage(self, demo):
+        codes = set(LoanAccount.objects.values_list("stage__code", flat=True))
 
-@pytest.mark.django_db
-def test_demo_accounts_cover_every_stage(demo):
-    codes = set(LoanAccount.objects.values_list("stage__code", flat=True))
+        assert codes == {"CURRENT", "REMINDER", "EARLY", "OUTSOURCED", "LATE", "LEGAL", "PLAN", "SETTLED"}
 
-    assert codes == {"CURRENT", "REMINDER", "EARLY", "OUTSOURCED", "LATE", "LEGAL", "PLAN", "SETTLED"}
+    def test_demo_account_stage_is_its_latest_stage_change(self, demo):
+        for account in LoanAccount.objects.exclude(stage__code="CURRENT"):
+            latest = account.stage_changes.order_by("-changed_at").first()
+            assert (account.stage_id, account.stage_since) == (latest.stage_id, latest.changed_at)
 
+    def test_demo_has_three_or_more_external_agencies_and_an_in_house_team(self, demo):
+        assert Agency.objects.filter(kind=Agency.Kind.EXTERNAL).count() >= 3
+        assert Agency.objects.filter(kind=Agency.Kind.IN_HOUSE).count() == 1
 
-@pytest.mark.django_db
-def test_demo_account_stage_is_its_latest_stage_change(demo):
-    for account in LoanAccount.objects.exclude(stage__code="CURRENT"):
-        latest = account.stage_changes.order_by("-changed_at").first()
-        assert (account.stage_id, account.stage_since) == (latest.stage_id, latest.changed_at)
+    def test_demo_has_a_suspended_agency_with_a_reason(self, demo):
+        suspended = Agency.objects.get(status=Agency.Status.SUSPENDED)
 
+        assert suspended.status_reason
+        assert suspended.status_changed_at < NOW
+        assert Assignment.objects.filter(agency=suspended, ends_at__isnull=True).exists()
 
-@pytest.mark.django_db
-def test_demo_has_three_or_more_external_agencies_and_an_in_house_team(demo):
-    assert Agency.objects.filter(kind=Agency.Kind.EXTERNAL).count() >= 3
-    assert Agency.objects.filter(kind=Agency.Kind.IN_HOUSE).count() == 1
+    def test_demo_has_twelve_or_more_collectors_with_badges(self, demo):
+        assert Collector.objects.exclude(badge_number="").count() >= 12
 
+    def test_demo_has_current_and_expired_authorised_numbers(self, demo):
+        assert AuthorisedNumber.objects.filter(valid_until__isnull=True).exists()
+        assert AuthorisedNumber.objects.filter(valid_until__lt=NOW).exists()
 
-@pytest.mark.django_db
-def test_demo_has_a_suspended_agency_with_a_reason(demo):
-    suspended = Agency.objects.get(status=Agency.Status.SUSPENDED)
+    def test_demo_has_sixty_borrowers_with_valid_mobiles_and_id_numbers(self, demo):
+        borrowers = list(Borrower.objects.all())
 
-    assert suspended.status_reason
-    assert suspended.status_changed_at < NOW
-    assert Assignment.objects.filter(agency=suspended, ends_at__isnull=True).exists()
+        assert len(borrowers) == 60
+        assert all(borrower.phone.startswith("+86138") and len(borrower.phone) == 14 for borrower in borrowers)
+        assert all(id_number_is_valid(borrower.id_number) for borrower in borrowers)
 
+    def test_some_demo_borrowers_have_several_loans(self, demo):
+        assert Borrower.objects.annotate(loans=Count("accounts")).filter(loans__gt=1).count() >= 3
 
-@pytest.mark.django_db
-def test_demo_has_twelve_or_more_collectors_with_badges(demo):
-    assert Collector.objects.exclude(badge_number="").count() >= 12
+    def test_demo_contacts_include_calls_messages_visits_and_emergency_contacts(self, demo):
+        channels = set(ContactEvent.objects.values_list("channel", flat=True))
 
+        assert {"call", "sms", "visit"} <= channels
+        assert ContactEvent.objects.filter(party=ContactEvent.Party.EMERGENCY_CONTACT).exists()
+        assert not ContactEvent.objects.filter(occurred_at__gt=NOW).exists()
 
-@pytest.mark.django_db
-def test_demo_has_current_and_expired_authorised_numbers(demo):
-    assert AuthorisedNumber.objects.filter(valid_until__isnull=True).exists()
-    assert AuthorisedNumber.objects.filter(valid_until__lt=NOW).exists()
+    def test_demo_planned_measures_tell_how_to_avoid_them(self, demo):
+        planned = ScheduledMeasure.objects.filter(status=ScheduledMeasure.Status.PLANNED)
 
+        assert planned.filter(kind=ScheduledMeasure.Kind.HOME_VISIT, planned_for__gt=NOW).exists()
+        assert not planned.filter(how_to_avoid="").exists()
 
-@pytest.mark.django_db
-def test_demo_has_sixty_borrowers_with_valid_mobiles_and_id_numbers(demo):
-    borrowers = list(Borrower.objects.all())
+    def test_demo_guide_borrowers_exist(self, demo):
+        phones = {f"+86{guide.phone}" for guide in GUIDE_BORROWERS}
 
-    assert len(borrowers) == 60
-    assert all(borrower.phone.startswith("+86138") and len(borrower.phone) == 14 for borrower in borrowers)
-    assert all(id_number_is_valid(borrower.id_number) for borrower in borrowers)
+        assert Borrower.objects.filter(phone__in=phones).count() == len(phones)
 
+    def test_loading_the_demo_again_the_same_day_changes_nothing(self, demo):
+        sizes = table_sizes()
 
-@pytest.mark.django_db
-def test_some_demo_borrowers_have_several_loans(demo):
-    assert Borrower.objects.annotate(loans=Count("accounts")).filter(loans__gt=1).count() >= 3
+        again = demo_load(today=TODAY, now=NOW)
 
+        assert table_sizes() == sizes
+        assert again.totals().unchanged == demo.totals().created
+        assert again.totals().created == again.totals().updated == again.totals().rejected == 0
 
-@pytest.mark.django_db
-def test_demo_contacts_include_calls_messages_visits_and_emergency_contacts(demo):
-    channels = set(ContactEvent.objects.values_list("channel", flat=True))
+    def test_loading_the_demo_on_a_later_day_moves_rows_instead_of_adding_them(self, demo):
+        sizes = table_sizes()
+        later = NOW + datetime.timedelta(days=3)
 
-    assert {"call", "sms", "visit"} <= channels
-    assert ContactEvent.objects.filter(party=ContactEvent.Party.EMERGENCY_CONTACT).exists()
-    assert not ContactEvent.objects.filter(occurred_at__gt=NOW).exists()
+        report = demo_load(today=TODAY + datetime.timedelta(days=3), now=later)
 
-
-@pytest.mark.django_db
-def test_demo_planned_measures_tell_how_to_avoid_them(demo):
-    planned = ScheduledMeasure.objects.filter(status=ScheduledMeasure.Status.PLANNED)
-
-    assert planned.filter(kind=ScheduledMeasure.Kind.HOME_VISIT, planned_for__gt=NOW).exists()
-    assert not planned.filter(how_to_avoid="").exists()
-
-
-@pytest.mark.django_db
-def test_demo_guide_borrowers_exist(demo):
-    phones = {f"+86{guide.phone}" for guide in GUIDE_BORROWERS}
-
-    assert Borrower.objects.filter(phone__in=phones).count() == len(phones)
-
-
-@pytest.mark.django_db
-def test_loading_the_demo_again_the_same_day_changes_nothing(demo):
-    sizes = table_sizes()
-
-    again = demo_load(today=TODAY, now=NOW)
-
-    assert table_sizes() == sizes
-    assert again.totals().unchanged == demo.totals().created
-    assert again.totals().created == again.totals().updated == again.totals().rejected == 0
-
-
-@pytest.mark.django_db
-def test_loading_the_demo_on_a_later_day_moves_rows_instead_of_adding_them(demo):
-    sizes = table_sizes()
-    later = NOW + datetime.timedelta(days=3)
-
-    report = demo_load(today=TODAY + datetime.timedelta(days=3), now=later)
-
-    assert report.errors == []
-    assert table_sizes() == sizes
-    assert report.totals().created == 0
+        assert report.errors == []
+        assert table_sizes() == sizes
+        assert report.totals().created == 0
 
 
 # The commands.
@@ -252,3 +228,13 @@ def test_demo_guide_lists_borrower_numbers_and_staff_logins():
     assert "138 0013 8001" in text
     assert "admin / demo-admin-2026" in text
     assert "张伟" not in text  # names are masked
+
+
+@pytest.mark.django_db
+def test_demo_restores_the_default_stages_when_they_are_missing():
+    Stage.objects.all().delete()
+
+    report = demo_load(today=TODAY, now=NOW)
+
+    assert report.errors == []
+    assert Stage.objects.get(code="LATE").explanation_zh

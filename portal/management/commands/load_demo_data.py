@@ -86,7 +86,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _(
                     "%(count)d demo records were rejected. The database holds other data with the same ids, or "
-                    "demo data from another version: start from an empty database (manage.py flush) and load again."
+                    "demo data from another version: start from an empty, migrated database and load again."
                 )
                 % {"count": len(report.errors)}
             )
