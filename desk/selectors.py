@@ -17,7 +17,7 @@ from agencies.models import Agency
 from complaints.models import OPEN_STATUSES, AgencyTicket, Category, Complaint, SLATarget
 from loans.models import Assignment
 
-from .sla import SlaState, at_risk_condition, breached_condition, on_track_condition, paused_condition
+from .sla import SlaState, open_target_summary, state_of_summary
 
 TREND_WEEKS = 12
 
@@ -41,15 +41,13 @@ def week_starts(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> list[dat
 
 def open_complaints_by_sla_state(*, now: datetime.datetime) -> dict[str, int]:
     """Open complaints counted by the state their SLA badge shows."""
-    counts = Complaint.objects.filter(status__in=OPEN_STATUSES).aggregate(
-        breached=Count("pk", filter=breached_condition(now)),
-        at_risk=Count("pk", filter=at_risk_condition(now)),
-        on_track=Count("pk", filter=on_track_condition(now)),
-        paused=Count("pk", filter=paused_condition(now)),
-        total=Count("pk"),
-    )
-    counts[SlaState.NONE.value] = (
-        counts["total"] - counts["breached"] - counts["at_risk"] - counts["on_track"] - counts["paused"]
+    counts = dict.fromkeys(SlaState.values, 0)
+    summary = open_target_summary(now).filter(complaint__status__in=OPEN_STATUSES)
+    for row in summary:
+        counts[state_of_summary(row)] += 1
+    counts["total"] = Complaint.objects.filter(status__in=OPEN_STATUSES).count()
+    counts[SlaState.NONE.value] = counts["total"] - sum(
+        counts[state] for state in (SlaState.BREACHED, SlaState.AT_RISK, SlaState.ON_TRACK, SlaState.PAUSED)
     )
     return counts
 

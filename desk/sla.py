@@ -5,10 +5,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import OPEN_STATUSES, SLATarget
+from complaints.models import SLATarget
 
 
 class SlaState(models.TextChoices):
@@ -98,52 +98,50 @@ def sla_badge(targets, *, now: datetime.datetime) -> SlaBadge:
     return SlaBadge(state, target, detail)
 
 
-def _open_target(*conditions, **lookups) -> Q:
-    return Q(
-        Exists(
-            SLATarget.objects.filter(
-                *conditions, complaint=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True, **lookups
-            )
+def open_target_summary(now: datetime.datetime):
+    """Per complaint with running clocks: how many run (not paused), how
+    many have passed their warning time, how many are overdue.
+
+    Computed from the open targets alone (a few per open complaint, found
+    through the partial unique index), never by probing every complaint.
+    """
+    return (
+        SLATarget.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
+        .order_by()
+        .values("complaint_id")
+        .annotate(
+            running=Count("pk", filter=Q(paused_at__isnull=True)),
+            warned=Count("pk", filter=Q(paused_at__isnull=True, warn_at__lte=now)),
+            overdue=Count("pk", filter=Q(breached_at__isnull=False) | Q(paused_at__isnull=True, due_at__lte=now)),
         )
     )
 
 
-def breached_condition(now: datetime.datetime) -> Q:
-    return _open_target(Q(breached_at__isnull=False) | Q(paused_at__isnull=True, due_at__lte=now))
+# The badge's rule (worst open target wins) in terms of the summary.
+STATE_RULES = {
+    SlaState.BREACHED: Q(overdue__gt=0),
+    SlaState.AT_RISK: Q(overdue=0, warned__gt=0),
+    SlaState.ON_TRACK: Q(overdue=0, warned=0, running__gt=0),
+    SlaState.PAUSED: Q(overdue=0, running=0),
+}
 
 
-def at_risk_condition(now: datetime.datetime) -> Q:
-    return _open_target(paused_at__isnull=True, warn_at__lte=now) & ~breached_condition(now)
-
-
-def on_track_condition(now: datetime.datetime) -> Q:
-    return (
-        _open_target(paused_at__isnull=True)
-        & ~_open_target(paused_at__isnull=True, warn_at__lte=now)
-        & ~breached_condition(now)
-    )
-
-
-def paused_condition(now: datetime.datetime) -> Q:
-    return _open_target(paused_at__isnull=False) & ~_open_target(paused_at__isnull=True) & ~breached_condition(now)
+def state_of_summary(row: dict) -> str:
+    if row["overdue"]:
+        return SlaState.BREACHED
+    if row["warned"]:
+        return SlaState.AT_RISK
+    if row["running"]:
+        return SlaState.ON_TRACK
+    return SlaState.PAUSED
 
 
 def sla_state_filter(queryset, *, state: str, now: datetime.datetime):
-    """Complaints whose badge would show ``state`` at ``now``.
-
-    Only open complaints have running clocks; saying so lets the database
-    start from the few open ones instead of every complaint ever made.
-    """
-    if state != SlaState.NONE:
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
-    if state == SlaState.BREACHED:
-        return queryset.filter(breached_condition(now))
-    if state == SlaState.AT_RISK:
-        return queryset.filter(at_risk_condition(now))
-    if state == SlaState.PAUSED:
-        return queryset.filter(paused_condition(now))
-    if state == SlaState.ON_TRACK:
-        return queryset.filter(on_track_condition(now))
+    """Complaints whose badge would show ``state`` at ``now``."""
     if state == SlaState.NONE:
-        return queryset.filter(~_open_target())
+        running = SLATarget.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).values("complaint_id")
+        return queryset.exclude(pk__in=running)
+    if state in STATE_RULES:
+        ids = open_target_summary(now).filter(STATE_RULES[state]).values("complaint_id")
+        return queryset.filter(pk__in=ids)
     return queryset
