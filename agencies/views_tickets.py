@@ -4,7 +4,7 @@ response and extension forms."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints.models import AgencyTicket
 from complaints.services.agency import agency_extension_request, agency_response_submit
-from complaints.uploads import ALLOWED_TYPES, stored_path
 from portal.masking import mask_name, mask_phone
 
 from .access import agency_required
+from .evidence import evidence_file_response
 from .forms import ExtensionForm, ResponseForm, TicketFilterForm
 from .workspace_selectors import (
     agency_ticket,
@@ -85,19 +85,7 @@ def evidence_download(request, reference, token):
     """Evidence as a download only: our own sniffed, allow-listed type and
     file name, no sniffing by the browser, and a sandbox should it be opened."""
     evidence = ticket_evidence_file(agency=request.agency, reference=reference, token=token)
-    if evidence.content_type not in ALLOWED_TYPES:
-        raise Http404
-    try:
-        handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence=evidence, user=request.user, now=timezone.now())
 
 
 def _service_errors(form, error: ValidationError) -> None:

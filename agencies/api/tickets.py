@@ -2,15 +2,15 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.evidence import evidence_file_response
 from agencies.workspace_selectors import (
     TICKET_STATUS_FILTERS,
     agency_ticket,
@@ -23,7 +23,6 @@ from agencies.workspace_selectors import (
     ticket_timeline,
 )
 from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
-from complaints.uploads import ALLOWED_TYPES, stored_path
 from portal.masking import mask_name
 
 from .serializers import (
@@ -184,16 +183,4 @@ class TicketEvidenceView(AgencyApiMixin, APIView):
     )
     def get(self, request, reference, token, *args, **kwargs):
         evidence = ticket_evidence_file(agency=self.agency, reference=reference, token=token)
-        if evidence.content_type not in ALLOWED_TYPES:
-            raise Http404
-        try:
-            handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
-        except (OSError, ValueError):
-            raise Http404(_("The file is no longer kept.")) from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_file_response(evidence=evidence, user=request.user, now=timezone.now())

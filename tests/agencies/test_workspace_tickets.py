@@ -189,6 +189,15 @@ class TestEvidenceDownload:
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response["Content-Security-Policy"]
 
+    def test_download_is_recorded_as_personal_data_access(self, client_a, side_a, ticket_with_file):
+        from desk.models import DataAccessRecord
+
+        evidence = ticket_with_file.complaint.evidence.get()
+        reference = ticket_with_file.complaint.reference
+        client_a.get(reverse("agency:evidence", kwargs={"reference": reference, "token": evidence.token}))
+        record = DataAccessRecord.objects.get()
+        assert (record.user, record.action) == (side_a.user, "viewed")
+
     def test_unshared_borrower_evidence_is_404(self, client_a, side_a):
         upload = check_upload(SimpleUploadedFile("call.pdf", PDF, content_type="application/pdf"))
         ticket = open_ticket(side_a, files=[upload], consent_to_share=False)
