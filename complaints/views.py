@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from agencies.access import VERIFIED_SESSION_KEY
 from loans.selectors import accounts_for_borrower
 from portal.access import borrower_required
 
@@ -267,6 +268,10 @@ def evidence_download(request, token):
     """Serve one evidence file to whoever may see it: the borrower who owns
     the complaint, its agency's staff, or platform staff with permission.
     Always as a download, with our own type and name, never rendered."""
+    membership = getattr(request.user, "agency_membership", None)
+    if membership is not None and not (request.session.get(VERIFIED_SESSION_KEY) and membership.agency.is_active):
+        # Agency staff count only after both sign-in factors, while authorised.
+        raise Http404("No such file.")
     evidence = evidence_for_user(user=request.user, token=token)
     try:
         handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it

@@ -311,3 +311,85 @@ def test_account_page_shows_no_hold_block_without_a_hold(client_for, routed, acc
     routed()
     page = client_for.get(reverse("portal:account", kwargs={"reference": account.reference})).content.decode()
     assert "holds-heading" not in page
+
+
+@pytest.fixture
+def agency_client(agency):
+    from agencies.access import VERIFIED_SESSION_KEY
+    from agencies.models import AgencyMembership
+
+    user = UserFactory()
+    AgencyMembership.objects.create(user=user, agency=agency)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[VERIFIED_SESSION_KEY] = True
+    session.save()
+    return client
+
+
+def _complaint_with_file(routed, borrower, *, consent: bool):
+    from complaints.services.core import evidence_add
+    from complaints.uploads import check_upload
+
+    complaint = routed(consent_to_share=consent)
+    evidence_add(
+        complaint=complaint,
+        files=[check_upload(SimpleUploadedFile("p.png", PNG))],
+        party="borrower",
+        user=borrower.user,
+        now=complaint.submitted_at,
+    )
+    return complaint.evidence.get()
+
+
+def test_agency_member_downloads_evidence_the_borrower_shared(agency_client, routed, borrower):
+    evidence = _complaint_with_file(routed, borrower, consent=True)
+    response = agency_client.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    assert response.status_code == 200
+
+
+def test_agency_member_cannot_download_evidence_not_shared(agency_client, routed, borrower):
+    evidence = _complaint_with_file(routed, borrower, consent=False)
+    response = agency_client.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    assert response.status_code == 404
+
+
+def test_agency_member_without_second_factor_cannot_download(agency_client, routed, borrower):
+    from agencies.access import VERIFIED_SESSION_KEY
+
+    evidence = _complaint_with_file(routed, borrower, consent=True)
+    session = agency_client.session
+    del session[VERIFIED_SESSION_KEY]
+    session.save()
+    response = agency_client.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    assert response.status_code == 404
+
+
+def test_other_agency_member_cannot_download(routed, borrower):
+    from agencies.access import VERIFIED_SESSION_KEY
+    from agencies.models import AgencyMembership
+    from tests.factories import AgencyFactory
+
+    evidence = _complaint_with_file(routed, borrower, consent=True)
+    user = UserFactory()
+    AgencyMembership.objects.create(user=user, agency=AgencyFactory())
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[VERIFIED_SESSION_KEY] = True
+    session.save()
+    assert client.get(reverse("complaints:evidence", kwargs={"token": evidence.token})).status_code == 404
+
+
+def test_staff_need_the_evidence_permission(routed, borrower):
+    from django.contrib.auth.models import Permission
+
+    evidence = _complaint_with_file(routed, borrower, consent=False)
+    staff = UserFactory(is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    url = reverse("complaints:evidence", kwargs={"token": evidence.token})
+    assert client.get(url).status_code == 404
+    staff.user_permissions.add(Permission.objects.get(codename="view_complaint_evidence"))
+    assert client.get(url).status_code == 200
