@@ -20,7 +20,7 @@ from complaints.selectors import (
 )
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
 
-from .models import Agency
+from .models import Agency, AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
 
 
 def _open_assignment_q(*, prefix: str, agency: Agency, now: datetime.datetime) -> Q:
@@ -174,3 +174,21 @@ def ticket_hold(*, ticket: AgencyTicket):
     if ticket.complaint.account_id is None:
         return None
     return holds_for_account(account=ticket.complaint.account).filter(agency_id=ticket.agency_id).first()
+
+
+# Access overview (managers) -------------------------------------------------
+
+
+def agency_api_tokens(*, agency: Agency) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(agency=agency).order_by("-created_at")
+
+
+def agency_api_calls(*, agency: Agency, limit: int = 50) -> QuerySet[ApiCallLog]:
+    return ApiCallLog.objects.filter(agency=agency).select_related("token").order_by("-at")[:limit]
+
+
+def agency_sign_in_attempts(*, agency: Agency, limit: int = 50) -> QuerySet[AgencySignInAttempt]:
+    """Attempts by this agency's members (attempts under unknown names are
+    not tied to any agency and are not shown)."""
+    members = AgencyMembership.objects.filter(agency=agency).values("user_id")
+    return AgencySignInAttempt.objects.filter(user_id__in=members).order_by("-at")[:limit]

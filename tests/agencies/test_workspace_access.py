@@ -1,0 +1,22 @@
+import pytest
+from django.urls import reverse
+
+from agencies.models import AgencyMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_member_cannot_see_the_access_page(client_a):
+    assert client_a.get(reverse("agency:access")).status_code == 403
+
+
+def test_manager_sees_own_tokens_and_calls_only(client_a, client, side_a, side_b):
+    AgencyMembership.objects.filter(pk=side_a.membership.pk).update(role="manager")
+    client.get("/api/v1/tickets/", **side_b.auth)
+    response = client_a.get(reverse("agency:access"))
+    assert response.status_code == 200
+    assert list(response.context["tokens"]) == [side_a.token]
+    assert list(response.context["calls"]) == []
+    content = response.content.decode()
+    assert side_b.token.prefix not in content
+    assert side_a.token.secret_hash not in content
