@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import VERIFIED_SESSION_KEY
+from desk.models import DataAccessRecord
 from loans.selectors import accounts_for_borrower
 from portal.access import borrower_required
 
@@ -277,6 +278,15 @@ def evidence_download(request, token):
         handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, ValueError):
         raise Http404("The file is missing.") from None
+    if getattr(request.user, "borrower", None) is None:
+        # Someone other than the borrower opened personal data (PIPL).
+        DataAccessRecord.objects.create(
+            user=request.user,
+            action=DataAccessRecord.Action.VIEWED,
+            subject=f"evidence {evidence.pk} of {evidence.complaint.reference}",
+            detail={"by": "agency" if membership is not None else "staff"},
+            at=timezone.now(),
+        )
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )

@@ -393,3 +393,18 @@ def test_staff_need_the_evidence_permission(routed, borrower):
     assert client.get(url).status_code == 404
     staff.user_permissions.add(Permission.objects.get(codename="view_complaint_evidence"))
     assert client.get(url).status_code == 200
+
+
+def test_staff_download_is_recorded(routed, borrower):
+    from django.contrib.auth.models import Permission
+
+    from desk.models import DataAccessRecord
+
+    evidence = _complaint_with_file(routed, borrower, consent=False)
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_complaint_evidence"))
+    client = Client()
+    client.force_login(staff)
+    client.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
+    record = DataAccessRecord.objects.get()
+    assert (record.user, record.subject) == (staff, f"evidence {evidence.pk} of {evidence.complaint.reference}")
