@@ -54,16 +54,22 @@ def api_token_revoke(*, token: ApiToken, now: datetime.datetime, revoked_by=None
     return token
 
 
-def api_token_authenticate(*, raw: str, now: datetime.datetime) -> ApiToken | None:
-    """The usable token for ``raw``, or None: unknown, wrong secret, revoked,
-    expired, or its agency is no longer authorised."""
+def api_token_lookup(*, raw: str) -> ApiToken | None:
+    """The token whose id and secret match ``raw``, usable or not."""
     parts = (raw or "").split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         return None
     token = ApiToken.objects.select_related("agency").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(parts[2])):
         return None
-    if not token.is_usable(now=now) or not token.agency.is_active:
+    return token
+
+
+def api_token_authenticate(*, raw: str, now: datetime.datetime) -> ApiToken | None:
+    """The usable token for ``raw``, or None: unknown, wrong secret, revoked,
+    expired, or its agency is no longer authorised."""
+    token = api_token_lookup(raw=raw)
+    if token is None or not token.is_usable(now=now) or not token.agency.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

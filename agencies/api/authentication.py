@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from agencies.services import agency_api_user
-from agencies.tokens import api_token_authenticate
+from agencies.tokens import api_token_authenticate, api_token_lookup
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -25,6 +25,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
         token = api_token_authenticate(raw=raw, now=timezone.now())
         if token is None:
+            # A genuine token that is revoked, expired or suspended: keep the
+            # attempt in its call log (an unknown token has no log to go to).
+            request._refused_token = api_token_lookup(raw=raw)
             raise exceptions.AuthenticationFailed(_("The token is not valid, has expired or was revoked."))
         # The user is the agency's API user, so audit history and the
         # complaint services see a real member of the agency.

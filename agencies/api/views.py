@@ -52,7 +52,7 @@ class AgencyApiMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        token = getattr(request, "_auth", None)
+        token = getattr(request, "_auth", None) or getattr(request, "_refused_token", None)
         if isinstance(token, ApiToken):
             ApiCallLog.objects.create(
                 token=token,

@@ -161,3 +161,15 @@ def test_reset_authenticator_makes_the_member_enrol_again(client, django_user_mo
     )
     side_a.membership.refresh_from_db()
     assert not side_a.membership.totp_enrolled
+
+
+def test_call_with_revoked_token_is_logged_as_refused(client, side_a):
+    api_token_revoke(token=side_a.token, now=timezone.now())
+    client.get(URL, **side_a.auth)
+    log = ApiCallLog.objects.get()
+    assert (log.token, log.status) == (side_a.token, 401)
+
+
+def test_call_with_unknown_token_is_not_logged(client, side_a):
+    client.get(URL, HTTP_AUTHORIZATION="Bearer agk_000000000000_nope")
+    assert not ApiCallLog.objects.exists()
