@@ -355,6 +355,7 @@ def generate(*, complaints: int, seed: int) -> None:
             "warned_at",
             "breached_at",
             "met_at",
+            "cancelled_at",
         ]
         ticket_fields = ["complaint_id", "agency_id", "status", "opened_at", "response_due_at", "first_response_at"]
         event_fields = ["complaint_id", "at", "kind", "visibility", "text"]
@@ -432,6 +433,7 @@ def generate(*, complaints: int, seed: int) -> None:
                     None,
                     ack_due if ack_met is None and ack_due <= now else None,
                     ack_met,
+                    None,
                 )
             )
             decision_met = resolved
@@ -449,7 +451,9 @@ def generate(*, complaints: int, seed: int) -> None:
                     waiting if decision_met is None and is_open else None,
                     submitted + 11 * DAY if decision_breached else None,
                     decision_due if decision_breached else None,
-                    decision_met if decision_met else (closed if not is_open else None),
+                    decision_met or closed,
+                    # A withdrawn complaint's clock is stopped, not met.
+                    submitted + 2 * DAY if status == "withdrawn" else None,
                 )
             )
             if sent:
@@ -469,6 +473,7 @@ def generate(*, complaints: int, seed: int) -> None:
                         None,
                         response_due if (responded or now) > response_due else None,
                         responded,
+                        None,
                     )
                 )
                 ticket_rows.append(
