@@ -19,11 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.models import Agency
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
 from desk.sla import sla_badge, target_state
-from loans.models import ContactEvent
+from loans.models import Borrower, ContactEvent
 from portal.masking import mask_name, mask_phone
 
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
@@ -180,14 +181,15 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             return queryset.filter(reference__startswith=upper), False
         if term.isdigit() and len(term) == 4:
             return queryset.filter(borrower__phone__endswith=term), False
-        return (
-            queryset.filter(
-                Q(borrower__name__icontains=term)
-                | Q(agency__name__icontains=term)
-                | Q(agency__short_name__icontains=term)
-            ),
-            False,
+        # A few dozen agencies: look them up first. A term that names one
+        # searches its complaints; anything else is a borrower's name, found
+        # in the borrowers table and then through the complaints' index.
+        agency_ids = list(
+            Agency.objects.filter(Q(name__icontains=term) | Q(short_name__icontains=term)).values_list("pk", flat=True)
         )
+        if agency_ids:
+            return queryset.filter(agency_id__in=agency_ids), False
+        return queryset.filter(borrower__in=Borrower.objects.filter(name__icontains=term).values("pk")), False
 
     @admin.display(description=_("borrower"))
     def borrower_masked(self, obj: Complaint) -> str:

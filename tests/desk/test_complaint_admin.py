@@ -281,3 +281,16 @@ def test_page_marks_a_deadline_met_after_it_was_due_as_late(client_for, agent, s
     with translation.override("en"):
         content = client_for(agent).get(page(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Met late" in content
+
+
+def test_search_by_agency_name(client_for, agent, submit):
+    from complaints.models import Complaint
+    from tests.factories import AgencyFactory
+
+    wanted, other = submit(), submit()
+    Complaint.objects.filter(pk=wanted.pk).update(
+        agency=AgencyFactory(name="Harmony Recovery Ltd", short_name="Harmony")
+    )
+    content = client_for(agent).get(CHANGELIST, {"q": "harmony"}).content.decode()
+    assert wanted.reference in content
+    assert other.reference not in content
