@@ -319,13 +319,21 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
             measure.updated_at = now
             item.status = UPDATED
             to_update.append(measure)
+        created_ids = []
         if to_create:
-            ScheduledMeasure.objects.bulk_create(to_create)
+            # A concurrent batch with the same external ids may insert first:
+            # the unique constraint keeps its rows and this call skips them.
+            ScheduledMeasure.objects.bulk_create(to_create, ignore_conflicts=True)
+            created_ids = list(
+                ScheduledMeasure.objects.filter(
+                    performer=agency, external_id__in=[measure.external_id for measure in to_create]
+                ).values_list("pk", flat=True)
+            )
         if to_update:
             ScheduledMeasure.objects.bulk_update(
                 to_update, ["kind", "planned_for", "status", "how_to_avoid", "updated_at"]
             )
         # The borrower's advance notices: scheduled, moved or withdrawn in
         # the same transaction (the notices sweep would catch up otherwise).
-        measure_notices_refresh(measure_ids=[measure.pk for measure in to_create + to_update], now=now)
+        measure_notices_refresh(measure_ids=created_ids + [measure.pk for measure in to_update], now=now)
     return BatchResult([item.result() for item in parsed])
