@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Collector
 from loans.models import Assignment
 
-from ..models import AgencyTicket, Complaint, Hold, Severity, SLATarget, Status, TimelineEvent, TriageItem
+from ..models import (
+    OPEN_STATUSES,
+    AgencyTicket,
+    Complaint,
+    Hold,
+    Severity,
+    SLATarget,
+    Status,
+    TimelineEvent,
+    TriageItem,
+)
 from . import notify, sla
 from .core import lock, move
 from .timeline import timeline_add
@@ -202,6 +212,12 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
             return None
         complaint = lock(complaint)
         if complaint.routed_at is not None:
+            return complaint
+        if complaint.status not in OPEN_STATUSES:
+            # Withdrawn or merged before a worker got to it: nobody to tell.
+            complaint.routed_at = now
+            complaint.routing_note = f"not routed: {complaint.status} first"
+            complaint.save(update_fields=["routed_at", "routing_note"])
             return complaint
         party = responsible_party(complaint=complaint)
         complaint.agency = party.agency

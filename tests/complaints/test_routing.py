@@ -183,3 +183,15 @@ def test_webhook_server_error_is_retried_with_backoff(submit, agency, monkeypatc
     obligation.refresh_from_db()
     assert (obligation.status, obligation.attempts) == (Obligation.Status.PENDING, 1)
     assert obligation.next_attempt_at > NOW
+
+
+def test_complaint_withdrawn_before_routing_is_not_sent_anywhere(submit):
+    from complaints.services import complaint_withdraw
+
+    complaint = submit()
+    complaint_withdraw(complaint=complaint, borrower=complaint.borrower, user=None, reason="", now=NOW)
+    complaint_route(complaint_id=complaint.pk, now=NOW)
+    complaint.refresh_from_db()
+    assert complaint.routed_at == NOW
+    assert not AgencyTicket.objects.exists()
+    assert not Obligation.objects.filter(kind=EMAIL).exists()
