@@ -85,7 +85,10 @@ def delivery_send(*, delivery_id: int, generation: int, attempt: int, now: datet
     """
     with transaction.atomic():
         delivery = (
-            NoticeDelivery.objects.select_for_update().select_related("notice__borrower").filter(pk=delivery_id).first()
+            NoticeDelivery.objects.select_for_update(of=("self",))
+            .select_related("notice__borrower")
+            .filter(pk=delivery_id)
+            .first()
         )
         # FAILED too: staff sent a failed obligation again from the outbox admin.
         sendable = (NoticeDelivery.Status.QUEUED, NoticeDelivery.Status.FAILED)
