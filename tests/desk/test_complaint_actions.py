@@ -319,3 +319,55 @@ def test_a_suspended_agency_gets_no_new_ticket(client_for, agent, supervisor, su
     assert reload(complaint).status == Status.ACKNOWLEDGED
     assert not AgencyTicket.objects.filter(complaint=complaint).exists()
     assert any("cannot receive tickets" in m for m in messages_of(response))
+
+
+@pytest.fixture
+def extension_asked(submit, agent):
+    """A complaint with the agency, whose agency asked for more time."""
+    from complaints.services import complaint_send_to_agency
+
+    complaint = with_agency(submit())
+    complaint_acknowledge(complaint=complaint, by=None, now=complaint.submitted_at)
+    complaint_send_to_agency(complaint=complaint, by=agent, message="Please answer.", now=complaint.submitted_at)
+    AgencyTicket.objects.filter(complaint=complaint).update(
+        extension_status=AgencyTicket.ExtensionStatus.REQUESTED, extension_reason="Recordings are archived."
+    )
+    return reload(complaint)
+
+
+def test_supervisor_approves_the_agencys_request_for_more_time(client_for, supervisor, extension_asked):
+    before = AgencyTicket.objects.get(complaint=extension_asked).response_due_at
+    act(client_for(supervisor), "approve_extension", [extension_asked], desk_apply="1", business_days="2")
+    ticket = AgencyTicket.objects.get(complaint=extension_asked)
+    assert ticket.extension_status == AgencyTicket.ExtensionStatus.APPROVED
+    assert ticket.response_due_at > before
+
+
+def test_supervisor_refuses_the_agencys_request_with_a_reason(client_for, supervisor, extension_asked):
+    act(client_for(supervisor), "refuse_extension", [extension_asked], desk_apply="1", reason="Answer from notes.")
+    assert AgencyTicket.objects.get(complaint=extension_asked).extension_status == "refused"
+
+
+def test_triage_agent_cannot_decide_on_more_time(client_for, agent, extension_asked):
+    act(client_for(agent), "approve_extension", [extension_asked], desk_apply="1", business_days="2")
+    assert AgencyTicket.objects.get(complaint=extension_asked).extension_status == "requested"
+
+
+def test_approving_when_nothing_was_asked_says_why(client_for, supervisor, submit):
+    complaint = submit()
+    response = act(client_for(supervisor), "approve_extension", [complaint], desk_apply="1")
+    assert any("not been sent to an agency" in m for m in messages_of(response))
+
+
+def test_start_review_refused_on_a_submitted_complaint(client_for, agent, submit):
+    complaint = submit()
+    response = act(client_for(agent), "start_review", [complaint])
+    assert reload(complaint).status == Status.SUBMITTED
+    assert any("cannot be moved" in m for m in messages_of(response))
+
+
+def test_set_severity_needs_a_reason(client_for, agent, submit):
+    complaint = submit()
+    response = act(client_for(agent), "set_severity", [complaint], desk_apply="1", severity="1", reason=" ")
+    assert b"errorlist" in response.content
+    assert reload(complaint).severity_overridden is False
