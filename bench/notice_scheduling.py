@@ -25,6 +25,7 @@ one second. Exits non-zero when a bar is missed.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import sys
@@ -211,6 +212,29 @@ def main() -> int:
         f"({issued / issue_seconds if issue_seconds else 0:,.0f} notices/s)"
     )
     ok = schedule_seconds < SCHEDULE_BAR_SECONDS * args.measures / 100_000 and idle_seconds < IDLE_BAR_SECONDS
+    results = BASE_DIR / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"notice_scheduling-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "measures": scheduled,
+                "notices": notices,
+                "schedule_seconds": round(schedule_seconds, 3),
+                "schedule_bar_seconds": SCHEDULE_BAR_SECONDS * args.measures / 100_000,
+                "idle_sweep_seconds": round(idle_seconds, 4),
+                "idle_bar_seconds": IDLE_BAR_SECONDS,
+                "moved": moved,
+                "moved_seconds": round(moved_seconds, 3),
+                "issued": issued,
+                "issue_seconds": round(issue_seconds, 3),
+                "cpus": os.cpu_count(),
+                "passed": ok,
+            },
+            indent=2,
+        )
+    )
+    print(f"figures saved to {path.relative_to(BASE_DIR)}")
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
