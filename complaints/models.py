@@ -307,6 +307,9 @@ class Complaint(models.Model):
     # Deadlines shown on lists, copied from the open SLA targets.
     acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True, db_index=True)
     decision_due_at = models.DateTimeField(_("decide by"), null=True, blank=True, db_index=True)
+    # Set when the complaint is closed or withdrawn; evidence files are
+    # deleted once it passes (see ``EVIDENCE_RETENTION``).
+    evidence_kept_until = models.DateTimeField(_("evidence kept until"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -332,6 +335,11 @@ class Complaint(models.Model):
             ),
             models.Index(
                 fields=["review_window_ends_at"], condition=Q(status="resolved"), name="complaint_review_window_open"
+            ),
+            models.Index(
+                fields=["evidence_kept_until"],
+                condition=Q(evidence_kept_until__isnull=False),
+                name="complaint_evidence_retention",
             ),
         ]
         constraints = [
@@ -396,6 +404,7 @@ class TimelineEvent(models.Model):
         RATED = "rated", _("Borrower rated the handling")
         NOTE = "note", _("Note")
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        EVIDENCE_DELETED = "evidence_deleted", _("Evidence deleted at the end of its retention period")
         SLA_WARNING = "sla_warning", _("Deadline approaching")
         SLA_BREACHED = "sla_breached", _("Deadline missed")
         HOLD_PLACED = "hold_placed", _("Agency work on the account paused")
@@ -474,6 +483,7 @@ class Evidence(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evidence")

@@ -56,7 +56,7 @@ def evidence_for_borrower(*, borrower, token: str) -> Evidence:
     """Files on the borrower's own complaints (their own and, once the
     agency shares them with the platform, the agency's are not shown)."""
     evidence = (
-        Evidence.objects.filter(complaint__borrower=borrower, party=Party.BORROWER, token=token)
+        Evidence.objects.filter(complaint__borrower=borrower, party=Party.BORROWER, token=token, purged_at__isnull=True)
         .select_related("complaint")
         .first()
     )
@@ -68,7 +68,7 @@ def evidence_for_borrower(*, borrower, token: str) -> Evidence:
 def evidence_visible_to_agency(*, agency: Agency) -> QuerySet[Evidence]:
     """The agency's own files on its tickets, and the borrower's only where
     the borrower agreed to share them."""
-    return Evidence.objects.filter(complaint__ticket__agency=agency).filter(
+    return Evidence.objects.filter(complaint__ticket__agency=agency, purged_at__isnull=True).filter(
         Q(party=Party.AGENCY) | Q(party=Party.BORROWER, complaint__consent_to_share=True)
     )
 
@@ -83,7 +83,7 @@ def evidence_for_agency(*, agency: Agency, token: str) -> Evidence:
 def evidence_for_staff(*, user, token: str) -> Evidence:
     if not (user.is_active and user.is_staff and user.has_perm("complaints.view_complaint_evidence")):
         raise Http404("No such file.")
-    evidence = Evidence.objects.filter(token=token).select_related("complaint").first()
+    evidence = Evidence.objects.filter(token=token, purged_at__isnull=True).select_related("complaint").first()
     if evidence is None:
         raise Http404("No such file.")
     return evidence
@@ -108,7 +108,7 @@ def timeline_for(*, complaint: Complaint, audience: str) -> QuerySet[TimelineEve
 
 
 def evidence_list_for(*, complaint: Complaint, audience: str) -> QuerySet[Evidence]:
-    queryset = complaint.evidence.all()
+    queryset = complaint.evidence.filter(purged_at__isnull=True)
     if audience == "borrower":
         return queryset.filter(party=Party.BORROWER)
     if audience == "agency":

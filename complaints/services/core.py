@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,12 @@ STATUS_TIMESTAMPS = {
     Status.CLOSED: "closed_at",
     Status.WITHDRAWN: "withdrawn_at",
 }
+
+
+def evidence_retention() -> datetime.timedelta:
+    """How long evidence is kept after a complaint ends (3 years by default;
+    ``COMPLAINT_EVIDENCE_RETENTION_DAYS`` changes it)."""
+    return datetime.timedelta(days=getattr(settings, "COMPLAINT_EVIDENCE_RETENTION_DAYS", 3 * 365 + 1))
 
 
 def lock(complaint: Complaint | int) -> Complaint:
@@ -78,6 +85,12 @@ def move(
     if to in STATUS_TIMESTAMPS:
         setattr(complaint, STATUS_TIMESTAMPS[to], now)
         fields.add(STATUS_TIMESTAMPS[to])
+    if to in (Status.CLOSED, Status.WITHDRAWN):
+        complaint.evidence_kept_until = now + evidence_retention()
+        fields.add("evidence_kept_until")
+    elif complaint.evidence_kept_until is not None:
+        complaint.evidence_kept_until = None
+        fields.add("evidence_kept_until")
     for name, value in (extra_fields or {}).items():
         setattr(complaint, name, value)
         fields.add(name)

@@ -270,8 +270,11 @@ def target_breach(*, target_id: int, now: datetime.datetime) -> bool:
 
 
 def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Warn and escalate what is due. Reads ``now`` once, works in batches
-    through the partial indexes, and changes nothing when re-run."""
+    """Warn and escalate what is due, close decided complaints whose review
+    window has passed, and delete evidence past its retention. Reads ``now``
+    once, works in batches through partial indexes, and changes nothing when
+    re-run."""
+    from .retention import evidence_purge
     from .staff import complaint_close_after_review_window
 
     now = now or timezone.now()
@@ -300,4 +303,5 @@ def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) ->
         for complaint_id in ids:
             counts["closed"] += complaint_close_after_review_window(complaint_id=complaint_id, now=now)
         after = ids[-1]
+    counts["evidence_purged"] = evidence_purge(now=now, batch_size=batch_size)
     return counts

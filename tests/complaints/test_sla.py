@@ -111,7 +111,7 @@ def test_paused_target_is_not_swept(routed, staff):
     complaint = routed(now=at(2026, 11, 25, 10, 0))
     services.complaint_request_information(complaint=complaint, by=staff, question="?", now=at(2026, 11, 25, 11, 0))
     counts = services.sla_sweep(now=at(2027, 1, 30, 10, 0))
-    assert counts == {"breached": 0, "warned": 0, "closed": 0}
+    assert counts == {"breached": 0, "warned": 0, "closed": 0, "evidence_purged": 0}
 
 
 def test_warning_happens_once_and_is_on_the_timeline(submit):

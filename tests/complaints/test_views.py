@@ -408,3 +408,47 @@ def test_staff_download_is_recorded(routed, borrower):
     client.get(reverse("complaints:evidence", kwargs={"token": evidence.token}))
     record = DataAccessRecord.objects.get()
     assert (record.user, record.subject) == (staff, f"evidence {evidence.pk} of {evidence.complaint.reference}")
+
+
+def test_evidence_is_deleted_when_retention_ends_and_no_longer_served(client_for, routed, borrower, settings):
+    from pathlib import Path
+
+    from complaints import services
+
+    evidence = _complaint_with_file(routed, borrower, consent=False)
+    complaint = evidence.complaint
+    services.complaint_withdraw(
+        complaint=complaint, borrower=borrower, user=None, reason="", now=complaint.submitted_at
+    )
+    complaint.refresh_from_db()
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "evidence" / evidence.storage_name
+    assert services.sla_sweep(now=complaint.evidence_kept_until - datetime.timedelta(days=1))["evidence_purged"] == 0
+    assert path.exists()
+    assert services.sla_sweep(now=complaint.evidence_kept_until)["evidence_purged"] == 1
+    evidence.refresh_from_db()
+    assert evidence.purged_at is not None and not path.exists()
+    assert client_for.get(reverse("complaints:evidence", kwargs={"token": evidence.token})).status_code == 404
+
+
+def test_evidence_is_kept_three_years_after_the_end(routed, borrower):
+    from complaints import services
+
+    complaint = routed()
+    services.complaint_withdraw(
+        complaint=complaint, borrower=borrower, user=None, reason="", now=complaint.submitted_at
+    )
+    complaint.refresh_from_db()
+    assert complaint.evidence_kept_until >= complaint.withdrawn_at + datetime.timedelta(days=3 * 365)
+
+
+def test_reopening_keeps_evidence_again(routed, borrower):
+    from complaints import services
+    from complaints.models import Complaint
+
+    complaint = routed()
+    Complaint.objects.filter(pk=complaint.pk).update(status="closed", closed_reason="staff")
+    complaint.refresh_from_db()
+    staff = UserFactory(is_staff=True)
+    services.complaint_reopen(complaint=complaint, by=staff, reason="New facts", now=complaint.submitted_at)
+    complaint.refresh_from_db()
+    assert complaint.evidence_kept_until is None
