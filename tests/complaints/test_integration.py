@@ -156,9 +156,8 @@ def redis_server():
 def broker(redis_server):
     """Point this process's Celery app at the private Redis, with the
     production transport options (short socket timeouts)."""
-    from celery import current_app
+    from portal.celery import app
 
-    app = current_app._get_current_object()
     saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
     app.conf.broker_url = redis_server.url
     app.conf.broker_transport_options = {
