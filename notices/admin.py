@@ -234,7 +234,14 @@ class NoticeAttemptInline(admin.TabularInline):
 class NoticeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "borrower", "purpose", "status", "send_at", "issued_at", "channels", "read_at"]
     list_filter = [DeliveryFailedFilter, "status", "purpose", "event", "mandatory"]
-    search_fields = ["key", "complaint_reference", "account__reference", "borrower__external_id", "title_zh", "title_en"]
+    search_fields = [
+        "key",
+        "complaint_reference",
+        "account__reference",
+        "borrower__external_id",
+        "title_zh",
+        "title_en",
+    ]
     date_hierarchy = "send_at"
     list_select_related = ["borrower"]
     readonly_fields = [f.name for f in Notice._meta.fields]

@@ -144,10 +144,12 @@ def _sync_locked(
             synced_at=now,
         )
         previous_planned_for = None
-        if measure.status != Status.PLANNED:
-            # First seen already carried out or cancelled: history, as in
-            # the bulk path and the sweep.
+        if measure.status != Status.PLANNED or measure.planned_for <= now:
+            # First seen already carried out, cancelled or past: history, as
+            # in the bulk path and the sweep. Nothing to announce.
             state.compliance = Compliance.NOT_REQUIRED
+            state.save()
+            return state
     else:
         previous_planned_for = state.planned_for
     current = None
@@ -325,7 +327,7 @@ def measure_notices_sync_many(
             kind=measure.kind,
             synced_at=now,
         )
-        if rule is None or not rule.gives_notice or measure.status != Planned:
+        if rule is None or not rule.gives_notice or measure.status != Planned or measure.planned_for <= now:
             state.compliance = Compliance.NOT_REQUIRED
         else:
             state.days_before = rule.days_before

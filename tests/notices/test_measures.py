@@ -406,3 +406,10 @@ def test_dispatch_task_steps_aside_while_another_run_holds_the_lock():
     finally:
         cache.delete(tasks.LOCK_KEY)
     assert Notice.objects.count() == 0
+
+
+def test_refresh_treats_a_measure_already_past_when_first_seen_as_history():
+    measure = _measure(planned_for=at(1, 9))
+    measure_notices_refresh(measure_ids=[measure.pk], now=at(1, 10))
+    state = MeasureNoticeState.objects.get(measure=measure)
+    assert (_notices(measure), state.compliance) == ([], Compliance.NOT_REQUIRED)
