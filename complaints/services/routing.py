@@ -47,37 +47,40 @@ def in_house_team() -> Agency | None:
 def responsible_party(*, complaint: Complaint) -> ResponsibleParty:
     """The contact complained about names the party; else whoever held the
     account when it happened; else the in-house team. A suspended agency gets
-    no new tickets: the in-house team takes it and staff are told."""
+    no new tickets: the in-house team takes it and staff are told. Notes and
+    flags are for staff, in the platform's language."""
     agency = collector = None
-    note = ""
-    if complaint.contact_event_id:
-        event = complaint.contact_event
-        agency, collector = event.agency, event.collector
-        note = "contact event"
-    elif complaint.account_id:
-        assignment = (
-            Assignment.objects.filter(account_id=complaint.account_id, starts_at__lte=complaint.incident_at)
-            .exclude(ends_at__lte=complaint.incident_at)
-            .select_related("agency", "collector")
-            .order_by("-starts_at")
-            .first()
-        )
-        if assignment is not None:
-            agency, collector = assignment.agency, assignment.collector
-            note = "assignment at incident time"
-    flags = []
-    if agency is not None and not agency.is_active:
-        flags.append(f"agency {agency.external_id} is {agency.status}: routed to the in-house team")
-        named = agency
-        agency = None
-        collector = None
-        note = f"{note}; {named} not active"
-    if agency is None:
-        agency = in_house_team()
-        collector = None
-        note = f"{note}; in-house team" if note else "in-house team"
+    notes = []
+    with notify.staff_language():
+        if complaint.contact_event_id:
+            event = complaint.contact_event
+            agency, collector = event.agency, event.collector
+            notes.append(_("named by the contact complained about"))
+        elif complaint.account_id:
+            assignment = (
+                Assignment.objects.filter(account_id=complaint.account_id, starts_at__lte=complaint.incident_at)
+                .exclude(ends_at__lte=complaint.incident_at)
+                .select_related("agency", "collector")
+                .order_by("-starts_at")
+                .first()
+            )
+            if assignment is not None:
+                agency, collector = assignment.agency, assignment.collector
+                notes.append(_("held the account when it happened"))
+        flags = []
+        if agency is not None and not agency.is_active:
+            flags.append(
+                _("%(agency)s is %(status)s: routed to the in-house team")
+                % {"agency": agency, "status": agency.get_status_display()}
+            )
+            notes.append(_("%(agency)s may not take new tickets") % {"agency": agency})
+            agency = collector = None
         if agency is None:
-            flags.append("no in-house team is set up: send the ticket by hand")
+            agency = in_house_team()
+            notes.append(_("the in-house team takes it"))
+            if agency is None:
+                flags.append(_("No in-house team is set up: send the ticket by hand."))
+        note = "; ".join(str(item) for item in notes)
     return ResponsibleParty(agency=agency, collector=collector, note=note.strip("; "), flags=tuple(flags))
 
 
