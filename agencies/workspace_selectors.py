@@ -23,6 +23,12 @@ from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccoun
 from .models import Agency, AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
 
 
+def _storable(value: str) -> bool:
+    """Text a client sent that the database can compare at all (PostgreSQL
+    refuses NUL characters); anything else matches nothing."""
+    return "\x00" not in (value or "")
+
+
 def _open_assignment_q(*, prefix: str, agency: Agency, now: datetime.datetime) -> Q:
     return Q(**{f"{prefix}agency": agency, f"{prefix}starts_at__lte": now}) & (
         Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now})
@@ -45,6 +51,8 @@ def contact_preferences_for_agency(
     """Each currently assigned account with its borrower's wishes (defaults
     when the borrower never set any), as dicts ordered by reference."""
     accounts = accounts_assigned_to_agency(agency=agency, now=now)
+    if account_reference is not None and not _storable(account_reference):
+        return accounts.none().values("reference")
     if account_reference:
         accounts = accounts.filter(reference=account_reference)
     if changed_since is not None:
@@ -130,6 +138,8 @@ def agency_tickets(*, agency: Agency, status: str | None = None, collector_id: i
 def agency_ticket(*, agency: Agency, reference: str) -> AgencyTicket:
     """The agency's ticket for a complaint reference, or Http404: the same
     for a reference that does not exist and one of another agency."""
+    if not _storable(reference):
+        raise Http404
     ticket = ticket_for_agency(agency=agency, reference=reference)
     return _tickets_base(agency=agency).get(pk=ticket.pk)
 
@@ -145,6 +155,8 @@ def ticket_evidence(*, ticket: AgencyTicket) -> QuerySet:
 
 def ticket_evidence_file(*, agency: Agency, reference: str, token: str):
     ticket = agency_ticket(agency=agency, reference=reference)
+    if not _storable(token):
+        raise Http404
     evidence = ticket_evidence(ticket=ticket).filter(token=token).first()
     if evidence is None:
         raise Http404

@@ -58,7 +58,7 @@ class AgencyApiMixin:
                 token=token,
                 agency_id=token.agency_id,
                 method=request.method[:8],
-                path=request.path[:300],
+                path=request.path.replace("\x00", "%00")[:300],
                 status=response.status_code,
                 at=timezone.now(),
             )

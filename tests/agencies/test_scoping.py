@@ -150,3 +150,17 @@ def test_agency_user_session_cannot_use_the_api(client_a, b_refs):
 def test_b_token_sees_its_own_ticket(client, side_b, b_refs):
     """The control: the same request with B's token succeeds."""
     assert client.get(f"/api/v1/tickets/{b_refs['reference']}/", **side_b.auth).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/tickets/A%00B/", "/api/v1/contact-preferences/?account=A%00B", "/api/v1/tickets/?status=%00"],
+)
+def test_nul_characters_from_the_client_are_not_a_server_error(client, side_a, ticket_a, path):
+    assert client.get(path, **side_a.auth).status_code in (200, 404)
+
+
+def test_nul_in_evidence_token_is_404(client, side_a, ticket_a):
+    assert (
+        client.get(f"/api/v1/tickets/{ticket_a.complaint.reference}/evidence/a%00b/", **side_a.auth).status_code == 404
+    )
