@@ -1,5 +1,6 @@
 """A borrower's complaint, from the form to the database."""
 
+import contextlib
 import datetime
 import uuid
 
@@ -9,12 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create
+from portal.ratelimit import ratelimit_hit
 
 from ..models import Category, Complaint, Party, SLATarget, Status, TimelineEvent
-from ..uploads import CheckedFile
+from ..uploads import CheckedFile, stored_path
 from . import notify, sla
 from .core import evidence_add, evidence_event
 from .timeline import timeline_add
+
+# A borrower may send this many complaints a day (our choice: enough for any
+# real harassment, not enough to flood the desk).
+MAX_COMPLAINTS_PER_DAY = 10
 
 
 def complaint_submit(
@@ -49,6 +55,15 @@ def complaint_submit(
         raise ValidationError(_("The contact does not belong to this loan account."), code="contact_event")
     if incident_at > now:
         raise ValidationError(_("The time of the incident cannot be in the future."), code="incident_future")
+    if not ratelimit_hit(
+        key=f"complaint-submit:{borrower.pk}", limit=MAX_COMPLAINTS_PER_DAY, now=now, window_seconds=24 * 3600
+    ):
+        raise ValidationError(
+            _("You have sent %(count)d complaints today. Please add to an open one, or call customer service."),
+            code="too_many_complaints",
+            params={"count": MAX_COMPLAINTS_PER_DAY},
+        )
+    stored: list = []
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(
@@ -78,6 +93,7 @@ def complaint_submit(
                 data={"category": category.code, "severity": complaint.severity},
             )
             evidence = evidence_add(complaint=complaint, files=list(files), party=Party.BORROWER, user=user, now=now)
+            stored.extend(evidence)
             evidence_event(
                 complaint=complaint,
                 evidence=evidence,
@@ -95,12 +111,23 @@ def complaint_submit(
                 now=now,
             )
     except IntegrityError:
+        _forget_files(stored)
         # Two requests with one token raced; the other one won.
         existing = Complaint.objects.filter(submit_token=submit_token, borrower=borrower).first()
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        _forget_files(stored)
+        raise
     return complaint, True
+
+
+def _forget_files(evidence: list) -> None:
+    """Files written for a complaint whose transaction failed are removed."""
+    for item in evidence:
+        with contextlib.suppress(OSError, ValueError):
+            stored_path(item.storage_name).unlink(missing_ok=True)
 
 
 def _borrower_visibility(complaint: Complaint) -> str:
