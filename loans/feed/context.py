@@ -40,6 +40,9 @@ class FeedContext:
 
     def __init__(self, *, now: datetime.datetime):
         self.now = now
+        # Measures created or changed in the current chunk, for their
+        # advance notices. The run clears it after each chunk.
+        self.touched_measures: list[int] = []
         self._load_small()
         self.forget_chunk()
 
@@ -59,8 +62,6 @@ class FeedContext:
         self.measures: dict[tuple[int, str], ScheduledMeasure] = {}
         self.preferences: dict[int, ContactPreference] = {}
         self._absent: set[tuple[str, str]] = set()
-        # Measures created or changed in this chunk, for their advance notices.
-        self.touched_measures: list[int] = []
 
     def forget(self) -> None:
         self._load_small()

@@ -51,6 +51,16 @@ class ImportReport:
             RowError(line=line, type=record_type, id=record_id, field=field, code=code, message=str(message))
         )
 
+    def merge(self, other: "ImportReport") -> None:
+        """Add the counts and errors of a part of the import."""
+        for record_type, counts in other.counts.items():
+            mine = self.counted(record_type)
+            mine.created += counts.created
+            mine.updated += counts.updated
+            mine.unchanged += counts.unchanged
+            mine.rejected += counts.rejected
+        self.errors.extend(other.errors)
+
     @property
     def rejected(self) -> int:
         return len(self.errors)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.utils import translation
 
 from agencies.models import Agency, AuthorisedNumber, Collector
@@ -578,6 +579,21 @@ def test_unexpected_failure_costs_only_its_row(monkeypatch):
 
     assert (only_error(report).line, only_error(report).code) == (3, "error")
     assert Borrower.objects.count() == 1
+
+
+def test_database_refusal_costs_only_its_row_and_its_writes(monkeypatch):
+    def writes_then_fails(ctx, record_id, record):
+        Agency.objects.create(external_id="HALF-WRITTEN", name="x")
+        raise IntegrityError("refused")
+
+    monkeypatch.setitem(APPLIERS, "number", writes_then_fails)
+
+    report = run(AGENCY, COLLECTOR, NUMBER, BORROWER)
+
+    assert (only_error(report).line, only_error(report).code) == (3, "conflict")
+    assert not Agency.objects.filter(external_id="HALF-WRITTEN").exists()
+    assert Collector.objects.count() == Borrower.objects.count() == 1
+    assert report.totals().created == 3
 
 
 def test_contact_in_the_future_is_rejected():
