@@ -69,6 +69,7 @@ def target_start(
     started_at: datetime.datetime | None = None,
     extension_count: int = 0,
     due_at: datetime.datetime | None = None,
+    paused_total: datetime.timedelta = datetime.timedelta(0),
 ) -> SLATarget:
     """Start a clock. Caller holds the complaint's lock. An open clock of the
     same kind is stopped first (the database allows one open per kind)."""
@@ -80,6 +81,9 @@ def target_start(
     start = started_at or now
     measure = Measure.BUSINESS if unit in BUSINESS_UNITS else Measure.CALENDAR
     due = due_at or deadline(calendar=calendar, start=start, amount=amount, unit=unit)
+    if paused_total and due_at is None:
+        # A clock restarted under a new policy keeps the time it was paused.
+        due = calendar.add(due, paused_total) if measure == Measure.BUSINESS else due + paused_total
     SLATarget.objects.filter(complaint=complaint, kind=kind, met_at__isnull=True, cancelled_at__isnull=True).update(
         cancelled_at=now
     )
@@ -91,6 +95,7 @@ def target_start(
         due_at=due,
         warn_at=warning_time(calendar=calendar, measure=measure, start=start, due=due, percent=policy.warn_percent),
         extension_count=extension_count,
+        paused_total=paused_total,
         paused_at=now if complaint.waiting_on_borrower_since and kind in PAUSABLE_KINDS else None,
     )
     sync_due_columns(complaint)

@@ -425,3 +425,11 @@ def test_agency_extension_refusal_keeps_the_deadline(routed, agency_user, superv
         services.agency_extension_refuse(ticket=complaint.ticket, by=staff, reason="No", now=LATER)
     ticket = services.agency_extension_refuse(ticket=complaint.ticket, by=supervisor, reason="Answer now", now=LATER)
     assert (ticket.extension_status, ticket.response_due_at) == ("refused", before)
+
+
+def test_severity_change_moves_the_agency_ticket_deadline(routed, staff):
+    complaint = routed()
+    before = complaint.ticket.response_due_at
+    services.complaint_set_severity(complaint=complaint, severity=1, by=staff, reason="Threats", now=LATER)
+    complaint.ticket.refresh_from_db()
+    assert complaint.ticket.response_due_at < before
