@@ -178,24 +178,32 @@ AVOID = {
 
 
 @dataclass(frozen=True)
-class GuideBorrower:
+class GuideEntry:
     phone: str
     what: str
 
 
 # The borrowers the demo guide points to: the first six are written by hand.
 GUIDE_BORROWERS = [
-    GuideBorrower("13800138001", _("late-stage account at an external agency, home visit planned in 3 days")),
-    GuideBorrower("13800138002", _("three loans in different stages (early collection, agency, settled)")),
-    GuideBorrower(
+    GuideEntry("13800138001", _("late-stage account at an external agency, home visit planned in 3 days")),
+    GuideEntry("13800138002", _("three loans in different stages (early collection, agency, settled)")),
+    GuideEntry(
         "13800138003",
         _(
             "assigned to the suspended agency, which called at night, from an unlisted number and called an emergency "
             "contact"
         ),
     ),
-    GuideBorrower("13800138004", _("legal proceedings: lawsuit filing planned, negative credit report sent")),
-    GuideBorrower("13800138005", _("repayment plan agreed, home visit cancelled, contact preferences set")),
+    GuideEntry("13800138004", _("legal proceedings: lawsuit filing planned, negative credit report sent")),
+    GuideEntry("13800138005", _("repayment plan agreed, home visit cancelled, contact preferences set")),
+]
+
+
+# Numbers to try in "check a caller".
+GUIDE_NUMBERS = [
+    GuideEntry("021-6088-1701", _("registered number of a collector at an authorised agency")),
+    GuideEntry("0755-8612-3000", _("number of the suspended agency")),
+    GuideEntry(UNLISTED_NUMBER, _("private mobile a collector of the suspended agency called from")),
 ]
 
 

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loans.demo import GUIDE_BORROWERS
+from agencies.selectors import agency_for_public_number
+from loans.demo import GUIDE_BORROWERS, GUIDE_NUMBERS
 from loans.models import Borrower
 from portal.masking import mask_name
-from portal.phones import display_number, normalise_mainland_mobile
+from portal.phones import display_number, normalise_mainland_mobile, normalise_number
 
 from .load_demo_data import DEMO_APPS, STAFF_USERS, demo_module
 
@@ -49,6 +51,13 @@ class Command(BaseCommand):
                 continue
             stages = "、".join(str(account.stage) for account in borrower.accounts.all())
             write(f"  {display_number(borrower.phone)}  {mask_name(borrower.name)}  [{stages}]  {guide.what}")
+
+        write(heading(_("Check a caller")) + f"  {_url(base, 'portal:check_number', '/check-number/')}")
+        now = timezone.now()
+        for guide in GUIDE_NUMBERS:
+            agency = agency_for_public_number(number=normalise_number(guide.phone), now=now)
+            verdict = _("authorised: %(agency)s") % {"agency": agency} if agency else _("not authorised")
+            write(f"  {guide.phone}  {guide.what} ({verdict})")
 
         write(heading(_("Support desk (Django admin)")) + f"  {_url(base, 'admin:index', '/admin/')}")
         users = {
