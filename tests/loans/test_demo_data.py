@@ -227,6 +227,7 @@ def test_demo_guide_lists_borrower_numbers_and_staff_logins():
     assert "http://demo.example:8000/admin/" in text
     assert "138 0013 8001" in text
     assert "admin / demo-admin-2026" in text
+    assert "170-9123-4567" in text  # a number to try in the caller check
     assert "张伟" not in text  # names are masked
 
 
