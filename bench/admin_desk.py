@@ -369,9 +369,12 @@ def generate(*, complaints: int, seed: int) -> None:
                 rows.clear()
 
         open_statuses = {"submitted", "acknowledged", "with_agency", "agency_responded", "under_review", "escalated"}
+        # Complaints arrive over time: ids grow with the submission time, as
+        # they do in production, so recent (open) ones sit together on disk.
+        offsets = sorted(rng.randrange(730 * 86400) for _ in range(complaints))
         for n in range(1, complaints + 1):
             account = rng.randrange(1, accounts + 1)
-            submitted = since + datetime.timedelta(seconds=rng.randrange(730 * 86400))
+            submitted = since + datetime.timedelta(seconds=offsets[n - 1])
             age = now - submitted
             status = status_for(age, rng)
             category, severity = categories[rng.randrange(len(categories))]
