@@ -19,6 +19,7 @@ from .evidence import evidence_file_response
 from .forms import ExtensionForm, ResponseForm, TicketFilterForm
 from .workspace_selectors import (
     agency_ticket,
+    agency_ticket_summary,
     agency_tickets,
     sla_state,
     ticket_contact_events,
@@ -46,7 +47,10 @@ def inbox(request):
         ticket.sla_state = sla_state(ticket, now=now)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "agency/inbox.html", {"form": form, "page": page, "query": query.urlencode()})
+    summary = agency_ticket_summary(agency=request.agency, now=now)
+    return render(
+        request, "agency/inbox.html", {"form": form, "page": page, "query": query.urlencode(), "summary": summary}
+    )
 
 
 def _ticket_context(request, ticket, **extra) -> dict:

@@ -6,7 +6,7 @@ assigned to it, so a view or API endpoint cannot forget the scope.
 
 import datetime
 
-from django.db.models import BooleanField, CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -204,3 +204,13 @@ def agency_sign_in_attempts(*, agency: Agency, limit: int = 50) -> QuerySet[Agen
     not tied to any agency and are not shown)."""
     members = AgencyMembership.objects.filter(agency=agency).values("user_id")
     return AgencySignInAttempt.objects.filter(user_id__in=members).order_by("-at")[:limit]
+
+
+def agency_ticket_summary(*, agency: Agency, now: datetime.datetime) -> dict[str, int]:
+    """How many open tickets are breached, at risk and on track."""
+    open_tickets = _tickets_base(agency=agency).filter(status=AgencyTicket.Status.OPEN)
+    return open_tickets.aggregate(
+        breached=Count("pk", filter=Q(response_due_at__lte=now)),
+        at_risk=Count("pk", filter=Q(response_due_at__gt=now, response_warn_at__lte=now)),
+        open=Count("pk"),
+    )

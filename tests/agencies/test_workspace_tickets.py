@@ -206,3 +206,14 @@ class TestEvidenceDownload:
             reverse("agency:evidence", kwargs={"reference": ticket.complaint.reference, "token": evidence.token})
         )
         assert response.status_code == 404
+
+
+def test_inbox_counts_breached_and_at_risk_tickets(client_a, side_a):
+    breached, at_risk, _calm = open_ticket(side_a), open_ticket(side_a), open_ticket(side_a)
+    AgencyTicket.objects.filter(pk=breached.pk).update(response_due_at=timezone.now() - datetime.timedelta(hours=1))
+    AgencyTicket.objects.filter(pk=at_risk.pk).update(response_due_at=timezone.now() + datetime.timedelta(hours=1))
+    SLATarget.objects.filter(complaint=at_risk.complaint, kind="agency_first_response").update(
+        warn_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    summary = client_a.get(reverse("agency:inbox")).context["summary"]
+    assert (summary["breached"], summary["at_risk"], summary["open"]) == (1, 1, 3)
