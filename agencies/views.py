@@ -67,6 +67,8 @@ def _failure_message(outcome: str) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signin(request):
+    if request.method == "GET" and request.user.is_authenticated and request.session.get(VERIFIED_SESSION_KEY):
+        return redirect(_next_url(request))
     now = timezone.now()
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

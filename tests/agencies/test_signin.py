@@ -210,3 +210,9 @@ def test_signout_needs_post(client_a):
     response = client_a.post(reverse("agency:signout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client_a.session
+
+
+def test_signed_in_member_skips_the_signin_page(client_a):
+    response = client_a.get(reverse("agency:signin"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agency:inbox")
