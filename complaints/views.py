@@ -19,7 +19,7 @@ from portal.access import borrower_required
 
 from . import services
 from .forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
-from .models import Status
+from .models import Status, TimelineEvent
 from .selectors import (
     complaint_for_borrower,
     complaints_for_borrower,
@@ -106,6 +106,9 @@ def _detail_context(request, complaint, **forms):
         "rate_form": RateForm(),
         "can_answer_decision": complaint.status == Status.RESOLVED
         and (complaint.review_window_ends_at is None or timezone.now() <= complaint.review_window_ends_at),
+        "question": complaint.timeline.filter(kind=TimelineEvent.Kind.INFO_REQUESTED).order_by("-at", "-pk").first()
+        if complaint.is_waiting_on_borrower
+        else None,
         "can_rate": complaint.status in (Status.RESOLVED, Status.CLOSED)
         and complaint.rating is None
         and not complaint.merged_into_id,

@@ -452,3 +452,19 @@ def test_reopening_keeps_evidence_again(routed, borrower):
     services.complaint_reopen(complaint=complaint, by=staff, reason="New facts", now=complaint.submitted_at)
     complaint.refresh_from_db()
     assert complaint.evidence_kept_until is None
+
+
+def test_open_question_is_shown_until_answered(client_for, routed):
+    from complaints import services
+
+    complaint = routed()
+    staff = UserFactory(is_staff=True)
+    services.complaint_request_information(
+        complaint=complaint, by=staff, question="Which number called you?", now=timezone.now()
+    )
+    url = reverse("complaints:detail", kwargs={"reference": complaint.reference})
+    assert client_for.get(url).context["question"].text == "Which number called you?"
+    client_for.post(reverse("complaints:reply", kwargs={"reference": complaint.reference}), {"text": "021 6123 4567"})
+    complaint.refresh_from_db()
+    assert complaint.waiting_on_borrower_since is None
+    assert client_for.get(url).context["question"] is None
