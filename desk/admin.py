@@ -10,7 +10,8 @@ feed importer refuses suspended parties through
 """
 
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils import timezone
@@ -203,3 +204,26 @@ class DeskGroupAdmin(GroupAdmin):
     @admin.display(description=_("desk role"))
     def role(self, obj: Group) -> str:
         return role_label(obj.name) if obj.name in ROLES_BY_CODE else "—"
+
+
+class DeskUserAdmin(UserAdmin):
+    """Staff and agency accounts, with their desk roles. Borrowers sign in
+    by SMS code and have nothing to manage here, so they are not listed."""
+
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active", "roles"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(borrower__isnull=True).prefetch_related("groups")
+
+    @admin.display(description=_("desk roles"))
+    def roles(self, obj) -> str:
+        names = {group.name for group in obj.groups.all()}
+        return ", ".join(role_label(code) for code in ROLES_BY_CODE if code in names) or "—"
+
+
+# The portal app registers no admin for its user model; if it ever does, that
+# one stays.
+if not admin.site.is_registered(get_user_model()):
+    admin.site.register(get_user_model(), DeskUserAdmin)

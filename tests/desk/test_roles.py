@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 from desk.roles import AUDITOR, ROLES, SUPERVISOR, TRIAGE_AGENT, role_label, roles_sync
 
@@ -63,3 +64,31 @@ def test_role_labels_are_translated():
     with translation.override("en"):
         assert role_label(TRIAGE_AGENT) == "Triage agent"
     assert [role.code for role in ROLES] == [TRIAGE_AGENT, SUPERVISOR, AUDITOR]
+
+
+def test_superuser_sees_staff_with_their_role_and_no_borrowers(client):
+    from django.urls import reverse
+
+    from tests.factories import BorrowerFactory, UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    agent = UserFactory(username="agent-x", is_staff=True)
+    agent.groups.add(Group.objects.get(name=TRIAGE_AGENT))
+    BorrowerFactory(user=UserFactory(username="borrower-login"))
+    client.force_login(root)
+    with translation.override("en"):
+        content = client.get(reverse("admin:portal_user_changelist"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "agent-x" in content
+    assert "Triage agent" in content
+    assert "borrower-login" not in content
+
+
+def test_desk_roles_cannot_manage_users(client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    supervisor = UserFactory(username="sup", is_staff=True)
+    supervisor.groups.add(Group.objects.get(name=SUPERVISOR))
+    client.force_login(supervisor)
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
