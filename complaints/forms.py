@@ -92,9 +92,12 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": OUTCOME_MAX}),
     )
     consent_to_share = forms.BooleanField(
-        label=_("You may share my description and files with the agency concerned so it can answer"),
+        label=_("You may share my files and later messages with the agency concerned"),
         required=False,
-        help_text=_("Without this we only tell the agency what the complaint is about, not what you wrote."),
+        help_text=_(
+            "The agency always sees what the complaint is about and your description, so it can answer. "
+            "Your recordings, screenshots and later messages reach it only if you tick this."
+        ),
     )
     files = EvidenceField(label=_("Evidence (recordings, screenshots, letters)"))
 
