@@ -492,6 +492,9 @@ class ComplaintAdmin(SimpleHistoryAdmin):
                 .select_related("agency", "collector")
                 .order_by("occurred_at")[:CONTACTS_SHOWN]
             )
+        linked = complaint.contact_event
+        if linked is not None and linked.pk not in {contact.pk for contact in contacts}:
+            contacts.insert(0, linked)
         ticket = getattr(complaint, "ticket", None) if _has_related(complaint, "ticket") else None
         hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
         # Offer what applies to this complaint; the services still decide.

@@ -294,3 +294,21 @@ def test_search_by_agency_name(client_for, agent, submit):
     content = client_for(agent).get(CHANGELIST, {"q": "harmony"}).content.decode()
     assert wanted.reference in content
     assert other.reference not in content
+
+
+def test_page_lists_the_accounts_contacts_around_the_incident_and_marks_the_linked_one(client_for, agent, submit):
+    from tests.desk.conftest import NOW
+    from tests.factories import ContactEventFactory, LoanAccountFactory
+
+    account = LoanAccountFactory()
+    linked = ContactEventFactory(
+        account=account, occurred_at=NOW - datetime.timedelta(days=1), from_number="+862161111111"
+    )
+    ContactEventFactory(account=account, occurred_at=NOW - datetime.timedelta(days=3), from_number="+862162222222")
+    ContactEventFactory(account=account, occurred_at=NOW - datetime.timedelta(days=40), from_number="+862163333333")
+    complaint = submit(borrower=account.borrower, account=account, contact_event=linked)
+    content = client_for(agent).get(page(complaint)).content.decode()
+    assert "+862161111111" in content
+    assert "+862162222222" in content
+    assert "+862163333333" not in content
+    assert 'class="desk-highlight"' in content
