@@ -433,3 +433,25 @@ def test_severity_change_moves_the_agency_ticket_deadline(routed, staff):
     services.complaint_set_severity(complaint=complaint, severity=1, by=staff, reason="Threats", now=LATER)
     complaint.ticket.refresh_from_db()
     assert complaint.ticket.response_due_at < before
+
+
+def test_agency_response_during_review_is_recorded_without_a_status_change(routed, agency_user, staff):
+    complaint = routed()
+    services.complaint_start_review(complaint=complaint, by=staff, now=LATER)
+    respond(complaint, agency_user)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.UNDER_REVIEW
+    assert complaint.ticket.responses.count() == 1
+
+
+def test_sending_back_to_the_agency_starts_a_new_response_clock(routed, agency_user, staff):
+    complaint = routed()
+    respond(complaint, agency_user)
+    services.complaint_send_to_agency(complaint=complaint, by=staff, message="Send the call recording.", now=LATER)
+    complaint.refresh_from_db()
+    open_clock = complaint.sla_targets.get(
+        kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, met_at__isnull=True, cancelled_at__isnull=True
+    )
+    assert complaint.status == Status.WITH_AGENCY
+    assert (complaint.ticket.status, complaint.ticket.platform_message) == ("open", "Send the call recording.")
+    assert complaint.ticket.response_due_at == open_clock.due_at
