@@ -150,7 +150,8 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
         form = self.form(request.POST)
         form.is_valid()
         values = {field: request.POST.get(field, "") for field in NoticeTemplate.TEXT_FIELDS}
-        candidate = NoticeTemplate(code=request.POST.get("code", ""), **values)
+        code = request.POST.get("code") or request.POST.get("preview_code", "")
+        candidate = NoticeTemplate(code=code, **values)
         errors = []
         try:
             candidate.clean()
@@ -168,6 +169,11 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
             "errors": errors,
         }
         return TemplateResponse(request, "admin/notices/noticetemplate/preview.html", context)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is how the product finds a template: fixed once created.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "code"] if obj is not None and obj.pk else fields
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.code in REQUIRED_CODES:

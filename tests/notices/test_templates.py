@@ -125,3 +125,12 @@ def test_seeded_templates_cannot_be_deleted_in_admin(client):
     response = client.post(f"/admin/notices/noticetemplate/{template.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert NoticeTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_template_code_is_fixed_once_created(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    template = NoticeTemplate.objects.get(code="measure.lawsuit")
+    data = {f: getattr(template, f) for f in NoticeTemplateForm.Meta.fields}
+    data["code"] = "renamed"
+    client.post(f"/admin/notices/noticetemplate/{template.pk}/change/", data)
+    assert NoticeTemplate.objects.get(pk=template.pk).code == "measure.lawsuit"
