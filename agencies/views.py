@@ -95,7 +95,7 @@ def signin(request):
 
 def _complete_sign_in(request, membership: AgencyMembership):
     request.session.pop(PENDING_SESSION_KEY, None)
-    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, membership.user, backend="portal.backends.PortalBackend")
     request.session[VERIFIED_SESSION_KEY] = True
     return redirect(_next_url(request))
 

@@ -30,12 +30,16 @@ from .serializers import (
     ContactPreferenceSerializer,
     ScheduledMeasureBatchSerializer,
 )
+from .throttling import TokenRateThrottle
 
 ERROR_RESPONSE = inline_serializer("Error", {"detail": serializers.CharField()})
 UNSUPPORTED_MEDIA = OpenApiResponse(ERROR_RESPONSE, description="Send the body as application/json.")
 AUTH_RESPONSES = {
     401: OpenApiResponse(ERROR_RESPONSE, description="No token, or the token is invalid, expired or revoked."),
     403: OpenApiResponse(ERROR_RESPONSE, description="The token may not do this."),
+    429: OpenApiResponse(
+        ERROR_RESPONSE, description="More than 1,200 calls with this token in a minute; wait for Retry-After seconds."
+    ),
 }
 
 
@@ -45,6 +49,7 @@ class AgencyApiMixin:
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsAgencyToken]
     parser_classes = [JSONParser]
+    throttle_classes = [TokenRateThrottle]
 
     @property
     def agency(self):

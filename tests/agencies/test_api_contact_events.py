@@ -201,11 +201,18 @@ def test_batch_of_1000_is_accepted(client, side_a):
     assert ContactEvent.objects.count() == 1000
 
 
-def test_batch_validation_uses_a_fixed_number_of_queries(client, side_a, django_assert_max_num_queries):
+def test_batch_validation_uses_a_fixed_number_of_queries(client, side_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     post(client, side_a, [event(side_a, external_id="warm-up")])  # creates the agency's API user once
-    items = [event(side_a, external_id=f"e{i}") for i in range(200)]
-    with django_assert_max_num_queries(12):
-        post(client, side_a, items)
+    counts = []
+    for size in (10, 90):  # SQLite splits bigger inserts into chunks of 999 parameters
+        with CaptureQueriesContext(connection) as queries:
+            post(client, side_a, [event(side_a, external_id=f"n{size}-{i}") for i in range(size)])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 20
 
 
 def test_malformed_json_is_400(client, side_a):

@@ -173,3 +173,23 @@ def test_call_with_revoked_token_is_logged_as_refused(client, side_a):
 def test_call_with_unknown_token_is_not_logged(client, side_a):
     client.get(URL, HTTP_AUTHORIZATION="Bearer agk_000000000000_nope")
     assert not ApiCallLog.objects.exists()
+
+
+def test_token_over_its_rate_is_told_to_wait(client, side_a, monkeypatch):
+    from agencies.api import throttling
+
+    monkeypatch.setattr(throttling, "CALLS_PER_MINUTE", 2)
+    assert client.get(URL, **side_a.auth).status_code == 200
+    assert client.get(URL, **side_a.auth).status_code == 200
+    response = client.get(URL, **side_a.auth)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 60
+
+
+def test_rate_is_counted_per_token(client, side_a, monkeypatch):
+    from agencies.api import throttling
+
+    monkeypatch.setattr(throttling, "CALLS_PER_MINUTE", 1)
+    _, second = api_token_create(agency=side_a.agency, name="second", now=timezone.now())
+    assert client.get(URL, **side_a.auth).status_code == 200
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
