@@ -1,7 +1,7 @@
 """Contact-event intake speed through the agency API.
 
 Starts gunicorn (PostgreSQL-backed) on 127.0.0.1:8106, creates an agency
-with collectors, authorised numbers, assigned accounts and an API token,
+with collectors, authorised numbers, assigned accounts and API tokens,
 then posts contact events in batches of 500 from two client threads and
 prints the events stored per second. Bar: 2,000 events/s on 2 cores.
 
@@ -50,7 +50,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def setup_world(*, accounts: int) -> dict:
+def setup_world(*, accounts: int, clients: int) -> dict:
     """One agency, 20 collectors, 5 numbers, ``accounts`` assigned accounts
     and a token; ids are unique per run so the bench can run again."""
     import django
@@ -114,10 +114,12 @@ def setup_world(*, accounts: int) -> dict:
         )
         for i, account in enumerate(loan_accounts)
     )
-    _token, text = api_token_create(agency=agency, name="bench", now=now)
+    # One token per client thread, as one per client system in real use (the
+    # per-token rate limit stays far away either way).
+    tokens = [api_token_create(agency=agency, name=f"bench {i}", now=now)[1] for i in range(max(clients, 1))]
     return {
         "run": run,
-        "token": text,
+        "tokens": tokens,
         "accounts": [a.reference for a in loan_accounts],
         "badges": [c.badge_number for c in collectors],
         "numbers": numbers,
@@ -176,13 +178,13 @@ def start_server(*, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def post_all(*, port: int, token: str, bodies: list[bytes], clients: int) -> tuple[int, int, list[str]]:
+def post_all(*, port: int, tokens: list[str], bodies: list[bytes], clients: int) -> tuple[int, int, list[str]]:
     queue = list(reversed(bodies))
     lock = threading.Lock()
     totals = {"created": 0, "rejected": 0}
     problems = []
 
-    def worker():
+    def worker(token):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         while True:
@@ -201,7 +203,7 @@ def post_all(*, port: int, token: str, bodies: list[bytes], clients: int) -> tup
                 totals["created"] += result["created"]
                 totals["rejected"] += result["rejected"]
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(tokens[i % len(tokens)],)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -214,15 +216,15 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (e.g. postgres://postgres@127.0.0.1:5432/agency).")
     os.environ.update(ENV)
-    world = setup_world(accounts=args.accounts)
+    world = setup_world(accounts=args.accounts, clients=args.clients)
     bodies = make_batches(world, events=args.events, batch=args.batch)
     server = start_server(port=args.port, workers=args.workers)
     try:
         # Warm-up: one small batch per worker (imports, connections, API user).
-        post_all(port=args.port, token=world["token"], bodies=make_warmup(world, args.workers), clients=args.workers)
+        post_all(port=args.port, tokens=world["tokens"], bodies=make_warmup(world, args.workers), clients=args.workers)
         started = time.perf_counter()
         created, rejected, problems = post_all(
-            port=args.port, token=world["token"], bodies=bodies, clients=args.clients
+            port=args.port, tokens=world["tokens"], bodies=bodies, clients=args.clients
         )
         elapsed = time.perf_counter() - started
     finally:
