@@ -230,7 +230,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"cores: {os.cpu_count()}, gunicorn workers: {args.workers}, client threads: {args.clients}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"cores: {os.cpu_count()} (load average {load}), gunicorn workers: {args.workers}, clients: {args.clients}")
     print(f"batches: {len(bodies)} of {args.batch}; stored: {created}; rejected: {rejected}; errors: {len(problems)}")
     for problem in problems[:5]:
         print("  " + problem)
