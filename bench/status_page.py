@@ -663,7 +663,7 @@ def sign_in_borrowers(args) -> list[tuple[str, list[str]]]:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         data = {
             SESSION_KEY: str(borrower.user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "portal.backends.PortalBackend",
             HASH_SESSION_KEY: borrower.user.get_session_auth_hash(),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))

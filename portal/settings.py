@@ -89,6 +89,7 @@ ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 ASGI_APPLICATION = "portal.asgi.application"
 AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = ["portal.backends.PortalBackend"]
 LOGIN_URL = "portal:signin"
 LOGIN_REDIRECT_URL = "portal:loans"
 
@@ -179,6 +180,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 # Number of trusted reverse proxies in front of the portal. Only then is
 # X-Forwarded-For read, and only the hop that the last proxy added.

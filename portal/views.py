@@ -108,7 +108,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
             next_url = _safe_next(request, request.session.get(SESSION_NEXT))
             # login() gives the session a new key, so a key planted before
             # sign-in is worthless afterwards.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.backends.PortalBackend")
             request.session.pop(SESSION_PHONE, None)
             request.session.pop(SESSION_NEXT, None)
             return redirect(next_url or reverse("portal:loans"))
