@@ -58,6 +58,9 @@ class FeedContext:
         self.accounts: dict[str, LoanAccount] = {}
         self.stage_changes: dict[str, StageChange] = {}
         self.assignments: dict[str, Assignment] = {}
+        # Every assignment of an account, by account id, for the overlap
+        # checks; the same instances as in ``assignments``.
+        self._account_assignments: dict[int, list[Assignment]] = {}
         self.contacts: dict[tuple[int, str], ContactEvent] = {}
         self.measures: dict[tuple[int, str], ScheduledMeasure] = {}
         self.preferences: dict[int, ContactPreference] = {}
@@ -69,6 +72,7 @@ class FeedContext:
 
     def prefetch(self, records: Iterable[dict]) -> None:
         """Load, in one query per type, the rows a chunk of records names."""
+        records = list(records)
         wanted: dict[str, set[str]] = {
             "borrower": set(),
             "account": set(),
@@ -110,6 +114,17 @@ class FeedContext:
             for assignment in Assignment.objects.filter(external_id__in=wanted["assignment"]):
                 self.assignments[assignment.external_id] = assignment
                 found["assignment"].add(assignment.external_id)
+            accounts = [
+                self.accounts[reference]
+                for reference in {record.get("account") for record in records if record.get("type") == "assignment"}
+                if isinstance(reference, str) and reference in self.accounts
+            ]
+            if accounts:
+                lists: dict[int, list[Assignment]] = {account.pk: [] for account in accounts}
+                for assignment in Assignment.objects.filter(account__in=accounts):
+                    shared = self.assignments.setdefault(assignment.external_id, assignment)
+                    lists[assignment.account_id].append(shared)
+                self._account_assignments.update(lists)
         if wanted["contact"]:
             for event in ContactEvent.objects.filter(external_id__in=wanted["contact"]):
                 self.contacts[(event.agency_id, event.external_id)] = event
@@ -196,6 +211,27 @@ class FeedContext:
             ("stage_change", value),
             lambda: StageChange.objects.filter(external_id=value),
         )
+
+    def account_assignments(self, account: LoanAccount) -> list[Assignment]:
+        """All assignments of the account, as this run knows them."""
+        if account.pk not in self._account_assignments:
+            self._account_assignments[account.pk] = [
+                self.assignments.setdefault(assignment.external_id, assignment)
+                for assignment in Assignment.objects.filter(account=account)
+            ]
+        return self._account_assignments[account.pk]
+
+    def account_created(self, account: LoanAccount) -> None:
+        """A new account has no assignments yet: nothing to look up."""
+        self._account_assignments[account.pk] = []
+
+    def remember_assignment(self, assignment: Assignment) -> None:
+        """Keep a written assignment in both caches (caller: after the write)."""
+        self.assignments[assignment.external_id] = assignment
+        rows = self._account_assignments.get(assignment.account_id)
+        if rows is not None:
+            rows[:] = [row for row in rows if row.pk != assignment.pk]
+            rows.append(assignment)
 
     def existing_assignment(self, value: str) -> Assignment | None:
         return self._cached(

@@ -269,6 +269,8 @@ def apply_account(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         values["stage_since"] = stage_since
     account, outcome = _write(LoanAccount, existing, values, now=ctx.now)
     ctx.accounts[record_id] = account
+    if outcome is Outcome.CREATED:
+        ctx.account_created(account)
     return outcome
 
 
@@ -328,7 +330,10 @@ def apply_assignment(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         starts_at,
     ):
         _check_assignable(agency, collector, starts_at=starts_at, open_ended=ends_at is None)
-    others = list(Assignment.objects.filter(account=account).exclude(external_id=record_id).order_by("starts_at"))
+    others = sorted(
+        (other for other in ctx.account_assignments(account) if other.external_id != record_id),
+        key=lambda other: other.starts_at,
+    )
     to_close = None
     for other in others:
         if other.starts_at == starts_at:
@@ -355,9 +360,8 @@ def apply_assignment(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     if to_close is not None:
         to_close.ends_at = starts_at
         to_close.save(update_fields=["ends_at"])
-        ctx.assignments[to_close.external_id] = to_close
     assignment, outcome = _write(Assignment, existing, values, now=ctx.now)
-    ctx.assignments[record_id] = assignment
+    ctx.remember_assignment(assignment)
     return outcome
 
 
