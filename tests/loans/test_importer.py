@@ -228,6 +228,22 @@ def test_later_assignment_closes_the_open_one_when_it_starts():
     assert Assignment.objects.get(external_id="AS-2").ends_at is None
 
 
+def test_chain_of_assignments_in_one_feed_closes_each_at_the_next_start():
+    report = run(
+        *WORLD,
+        assignment(),
+        assignment("AS-2", agency="AG-2", collector="COL-2", starts_at="2026-10-15T09:00:00+08:00"),
+        assignment("AS-3", starts_at="2026-11-01T09:00:00+08:00"),
+        assignment("AS-4", starts_at="2026-10-20T09:00:00+08:00", ends_at="2026-10-25T09:00:00+08:00"),
+    )
+
+    ends = dict(Assignment.objects.values_list("external_id", "ends_at"))
+    assert ends["AS-1"] == datetime.datetime(2026, 10, 15, 9, 0, tzinfo=SHANGHAI)
+    assert ends["AS-2"] == datetime.datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI)
+    assert ends["AS-3"] is None
+    assert (only_error(report).line, only_error(report).code) == (len(WORLD) + 4, "overlap")
+
+
 def test_reimporting_an_automatically_closed_assignment_leaves_it_closed():
     feed = [
         *WORLD,
