@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loans.feed.report import ImportReport
@@ -221,8 +222,9 @@ def yuan(amount: Decimal) -> str:
 class World:
     """Builds the feed records for one demo day."""
 
-    def __init__(self, *, today: datetime.date):
+    def __init__(self, *, today: datetime.date, oldest_first: bool = False):
         self.today = today
+        self.oldest_first = oldest_first
         self.midnight = datetime.datetime.combine(today, datetime.time(0, 0), tzinfo=SHANGHAI)
         self.rng = random.Random(SEED)
         self.records: list[dict] = []
@@ -479,9 +481,10 @@ class World:
                 record["ends_at"] = self.iso(end)
             records.append(record)
             self._contacts(reference, handler, collector, start, end, misconduct=misconduct)
-        # Newest first: when the demo is loaded again on a later day, every
-        # period moves forward and must not overlap its successor's old dates.
-        self.assignments.extend(reversed(records))
+        # When the demo is loaded again on another day every period moves,
+        # and must never overlap a neighbour still at its old dates: moving
+        # forward, the newest goes first; moving back, the oldest.
+        self.assignments.extend(records if self.oldest_first else reversed(records))
 
     def _collector_for(self, agency, code):
         if agency == LENDER and code == "REMINDER":
@@ -626,9 +629,22 @@ class World:
         self.preferences.append(record)
 
 
-def demo_feed(*, today: datetime.date) -> list[dict]:
-    """The demo world as feed records, in the order the importer needs."""
-    return World(today=today).build()
+def demo_feed(*, today: datetime.date, oldest_first: bool = False) -> list[dict]:
+    """The demo world as feed records, in the order the importer needs.
+    ``oldest_first`` orders each account's assignments for a database that
+    holds the demo placed around a later day."""
+    return World(today=today, oldest_first=oldest_first).build()
+
+
+def _loaded_for_a_later_day(today: datetime.date) -> bool:
+    """Whether the database holds the demo placed around a day after ``today``
+    (the suspended agency's status date moves with the demo day)."""
+    from agencies.models import Agency
+
+    stored = Agency.objects.filter(external_id=HENGTONG).values_list("status_changed_at", flat=True).first()
+    return stored is not None and timezone.localdate(stored) > today - datetime.timedelta(
+        days=HENGTONG_SUSPENDED_DAYS_AGO
+    )
 
 
 def default_stages_ensure() -> None:
@@ -645,5 +661,6 @@ def default_stages_ensure() -> None:
 
 def demo_load(*, today: datetime.date, now: datetime.datetime) -> ImportReport:
     default_stages_ensure()
-    lines = (json.dumps(record, ensure_ascii=False) for record in demo_feed(today=today))
+    feed = demo_feed(today=today, oldest_first=_loaded_for_a_later_day(today))
+    lines = (json.dumps(record, ensure_ascii=False) for record in feed)
     return feed_import(lines=lines, now=now)

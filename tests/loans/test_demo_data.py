@@ -179,6 +179,14 @@ class TestDemoWorld:
         assert table_sizes() == sizes
         assert report.totals().created == 0
 
+    def test_loading_the_demo_for_an_earlier_day_moves_rows_back(self, demo):
+        sizes = table_sizes()
+
+        report = demo_load(today=TODAY - datetime.timedelta(days=30), now=NOW)
+
+        assert report.errors == []
+        assert table_sizes() == sizes
+
 
 # The commands.
 
