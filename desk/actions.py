@@ -28,7 +28,9 @@ def error_text(error: Exception) -> str:
     return str(error) or str(_("You are not allowed to do this."))
 
 
-def apply_each(modeladmin, request, objects, apply: Callable, *, done_message: Callable[[int], str]) -> int:
+def apply_each(
+    modeladmin, request, objects, apply: Callable, *, done_message: Callable[[int], str], log_message: str = ""
+) -> int:
     """Call ``apply(obj)`` for each object; report refusals one by one.
 
     A service refuses with ``ValidationError`` (the state does not allow it)
@@ -44,6 +46,9 @@ def apply_each(modeladmin, request, objects, apply: Callable, *, done_message: C
             )
         else:
             done += 1
+            if log_message:
+                # Also in the admin's own log ("Recent actions", object history).
+                modeladmin.log_change(request, obj, str(log_message))
     if done:
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
     return done
@@ -94,6 +99,7 @@ def form_action(
                 objects,
                 lambda obj: apply(obj, form.cleaned_data),
                 done_message=done_message,
+                log_message=title,
             )
             return None
     else:

@@ -256,6 +256,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
                 objects,
                 lambda complaint: operation.apply(complaint, {}, request.user, now),
                 done_message=operation.done,
+                log_message=operation.label,
             )
         return None
 
@@ -302,6 +303,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
                 if form is None:
                     return HttpResponseRedirect(page_url)
             else:
+                self.log_change(request, complaint, str(operation.label))
                 self.message_user(request, operation.done(1), messages.SUCCESS)
                 return HttpResponseRedirect(page_url)
         if form is None:

@@ -371,3 +371,12 @@ def test_set_severity_needs_a_reason(client_for, agent, submit):
     response = act(client_for(agent), "set_severity", [complaint], desk_apply="1", severity="1", reason=" ")
     assert b"errorlist" in response.content
     assert reload(complaint).severity_overridden is False
+
+
+def test_actions_are_kept_in_the_admin_log(client_for, agent, submit):
+    from django.contrib.admin.models import LogEntry
+
+    complaint = submit()
+    act(client_for(agent), "acknowledge", [complaint])
+    entry = LogEntry.objects.get(object_id=str(complaint.pk))
+    assert (entry.user, entry.change_message) == (agent, "Acknowledge")
