@@ -312,3 +312,36 @@ def test_page_lists_the_accounts_contacts_around_the_incident_and_marks_the_link
     assert "+862162222222" in content
     assert "+862163333333" not in content
     assert 'class="desk-highlight"' in content
+
+
+def test_list_sorts_by_the_sla_column_both_ways(client_for, agent, submit):
+    from tests.desk.conftest import NOW
+
+    later = submit(now=timezone.now())
+    sooner = submit(now=NOW - datetime.timedelta(days=30))
+    client = client_for(agent)
+    ascending = client.get(CHANGELIST, {"o": "2"}).content.decode()
+    descending = client.get(CHANGELIST, {"o": "-2"}).content.decode()
+    assert ascending.index(sooner.reference) < ascending.index(later.reference)
+    assert descending.index(later.reference) < descending.index(sooner.reference)
+
+
+def test_list_says_more_than_the_cap_instead_of_counting_everything(client_for, agent, submit, monkeypatch):
+    from desk.paginator import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for _ in range(3):
+        submit()
+    with translation.override("en"):
+        content = client_for(agent).get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "more than 2 results" in content
+
+
+def test_capped_paginator_counts_exactly_below_the_cap(submit):
+    from complaints.models import Complaint
+    from desk.paginator import CappedPaginator
+
+    submit()
+    submit()
+    paginator = CappedPaginator(Complaint.objects.order_by("pk"), 50)
+    assert (paginator.count, paginator.is_capped) == (2, False)
