@@ -9,11 +9,15 @@ feed importer refuses suspended parties through
 ``agencies.suspension.assignment_check_allowed``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,7 +31,7 @@ from agencies.suspension import (
     collector_suspend,
 )
 
-from .actions import form_action
+from .actions import error_text, form_action
 from .forms import ReasonForm
 from .models import DataAccessRecord
 from .roles import ROLES_BY_CODE, role_label
@@ -38,14 +42,68 @@ for _model in (Agency, Collector, AuthorisedNumber, Group):
 
 
 class SuspensionActionsMixin:
-    """Suspend / reinstate actions with a reason, for supervisors only."""
+    """Suspend / reinstate with a reason, for supervisors only: as actions on
+    the list, and as buttons on the agency's or collector's own page. The
+    admin class names its ``suspend_service``, ``reinstate_service`` and the
+    id argument they take."""
 
-    suspend_service = None
-    reinstate_service = None
     id_argument = ""
 
     def has_suspend_permission(self, request) -> bool:
         return request.user.has_perm("desk.suspend_party")
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/suspend/", wrap(self.suspension_view), {"lift": False}, name=f"{prefix}_suspend"),
+            path("<path:object_id>/reinstate/", wrap(self.suspension_view), {"lift": True}, name=f"{prefix}_reinstate"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_suspend"] = self.has_suspend_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def suspension_view(self, request, object_id, lift: bool):
+        """One agency or collector: GET shows the reason form, POST applies."""
+        if not self.has_suspend_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        page_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        title = _("Lift the suspension") if lift else _("Suspend")
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            service = self.reinstate_service if lift else self.suspend_service
+            try:
+                service(
+                    **{self.id_argument: obj.pk},
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except ValidationError as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+            else:
+                self.log_change(request, obj, str(title))
+                self.message_user(
+                    request,
+                    (_("%(party)s is active again.") if lift else _("%(party)s is suspended.")) % {"party": obj},
+                )
+                return HttpResponseRedirect(page_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "objects": [obj],
+            "form": form,
+            "opts": self.opts,
+            "submit_label": title,
+            "cancel_url": page_url,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/desk/action_form.html", context)
 
     def _run(self, request, queryset, *, service, title, done_message):
         now = timezone.now()
@@ -81,6 +139,8 @@ class AgencyAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
     inlines = [AuthorisedNumberInline]
     actions = ["suspend", "reinstate"]
     id_argument = "agency_id"
+    suspend_service = staticmethod(agency_suspend)
+    reinstate_service = staticmethod(agency_reinstate)
     show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -130,6 +190,8 @@ class CollectorAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
     readonly_fields = ["status", "status_reason"]
     actions = ["suspend", "reinstate"]
     id_argument = "collector_id"
+    suspend_service = staticmethod(collector_suspend)
+    reinstate_service = staticmethod(collector_reinstate)
     show_full_result_count = False
 
     @admin.display(description=_("status"), ordering="status")

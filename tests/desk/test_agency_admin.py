@@ -93,3 +93,46 @@ def test_agency_page_does_not_show_the_webhook_secret(client_for, superuser):
     agency = AgencyFactory(webhook_secret="s3cr3t-value")
     response = client_for(superuser).get(reverse("admin:agencies_agency_change", args=[agency.pk]))
     assert b"s3cr3t-value" not in response.content
+
+
+def test_agency_page_offers_suspension_to_a_supervisor_only(client_for, supervisor, agent):
+    agency = AgencyFactory()
+    page = reverse("admin:agencies_agency_change", args=[agency.pk])
+    suspend = reverse("admin:agencies_agency_suspend", args=[agency.pk])
+    assert suspend in client_for(supervisor).get(page).content.decode()
+    assert suspend not in client_for(agent).get(page).content.decode()
+
+
+def test_suspend_page_shows_the_form_on_get_and_changes_nothing(client_for, supervisor):
+    agency = AgencyFactory()
+    response = client_for(supervisor).get(reverse("admin:agencies_agency_suspend", args=[agency.pk]))
+    assert b'name="reason"' in response.content
+    agency.refresh_from_db()
+    assert agency.status == Agency.Status.ACTIVE
+
+
+def test_suspend_page_suspends_on_post_and_returns_to_the_agency(client_for, supervisor):
+    agency = AgencyFactory()
+    response = client_for(supervisor).post(
+        reverse("admin:agencies_agency_suspend", args=[agency.pk]), {"reason": "Threats reported"}
+    )
+    assert response["Location"] == reverse("admin:agencies_agency_change", args=[agency.pk])
+    agency.refresh_from_db()
+    assert (agency.status, agency.status_reason) == (Agency.Status.SUSPENDED, "Threats reported")
+
+
+def test_reinstate_page_lifts_a_collectors_suspension(client_for, supervisor):
+    collector = CollectorFactory(status=Collector.Status.SUSPENDED)
+    client_for(supervisor).post(
+        reverse("admin:agencies_collector_reinstate", args=[collector.pk]), {"reason": "Cleared after review"}
+    )
+    collector.refresh_from_db()
+    assert collector.status == Collector.Status.ACTIVE
+
+
+def test_suspend_page_is_refused_to_a_triage_agent(client_for, agent):
+    agency = AgencyFactory()
+    response = client_for(agent).post(reverse("admin:agencies_agency_suspend", args=[agency.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    agency.refresh_from_db()
+    assert agency.status == Agency.Status.ACTIVE
