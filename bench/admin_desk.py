@@ -162,7 +162,7 @@ def generate(*, complaints: int, seed: int) -> None:
     from django.utils import timezone
 
     from agencies.models import Agency, Collector
-    from complaints.models import AgencyTicket, Category, Complaint, SLATarget, TimelineEvent
+    from complaints.models import AgencyTicket, Category, Complaint, SLATarget, TimelineEvent, TriageItem
     from desk.roles import TRIAGE_AGENT
     from loans.models import Assignment, Borrower, ContactEvent, LoanAccount, Stage
     from portal.models import User
@@ -358,6 +358,8 @@ def generate(*, complaints: int, seed: int) -> None:
             "cancelled_at",
         ]
         ticket_fields = ["complaint_id", "agency_id", "status", "opened_at", "response_due_at", "first_response_at"]
+        triage_fields = ["complaint_id", "opened_at", "done_at", "done_by_id"]
+        triage_rows = []
         event_fields = ["complaint_id", "at", "kind", "visibility", "text"]
 
         def flush(cursor) -> None:
@@ -365,7 +367,8 @@ def generate(*, complaints: int, seed: int) -> None:
             copy_rows(cursor, SLATarget, target_fields, target_rows)
             copy_rows(cursor, AgencyTicket, ticket_fields, ticket_rows)
             copy_rows(cursor, TimelineEvent, event_fields, event_rows)
-            for rows in (complaint_rows, target_rows, ticket_rows, event_rows):
+            copy_rows(cursor, TriageItem, triage_fields, triage_rows)
+            for rows in (complaint_rows, target_rows, ticket_rows, event_rows, triage_rows):
                 rows.clear()
 
         open_statuses = {"submitted", "acknowledged", "with_agency", "agency_responded", "under_review", "escalated"}
@@ -482,6 +485,10 @@ def generate(*, complaints: int, seed: int) -> None:
                 ticket_rows.append(
                     (n, agency, "open" if status == "with_agency" else "closed", sent, response_due, responded)
                 )
+            # Routing puts every complaint on the triage queue; taking it
+            # (being assigned) triages it.
+            assignee = complaint_rows[-1][10]
+            triage_rows.append((n, submitted + HOUR, submitted + 3 * HOUR if assignee else None, assignee))
             event_rows.append((n, submitted, "submitted", "borrower", ""))
             event_rows.append(
                 (n, submitted + HOUR, "routed", "internal", "Assigned agency at the time of the incident.")
@@ -589,6 +596,7 @@ def main() -> int:
         ("SLA: on track", {"sla": "on_track"}),
         ("SLA: paused", {"sla": "paused"}),
         ("SLA: no open deadline", {"sla": "none"}),
+        ("triage: waiting", {"triage": "waiting"}),
         ("status: with the agency", {"status__exact": "with_agency"}),
         ("status: closed", {"status__exact": "closed"}),
         ("severity: S1", {"severity__exact": "1"}),

@@ -30,7 +30,7 @@ from portal.masking import mask_name, mask_phone
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
 from ..services import complaint_note_add
 from ..uploads import stored_path
-from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter
+from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter, TriageFilter
 from .forms import NoteForm
 from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation
 
@@ -107,6 +107,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     list_display_links = ["reference"]
     list_filter = [
         SlaStateFilter,
+        TriageFilter,
         "status",
         "severity",
         "category",

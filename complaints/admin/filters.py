@@ -72,3 +72,21 @@ class CollectorFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(collector_id=int(value))
         return queryset
+
+
+class TriageFilter(admin.SimpleListFilter):
+    """The triage queue: complaints routing put there that nobody has taken
+    yet (assigning a complaint triages it)."""
+
+    title = _("triage")
+    parameter_name = "triage"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for triage")), ("done", _("Triaged"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(triage__isnull=False, triage__done_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(triage__done_at__isnull=False)
+        return queryset

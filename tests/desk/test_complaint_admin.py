@@ -345,3 +345,17 @@ def test_capped_paginator_counts_exactly_below_the_cap(submit):
     submit()
     paginator = CappedPaginator(Complaint.objects.order_by("pk"), 50)
     assert (paginator.count, paginator.is_capped) == (2, False)
+
+
+def test_filter_waiting_for_triage(client_for, agent, submit):
+    from complaints.models import TriageItem
+    from complaints.services import complaint_assign
+
+    waiting, taken, never_routed = submit(), submit(), submit()
+    for complaint in (waiting, taken):
+        TriageItem.objects.create(complaint=complaint, opened_at=complaint.submitted_at)
+    complaint_assign(complaint=taken, assignee=agent, by=agent, now=taken.submitted_at)
+    content = client_for(agent).get(CHANGELIST, {"triage": "waiting"}).content.decode()
+    assert waiting.reference in content
+    assert taken.reference not in content
+    assert never_routed.reference not in content
