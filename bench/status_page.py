@@ -79,6 +79,8 @@ def configure_environment() -> dict[str, str]:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
     os.environ.setdefault("PORTAL_VAR_DIR", str(BASE_DIR / "var" / "bench"))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Cache (and so the cached sessions) in Redis, as in production; db 3 is the bench's.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
     return dict(os.environ)
 
 
@@ -624,6 +626,7 @@ def sign_in_borrowers(args) -> list[tuple[str, list[str]]]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
+    from django.core.cache import cache
     from django.db.models import Count
     from django.utils import timezone
     from django.utils.crypto import get_random_string
@@ -656,6 +659,7 @@ def sign_in_borrowers(args) -> list[tuple[str, list[str]]]:
     ):
         references.setdefault(borrower_id, []).append(reference)
     Session.objects.all().delete()
+    cache.clear()  # the bench's own cache database: drop sessions of earlier runs
     expires = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     store = SessionStore()
     sessions, signed_in = [], []
@@ -663,7 +667,7 @@ def sign_in_borrowers(args) -> list[tuple[str, list[str]]]:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
         data = {
             SESSION_KEY: str(borrower.user.pk),
-            BACKEND_SESSION_KEY: "portal.backends.PortalBackend",
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
             HASH_SESSION_KEY: borrower.user.get_session_auth_hash(),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
