@@ -359,3 +359,22 @@ def test_filter_waiting_for_triage(client_for, agent, submit):
     assert waiting.reference in content
     assert taken.reference not in content
     assert never_routed.reference not in content
+
+
+def test_agency_text_is_escaped_on_the_page(client_for, agent, submit):
+    from complaints.models import AgencyResponse, AgencyTicket
+    from tests.factories import AgencyFactory, UserFactory
+
+    complaint = submit()
+    agency = AgencyFactory()
+    ticket = AgencyTicket.objects.create(complaint=complaint, agency=agency, opened_at=complaint.submitted_at)
+    AgencyResponse.objects.create(
+        ticket=ticket,
+        author=UserFactory(username="agency-staff"),
+        statement='<a href="javascript:alert(1)">see recording</a>',
+        remediation="warned",
+        submitted_at=complaint.submitted_at,
+    )
+    content = client_for(agent).get(page(complaint)).content.decode()
+    assert '<a href="javascript:alert(1)">' not in content
+    assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;" in content
