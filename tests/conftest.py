@@ -26,7 +26,7 @@ def pytest_sessionstart(session):
                 port=db["PORT"] or 5432,
                 user=db["USER"],
                 password=db["PASSWORD"] or None,
-                dbname=db["NAME"],
+                dbname="postgres",  # the server itself: the suite creates its own database
                 connect_timeout=5,
             ).close()
         except psycopg.Error as error:
