@@ -7,6 +7,7 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter, RelatedFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -356,7 +357,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         now = request_now(request)
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # What the list itself does with a filter it cannot apply.
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist") + "?e=1")
         queryset = changelist.get_queryset(request).select_related(
             "borrower", "agency", "category", "assignee", "collector"
         )

@@ -174,3 +174,10 @@ def test_auditor_sees_no_add_or_change_anywhere_in_admin(auditor):
         assert not model_admin.has_add_permission(request), model
         assert not model_admin.has_change_permission(request), model
         assert not model_admin.has_delete_permission(request), model
+
+
+def test_export_with_a_filter_it_cannot_apply_goes_back_to_the_list(client_for, agent, submit):
+    submit()
+    response = client_for(agent).get(EXPORT, {"submitted_at__gte": "not a date"})
+    assert response.status_code == 302
+    assert not DataAccessRecord.objects.filter(action=DataAccessRecord.Action.EXPORTED).exists()
