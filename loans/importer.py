@@ -1,4 +1,4 @@
-"""Import the lender's JSON Lines feed (see docs/feed-format.md).
+"""Import the lender's JSON Lines feed (the format is documented in the README).
 
 Every record is keyed by its external id, so importing the same feed twice
 changes nothing, and a record that changed updates its row. A bad line is
