@@ -45,9 +45,17 @@ def test_english_account_page_is_in_english(borrower_client, full_account):
     assert full_account.stage.explanation_en in page.content.decode()
 
 
-def test_chinese_is_the_default_for_stage_content(borrower_client, full_account):
+def test_chinese_is_the_default_for_stage_content(borrower_client, full_account, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
     page = borrower_client.get(reverse("portal:account", args=[full_account.reference]))
     assert full_account.stage.explanation_zh in page.content.decode()
+
+
+def test_chinese_is_the_default_language_of_the_interface(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    page = client.get(reverse("portal:home")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "授权催收机构" in page
 
 
 @pytest.mark.parametrize("name", BORROWER_PAGES)
