@@ -24,7 +24,7 @@ from outbox.models import Obligation
 from outbox.tasks import deliver_obligation_task
 from tests.factories import ContactPreferenceFactory
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() == "true"
