@@ -6,12 +6,14 @@ reference alone, so a view cannot show another borrower's data by mistake.
 
 import datetime
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
 from notices.models import Notice
@@ -41,9 +43,9 @@ class AccountRow:
     days_past_due: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineStep:
-    stage: Stage
+    stage: "StageInfo"
     state: str  # "done", "current" or "upcoming"
     reached_at: datetime.datetime | None
 
@@ -51,29 +53,38 @@ class TimelineStep:
     def is_current(self) -> bool:
         return self.state == "current"
 
+    @property
+    def date(self) -> str:
+        return _local_text(self.reached_at, "%Y-%m-%d")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class ContactRow:
-    """A contact event with its labels resolved once per page, not per row."""
+    """A contact event as the borrower's pages show it, labels resolved."""
 
-    event: ContactEvent
+    pk: int
+    occurred_at: datetime.datetime
+    when: str
     channel: str
     party: str
     outcome: str
+    agency: str
+    collector_name: str
+    collector_badge: str
     number: str
     complaint_query: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class AccountOverview:
-    account: LoanAccount
+    account: "StatusAccount"
     days_past_due: int
     timeline: list[TimelineStep]
-    upcoming_measures: list[ScheduledMeasure]
-    assignment: Assignment | None
-    numbers: list[AuthorisedNumber] = field(default_factory=list)
-    contact_events: list[ContactRow] = field(default_factory=list)
-    more_contacts: bool = False
+    upcoming_measures: list["MeasureRow"]
+    assignment: "StatusAssignment | None"
+    numbers: list["NumberRow"]
+    contact_events: list[ContactRow]
+    more_contacts: bool
 
 
 def accounts_for_borrower(*, borrower: Borrower) -> QuerySet[LoanAccount]:
@@ -95,25 +106,136 @@ def account_for_borrower(*, borrower: Borrower, reference: str) -> LoanAccount:
     return account
 
 
-def stage_timeline(*, account: LoanAccount) -> list[TimelineStep]:
-    """The ladder with the account's place on it.
+# --- Account status page ---------------------------------------------------------------
+#
+# The status page is the borrower's most visited page. Its reads fetch only the
+# columns it shows, as tuples, into small frozen dataclasses with every display
+# string worked out once here, so the template does plain variable output.
 
-    Dates are when the account last entered each stage. A side state (a
-    repayment plan, settled) is shown after the ladder stages it went
-    through, with nothing upcoming.
-    """
+
+def _local_text(value: datetime.datetime | None, fmt: str) -> str:
+    return timezone.localtime(value).strftime(fmt) if value is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StageInfo:
+    pk: int
+    code: str
+    position: int
+    on_ladder: bool
+    name: str
+    explanation: str
+    handler: str
+    measures: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAccount:
+    pk: int
+    reference: str
+    product: str
+    principal: Decimal
+    amount_overdue: Decimal
+    due_date: datetime.date
+    stage: StageInfo
+    stage_since: datetime.datetime
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAssignment:
+    starts_at: datetime.datetime
+    since: str
+    agency_name: str
+    agency_in_house: bool
+    agency_active: bool
+    agency_status: str
+    agency_status_reason: str
+    licence_number: str
+    hotline: str
+    hours_start: str
+    hours_end: str
+    collector_name: str
+    collector_badge: str
+    collector_active: bool
+    collector_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRow:
+    display: str
+    collector_name: str
+    until: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    pk: int
+    kind: str
+    planned: str
+    performer: str
+    how_to_avoid: str
+    notice_id: int | None
+    notice_issued: str
+
+
+def _stage_info(row) -> StageInfo:
+    pk, code, position, on_ladder, name_zh, name_en, expl_zh, expl_en, handler_zh, handler_en, meas_zh, meas_en = row
+    english = (get_language() or "zh-hans").lower().startswith("en")
+
+    def pick(zh: str, en: str) -> str:
+        return (en or zh) if english else (zh or en)
+
+    return StageInfo(
+        pk=pk,
+        code=code,
+        position=position,
+        on_ladder=on_ladder,
+        name=pick(name_zh, name_en),
+        explanation=pick(expl_zh, expl_en),
+        handler=pick(handler_zh, handler_en),
+        measures=pick(meas_zh, meas_en),
+    )
+
+
+_STAGE_COLUMNS = (
+    "pk",
+    "code",
+    "position",
+    "on_ladder",
+    "name_zh",
+    "name_en",
+    "explanation_zh",
+    "explanation_en",
+    "handler_zh",
+    "handler_en",
+    "measures_zh",
+    "measures_en",
+)
+
+
+def _stages_with_dates(*, account_id: int) -> list[tuple[StageInfo, datetime.datetime | None]]:
+    """Every stage in ladder order, with when the account last entered it (one query)."""
     last_entered = (
-        StageChange.objects.filter(account_id=account.pk, stage_id=OuterRef("pk"))
+        StageChange.objects.filter(account_id=account_id, stage_id=OuterRef("pk"))
         .order_by("-changed_at")
         .values("changed_at")[:1]
     )
-    ladder = list(Stage.objects.filter(on_ladder=True).annotate(reached_at=Subquery(last_entered)).order_by("position"))
-    reached = {stage.pk: stage.reached_at for stage in ladder if stage.reached_at is not None}
-    reached[account.stage_id] = account.stage_since
-    current = account.stage
+    rows = Stage.objects.annotate(reached_at=Subquery(last_entered)).order_by("position")
+    return [(_stage_info(row[:-1]), row[-1]) for row in rows.values_list(*_STAGE_COLUMNS, "reached_at")]
+
+
+def _timeline(
+    *, stages: list[tuple[StageInfo, datetime.datetime | None]], current: StageInfo, since: datetime.datetime
+) -> list[TimelineStep]:
+    ladder = [(stage, reached_at) for stage, reached_at in stages if stage.on_ladder]
+    reached = {stage.pk: reached_at for stage, reached_at in ladder if reached_at is not None}
+    reached[current.pk] = since
     if current.on_ladder:
         steps = []
-        for stage in ladder:
+        for stage, _reached in ladder:
             if stage.pk == current.pk:
                 state = "current"
             elif stage.position < current.position:
@@ -127,10 +249,24 @@ def stage_timeline(*, account: LoanAccount) -> list[TimelineStep]:
             )
         return steps
     steps = [
-        TimelineStep(stage=stage, state="done", reached_at=reached[stage.pk]) for stage in ladder if stage.pk in reached
+        TimelineStep(stage=stage, state="done", reached_at=reached[stage.pk])
+        for stage, _r in ladder
+        if stage.pk in reached
     ]
-    steps.append(TimelineStep(stage=current, state="current", reached_at=account.stage_since))
+    steps.append(TimelineStep(stage=current, state="current", reached_at=since))
     return steps
+
+
+def stage_timeline(*, account: LoanAccount) -> list[TimelineStep]:
+    """The ladder with the account's place on it.
+
+    Dates are when the account last entered each stage. A side state (a
+    repayment plan, settled) is shown after the ladder stages it went
+    through, with nothing upcoming.
+    """
+    stages = _stages_with_dates(account_id=account.pk)
+    current = next(stage for stage, _reached in stages if stage.pk == account.stage_id)
+    return _timeline(stages=stages, current=current, since=account.stage_since)
 
 
 def current_assignment(*, account: LoanAccount, now: datetime.datetime) -> Assignment | None:
@@ -143,90 +279,209 @@ def current_assignment(*, account: LoanAccount, now: datetime.datetime) -> Assig
     )
 
 
-def numbers_valid_for_assignment(*, assignment: Assignment, now: datetime.datetime) -> list[AuthorisedNumber]:
-    """The agency's shared numbers and the assigned collector's own numbers, valid now."""
-    mine = Q(collector__isnull=True)
-    if assignment.collector_id:
-        mine |= Q(collector_id=assignment.collector_id)
-    return list(
-        AuthorisedNumber.objects.filter(mine, agency_id=assignment.agency_id, valid_from__lte=now)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .select_related("collector")
-        .order_by("collector_id", "number")
-    )
-
-
 @functools.lru_cache(maxsize=4096)
 def _number_display(e164: str) -> str:
     return display_number(e164) if e164 else ""
 
 
-def recent_contact_events(*, account: LoanAccount, limit: int = RECENT_CONTACTS) -> list[ContactRow]:
-    """The latest contacts, newest first (served by the contact_account_recent index)."""
-    events = (
-        ContactEvent.objects.filter(account=account)
-        .select_related("agency", "collector")
-        .order_by("-occurred_at")[:limit]
-    )
-    return _contact_rows(account=account, events=events)
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
-def _contact_rows(*, account: LoanAccount, events) -> list[ContactRow]:
-    channels = {value: str(label) for value, label in ContactEvent.Channel.choices}
-    parties = {value: str(label) for value, label in ContactEvent.Party.choices}
-    outcomes = {value: str(label) for value, label in ContactEvent.Outcome.choices}
-    rows = []
-    for event in events:
-        query = {"account": account.reference, "event": event.pk}
-        if event.from_number:
-            query["number"] = event.from_number
-        rows.append(
+_CONTACT_COLUMNS = (
+    "pk",
+    "occurred_at",
+    "channel",
+    "party",
+    "outcome",
+    "from_number",
+    "agency__name",
+    "agency__short_name",
+    "collector__display_name",
+    "collector__badge_number",
+)
+
+
+def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
+    channels = _labels(ContactEvent.Channel.choices)
+    parties = _labels(ContactEvent.Party.choices)
+    outcomes = _labels(ContactEvent.Outcome.choices)
+    result = []
+    for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge in rows:
+        query = {"account": reference, "event": pk}
+        if number:
+            query["number"] = number
+        result.append(
             ContactRow(
-                event=event,
-                channel=channels.get(event.channel, event.channel),
-                party=parties.get(event.party, event.party),
-                outcome=outcomes.get(event.outcome, event.outcome),
-                number=_number_display(event.from_number),
+                pk=pk,
+                occurred_at=occurred_at,
+                when=_local_text(occurred_at, "%Y-%m-%d %H:%M"),
+                channel=channels.get(channel, channel),
+                party=parties.get(party, party),
+                outcome=outcomes.get(outcome, outcome),
+                agency=agency_short or agency,
+                collector_name=collector or "",
+                collector_badge=badge or "",
+                number=_number_display(number),
                 complaint_query=urlencode(query),
             )
         )
-    return rows
+    return result
 
 
-def upcoming_measures(*, account: LoanAccount, now: datetime.datetime) -> list[ScheduledMeasure]:
-    """Planned measures still ahead, soonest first, each with ``issued_notices``:
-    the notices the account's borrower was sent about it, newest first (one
-    query for all of them)."""
-    notices = Notice.objects.filter(borrower_id=account.borrower_id, status=Notice.Status.ISSUED).order_by(
-        "-issued_at", "-pk"
-    )
-    return list(
-        ScheduledMeasure.objects.filter(account=account, status=ScheduledMeasure.Status.PLANNED, planned_for__gte=now)
-        .select_related("performer")
-        .prefetch_related(Prefetch("notices", queryset=notices, to_attr="issued_notices"))
-        .order_by("planned_for")[:UPCOMING_MEASURES]
-    )
+_ACCOUNT_COLUMNS = (
+    "pk",
+    "reference",
+    "product",
+    "principal",
+    "amount_overdue",
+    "due_date",
+    "stage_id",
+    "stage_since",
+    "current__pk",
+    "current__starts_at",
+    "current__agency_id",
+    "current__collector_id",
+    "current__agency__name",
+    "current__agency__kind",
+    "current__agency__status",
+    "current__agency__status_reason",
+    "current__agency__licence_number",
+    "current__agency__hotline",
+    "current__agency__contact_hours_start",
+    "current__agency__contact_hours_end",
+    "current__collector__display_name",
+    "current__collector__badge_number",
+    "current__collector__status",
+)
 
 
 def account_overview(*, borrower: Borrower, reference: str, now: datetime.datetime) -> AccountOverview:
-    """Everything the account page shows, in a fixed number of queries
-    however long the account's history is."""
-    account = account_for_borrower(borrower=borrower, reference=reference)
-    assignment = current_assignment(account=account, now=now)
+    """Everything the account status page shows, in a fixed number of narrow
+    queries however long the account's history is; 404 for anyone else's
+    account."""
+    # The account with the assignment in force now (agency and collector joined).
+    current = FilteredRelation(
+        "assignments",
+        condition=Q(assignments__starts_at__lte=now)
+        & (Q(assignments__ends_at__isnull=True) | Q(assignments__ends_at__gt=now)),
+    )
+    row = (
+        LoanAccount.objects.filter(borrower=borrower, reference=reference)
+        .annotate(current=current)
+        .order_by(F("current__starts_at").desc(nulls_last=True))
+        .values_list(*_ACCOUNT_COLUMNS)
+        .first()
+    )
+    if row is None:
+        raise Http404("No such account.")
+    (pk, reference, product, principal, overdue, due_date, stage_id, stage_since, assignment_id, starts_at,
+     agency_id, collector_id, agency_name, agency_kind, agency_status, status_reason, licence, hotline,
+     hours_start, hours_end, collector_name, badge, collector_status) = row  # fmt: skip
+
+    stages = _stages_with_dates(account_id=pk)
+    stage = next(info for info, _reached in stages if info.pk == stage_id)
+    account = StatusAccount(
+        pk=pk,
+        reference=reference,
+        product=product,
+        principal=principal,
+        amount_overdue=overdue,
+        due_date=due_date,
+        stage=stage,
+        stage_since=stage_since,
+    )
+
+    assignment = None
+    numbers: list[NumberRow] = []
+    if assignment_id is not None:
+        assignment = StatusAssignment(
+            starts_at=starts_at,
+            since=_local_text(starts_at, "%Y-%m-%d"),
+            agency_name=agency_name,
+            agency_in_house=agency_kind == Agency.Kind.IN_HOUSE,
+            agency_active=agency_status == Agency.Status.ACTIVE,
+            agency_status=_labels(Agency.Status.choices).get(agency_status, agency_status),
+            agency_status_reason=status_reason,
+            licence_number=licence,
+            hotline=_number_display(hotline),
+            hours_start=hours_start.strftime("%H:%M") if hours_start else "",
+            hours_end=hours_end.strftime("%H:%M") if hours_end else "",
+            collector_name=collector_name or "",
+            collector_badge=badge or "",
+            collector_active=collector_status == Collector.Status.ACTIVE,
+            collector_status=_labels(Collector.Status.choices).get(collector_status, collector_status or ""),
+        )
+        # The agency's shared numbers and the assigned collector's own, valid now.
+        mine = Q(collector__isnull=True)
+        if collector_id is not None:
+            mine |= Q(collector_id=collector_id)
+        numbers = [
+            NumberRow(
+                display=_number_display(number),
+                collector_name=name or "",
+                until=_local_text(valid_until, "%Y-%m-%d"),
+            )
+            for number, name, valid_until in AuthorisedNumber.objects.filter(
+                mine, agency_id=agency_id, valid_from__lte=now
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+            .order_by("collector_id", "number")
+            .values_list("number", "collector__display_name", "valid_until")
+        ]
+
+    # Planned measures still ahead, soonest first, each with the latest notice
+    # the borrower was sent about it (subqueries, not one query per measure).
+    notices = Notice.objects.filter(
+        measure_id=OuterRef("pk"), borrower_id=borrower.pk, status=Notice.Status.ISSUED
+    ).order_by("-issued_at", "-pk")
+    planned = (
+        ScheduledMeasure.objects.filter(account_id=pk, status=ScheduledMeasure.Status.PLANNED, planned_for__gte=now)
+        .annotate(
+            notice_id=Subquery(notices.values("pk")[:1]),
+            notice_issued_at=Subquery(notices.values("issued_at")[:1]),
+        )
+        .order_by("planned_for")
+        .values_list(
+            "pk",
+            "kind",
+            "planned_for",
+            "how_to_avoid",
+            "performer__name",
+            "performer__short_name",
+            "notice_id",
+            "notice_issued_at",
+        )[:UPCOMING_MEASURES]
+    )
+    kinds = _labels(ScheduledMeasure.Kind.choices)
+    measures = [
+        MeasureRow(
+            pk=measure_pk,
+            kind=kinds.get(kind, kind),
+            planned=_local_text(planned_for, "%Y-%m-%d %H:%M"),
+            performer=short_name or name,
+            how_to_avoid=how_to_avoid,
+            notice_id=notice_id,
+            notice_issued=_local_text(issued_at, "%Y-%m-%d %H:%M"),
+        )
+        for measure_pk, kind, planned_for, how_to_avoid, name, short_name, notice_id, issued_at in planned
+    ]
+
     # One row beyond the page tells whether older contacts exist, without a count.
     events = list(
-        ContactEvent.objects.filter(account=account)
-        .select_related("agency", "collector")
-        .order_by("-occurred_at")[: RECENT_CONTACTS + 1]
+        ContactEvent.objects.filter(account_id=pk)
+        .order_by("-occurred_at", "-pk")
+        .values_list(*_CONTACT_COLUMNS)[: RECENT_CONTACTS + 1]
     )
+    today = timezone.localdate(now)
     return AccountOverview(
         account=account,
-        days_past_due=account.days_past_due(today=timezone.localdate(now)),
-        timeline=stage_timeline(account=account),
-        upcoming_measures=upcoming_measures(account=account, now=now),
+        days_past_due=max((today - due_date).days, 0) if overdue > 0 else 0,
+        timeline=_timeline(stages=stages, current=stage, since=stage_since),
+        upcoming_measures=measures,
         assignment=assignment,
-        numbers=numbers_valid_for_assignment(assignment=assignment, now=now) if assignment else [],
-        contact_events=_contact_rows(account=account, events=events[:RECENT_CONTACTS]),
+        numbers=numbers,
+        contact_events=_contact_rows(reference=reference, rows=events[:RECENT_CONTACTS]),
         more_contacts=len(events) > RECENT_CONTACTS,
     )
 
