@@ -12,6 +12,7 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("loans/", views.loans, name="loans"),
     path("loans/<str:reference>/", views.account, name="account"),
+    path("loans/<str:reference>/contacts/", views.contacts, name="contacts"),
     path("verify/", views.verify, name="verify"),
     path("preferences/", views.preferences, name="preferences"),
     path("agencies/", views.agencies, name="agencies"),

@@ -4,7 +4,7 @@ selector, and renders or redirects."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import agencies_public_list, agency_for_public_number
 from loans.selectors import (
+    ContactCursor,
     account_for_borrower,
     account_overview,
     account_rows_for_borrower,
     accounts_for_borrower,
     caller_verdict_for_borrower,
+    contact_history_for_borrower,
     contact_preference_changes,
     contact_preference_for_borrower,
 )
@@ -165,6 +167,19 @@ def loans(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest, reference: str) -> HttpResponse:
     overview = account_overview(borrower=request.borrower, reference=reference, now=timezone.now())
     return render(request, "portal/account.html", {"o": overview, "account": overview.account})
+
+
+@never_cache
+@borrower_required
+def contacts(request: HttpRequest, reference: str) -> HttpResponse:
+    """All the account's contacts, a page at a time (``?before=`` from the previous page)."""
+    before = None
+    if "before" in request.GET:
+        before = ContactCursor.parse(request.GET["before"])
+        if before is None:
+            raise Http404("Not a page of this contact history.")
+    history = contact_history_for_borrower(borrower=request.borrower, reference=reference, before=before)
+    return render(request, "portal/contacts.html", {"history": history})
 
 
 @never_cache

@@ -56,12 +56,12 @@ def test_account_page_makes_the_same_number_of_queries_for_1_and_500_contacts(bo
     assert _queries_for(borrower_client, small) == _queries_for(borrower_client, large)
 
 
-def test_account_page_shows_only_the_latest_20_contacts(borrower, borrower_client):
+def test_account_page_shows_only_the_latest_10_contacts(borrower, borrower_client):
     account = LoanAccountFactory(borrower=borrower)
     assignment = AssignmentFactory(account=account)
     _bulk_events(account, assignment.agency, assignment.collector, 25)
     page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
-    assert page.count('class="border-bottom py-2"') == 20
+    assert page.count('class="border-bottom py-2"') == 10
 
 
 def test_account_page_links_each_contact_to_a_complaint_when_complaints_are_available(borrower, borrower_client):
@@ -211,19 +211,17 @@ def test_account_page_makes_the_same_number_of_queries_for_1_and_10_measures(bor
     assert _queries_for(borrower_client, few) == _queries_for(borrower_client, many)
 
 
-def test_account_page_says_when_older_contacts_are_not_shown(borrower, borrower_client):
+def test_account_page_links_to_all_contacts_when_older_ones_exist(borrower, borrower_client):
     account = LoanAccountFactory(borrower=borrower)
     assignment = AssignmentFactory(account=account)
-    _bulk_events(account, assignment.agency, assignment.collector, 21)
-    url = reverse("portal:account", args=[account.reference])
-    assert (
-        "Only the latest 20 contacts are shown." in borrower_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
+    _bulk_events(account, assignment.agency, assignment.collector, 11)
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    assert f'href="{reverse("portal:contacts", args=[account.reference])}"' in page
 
 
-def test_account_page_with_exactly_20_contacts_has_no_older_contacts_note(borrower, borrower_client):
+def test_account_page_with_exactly_10_contacts_has_no_link_to_older_contacts(borrower, borrower_client):
     account = LoanAccountFactory(borrower=borrower)
     assignment = AssignmentFactory(account=account)
-    _bulk_events(account, assignment.agency, assignment.collector, 20)
-    url = reverse("portal:account", args=[account.reference])
-    assert "Only the latest" not in borrower_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    _bulk_events(account, assignment.agency, assignment.collector, 10)
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    assert reverse("portal:contacts", args=[account.reference]) not in page
