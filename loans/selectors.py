@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
@@ -286,8 +286,16 @@ def _number_display(e164: str) -> str:
     return display_number(e164) if e164 else ""
 
 
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
+def _labels(choices_class) -> dict[str, str]:
+    """The choices' labels in the active language, translated once per
+    language and process rather than once per row."""
+    return _labels_in(choices_class, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _labels_in(choices_class, language: str | None) -> dict[str, str]:
+    with translation.override(language):
+        return {value: str(label) for value, label in choices_class.choices}
 
 
 _CONTACT_COLUMNS = (
@@ -305,9 +313,9 @@ _CONTACT_COLUMNS = (
 
 
 def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
-    channels = _labels(ContactEvent.Channel.choices)
-    parties = _labels(ContactEvent.Party.choices)
-    outcomes = _labels(ContactEvent.Outcome.choices)
+    channels = _labels(ContactEvent.Channel)
+    parties = _labels(ContactEvent.Party)
+    outcomes = _labels(ContactEvent.Outcome)
     result = []
     for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge in rows:
         query = {"account": reference, "event": pk}
@@ -403,7 +411,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
             agency_name=agency_name,
             agency_in_house=agency_kind == Agency.Kind.IN_HOUSE,
             agency_active=agency_status == Agency.Status.ACTIVE,
-            agency_status=_labels(Agency.Status.choices).get(agency_status, agency_status),
+            agency_status=_labels(Agency.Status).get(agency_status, agency_status),
             agency_status_reason=status_reason,
             licence_number=licence,
             hotline=_number_display(hotline),
@@ -412,7 +420,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
             collector_name=collector_name or "",
             collector_badge=badge or "",
             collector_active=collector_status == Collector.Status.ACTIVE,
-            collector_status=_labels(Collector.Status.choices).get(collector_status, collector_status or ""),
+            collector_status=_labels(Collector.Status).get(collector_status, collector_status or ""),
         )
         # The agency's shared numbers and the assigned collector's own, valid now.
         mine = Q(collector__isnull=True)
@@ -455,7 +463,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
             "notice_issued_at",
         )[:UPCOMING_MEASURES]
     )
-    kinds = _labels(ScheduledMeasure.Kind.choices)
+    kinds = _labels(ScheduledMeasure.Kind)
     measures = [
         MeasureRow(
             pk=measure_pk,
