@@ -420,7 +420,7 @@ def generate(*, complaints: int, seed: int) -> None:
                     waiting,
                     closed or resolved or submitted,
                     "explanation" if resolved else "",
-                    "not_upheld" if resolved else "",
+                    "not_substantiated" if resolved else "",
                     "We checked the call records." if resolved else "",
                     ack_due if acknowledged is None else None,
                     decision_due if is_open else None,

@@ -198,9 +198,11 @@ class ResolutionType(models.TextChoices):
 
 
 class Finding(models.TextChoices):
-    UPHELD = "upheld", _("Upheld: the conduct broke the rules")
-    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
-    NOT_UPHELD = "not_upheld", _("Not upheld: no breach found")
+    """What the platform found about the conduct complained of."""
+
+    SUBSTANTIATED = "substantiated", _("Substantiated: the conduct broke the rules")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated: no breach found")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive: the evidence does not settle it")
 
 
 class Complaint(models.Model):
@@ -296,7 +298,7 @@ class Complaint(models.Model):
 
     # The decision.
     resolution_type = models.CharField(_("resolution"), max_length=16, choices=ResolutionType.choices, blank=True)
-    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, blank=True)
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
     resolution_explanation = models.TextField(_("explanation to the borrower"), blank=True)
     review_window_ends_at = models.DateTimeField(_("review may be asked until"), null=True, blank=True)
     review_count = models.PositiveSmallIntegerField(_("reviews asked"), default=0)

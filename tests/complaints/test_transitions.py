@@ -39,7 +39,7 @@ def force(complaint: Complaint, status: str) -> Complaint:
     fields = {"status": status}
     if status == Status.RESOLVED:
         fields.update(
-            resolution_type="explanation", finding="not_upheld", review_window_ends_at=NOW + datetime.timedelta(days=30)
+            resolution_type="explanation", finding="not_substantiated", review_window_ends_at=NOW + datetime.timedelta(days=30)
         )
     Complaint.objects.filter(pk=complaint.pk).update(**fields)
     complaint.refresh_from_db()
@@ -55,7 +55,7 @@ def decide(complaint, staff, now):
         complaint=complaint,
         by=staff,
         resolution_type="explanation",
-        finding="not_upheld",
+        finding="not_substantiated",
         explanation="No breach.",
         now=now,
     )
@@ -88,7 +88,7 @@ def _actions(staff):
                 complaint=c,
                 by=staff,
                 resolution_type="non_monetary",
-                finding="upheld",
+                finding="substantiated",
                 explanation="The collector was removed.",
                 now=LATER,
             ),
@@ -233,14 +233,14 @@ def test_review_window_end_closes_the_complaint_in_the_sweep(routed, staff):
 def test_resolve_needs_an_explanation(routed, staff):
     with pytest.raises(ValidationError):
         services.complaint_resolve(
-            complaint=routed(), by=staff, resolution_type="explanation", finding="upheld", explanation="", now=LATER
+            complaint=routed(), by=staff, resolution_type="explanation", finding="substantiated", explanation="", now=LATER
         )
 
 
 def test_resolve_refuses_unknown_resolution_type(routed, staff):
     with pytest.raises(ValidationError):
         services.complaint_resolve(
-            complaint=routed(), by=staff, resolution_type="vibes", finding="upheld", explanation="x", now=LATER
+            complaint=routed(), by=staff, resolution_type="vibes", finding="substantiated", explanation="x", now=LATER
         )
 
 

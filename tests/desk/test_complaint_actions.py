@@ -178,21 +178,21 @@ def test_resolve_records_the_decision(client_for, agent, submit):
         [complaint],
         desk_apply="1",
         resolution_type="non_monetary",
-        finding="upheld",
+        finding="substantiated",
         explanation="The collector was removed from your account.",
     )
     complaint = reload(complaint)
     assert (complaint.status, complaint.resolution_type, complaint.finding) == (
         Status.RESOLVED,
         "non_monetary",
-        "upheld",
+        "substantiated",
     )
 
 
 def test_resolve_without_an_explanation_changes_nothing(client_for, agent, submit):
     complaint = submit()
     response = act(
-        client_for(agent), "resolve", [complaint], desk_apply="1", resolution_type="explanation", finding="upheld"
+        client_for(agent), "resolve", [complaint], desk_apply="1", resolution_type="explanation", finding="substantiated"
     )
     assert b"errorlist" in response.content
     assert reload(complaint).status == Status.SUBMITTED
@@ -206,7 +206,7 @@ def test_resolve_refused_on_a_submitted_complaint_says_why(client_for, agent, su
         [complaint],
         desk_apply="1",
         resolution_type="explanation",
-        finding="not_upheld",
+        finding="not_substantiated",
         explanation="No breach.",
     )
     assert reload(complaint).status == Status.SUBMITTED
@@ -243,7 +243,7 @@ def test_reopen_a_decided_complaint(client_for, agent, submit):
         complaint=complaint,
         by=agent,
         resolution_type="explanation",
-        finding="not_upheld",
+        finding="not_substantiated",
         explanation="x",
         now=complaint.submitted_at,
     )
