@@ -9,13 +9,14 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from complaints.models import Hold
 from notices.models import Notice
 from portal.phones import display_number
 
@@ -87,6 +88,7 @@ class AccountOverview:
     numbers: list["NumberRow"]
     contact_events: list[ContactRow]
     more_contacts: bool
+    on_hold: bool  # a hold after a complaint stops collection work (shown from the complaints app)
 
 
 def accounts_for_borrower(*, borrower: Borrower) -> QuerySet[LoanAccount]:
@@ -378,16 +380,18 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
     )
     row = (
         LoanAccount.objects.filter(borrower=borrower, reference=reference)
-        .annotate(current=current)
+        .annotate(
+            current=current, on_hold=Exists(Hold.objects.filter(account_id=OuterRef("pk"), lifted_at__isnull=True))
+        )
         .order_by(F("current__starts_at").desc(nulls_last=True))
-        .values_list(*_ACCOUNT_COLUMNS)
+        .values_list(*_ACCOUNT_COLUMNS, "on_hold")
         .first()
     )
     if row is None:
         raise Http404("No such account.")
     (pk, reference, product, principal, overdue, due_date, stage_id, stage_since, assignment_id, starts_at,
      agency_id, collector_id, agency_name, agency_kind, agency_status, status_reason, licence, hotline,
-     hours_start, hours_end, collector_name, badge, collector_status) = row  # fmt: skip
+     hours_start, hours_end, collector_name, badge, collector_status, on_hold) = row  # fmt: skip
 
     stages = _stages_with_dates(account_id=pk)
     stage = next(info for info, _reached in stages if info.pk == stage_id)
@@ -493,6 +497,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
         numbers=numbers,
         contact_events=_contact_rows(reference=reference, rows=events[:RECENT_CONTACTS]),
         more_contacts=len(events) > RECENT_CONTACTS,
+        on_hold=on_hold,
     )
 
 
