@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench._load import Target, fetch, gunicorn, print_results, run_load  # noqa: E402
+from bench._load import Target, ensure_port_free, fetch, gunicorn, print_results, run_load  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench"
 RPS_RATIO_BAR = 1 / 3
@@ -728,6 +728,8 @@ def save_results(args, *, server: str, queries, results, ratio: float) -> None:
 
 def main() -> int:
     args = parse_args()
+    # Before the sessions are rewritten: a run already serving on the port would lose its own.
+    ensure_port_free("127.0.0.1", args.port)
     env = configure_environment()
     ensure_database(os.environ["DATABASE_URL"])
 
