@@ -13,6 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         root = Path(settings.LOCALE_PATHS[0])
+        for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+            catalogue = polib.pofile(str(po_path))
+            if catalogue.metadata_is_fuzzy:
+                catalogue.metadata_is_fuzzy = []
+                catalogue.save()
         for po_path in sorted(root.glob("en/LC_MESSAGES/*.po")):
             catalogue = polib.pofile(str(po_path))
             for entry in catalogue:
