@@ -92,11 +92,12 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": OUTCOME_MAX}),
     )
     consent_to_share = forms.BooleanField(
-        label=_("You may share my files and later messages with the agency concerned"),
+        label=_("Share my complaint with the agency concerned"),
         required=False,
         help_text=_(
-            "The agency always sees what the complaint is about and your description, so it can answer. "
-            "Your recordings, screenshots and later messages reach it only if you tick this."
+            "If you tick this, the agency sees your description, files and later messages and can answer you "
+            "directly. If not, it learns only which contact and what kind of conduct you complain about; the "
+            "platform handles the rest."
         ),
     )
     files = EvidenceField(label=_("Evidence (recordings, screenshots, letters)"))

@@ -2,6 +2,7 @@
 fields also do the per-item field validation (see :mod:`agencies.ingest`)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import AgencyResponse, AgencyTicket
@@ -158,8 +159,12 @@ class ExtensionRequestSerializer(serializers.Serializer):
 class TicketDetailSerializer(TicketSerializer):
     incident_at = serializers.DateTimeField(source="complaint.incident_at")
     borrower_name = serializers.CharField(help_text=_("Masked."))
-    description = serializers.CharField(source="complaint.description")
-    desired_outcome = serializers.CharField(source="complaint.desired_outcome")
+    borrower_consented = serializers.BooleanField(
+        source="complaint.consent_to_share",
+        help_text=_("Whether the borrower agreed to share their own words and files with your agency."),
+    )
+    description = serializers.SerializerMethodField(help_text=_("Empty unless the borrower agreed to share it."))
+    desired_outcome = serializers.SerializerMethodField(help_text=_("Empty unless the borrower agreed to share it."))
     platform_message = serializers.CharField()
     account_on_hold = serializers.BooleanField(
         help_text=_("True while the platform has paused your work on the account: make no contact.")
@@ -168,3 +173,11 @@ class TicketDetailSerializer(TicketSerializer):
     evidence = EvidenceSerializer(many=True)
     contact_events = ContactEventSerializer(many=True, help_text=_("Your contacts within 7 days of the incident."))
     responses = AgencyResponseSerializer(many=True, source="response_list")
+
+    @extend_schema_field(serializers.CharField())
+    def get_description(self, ticket) -> str:
+        return ticket.complaint.description if ticket.complaint.consent_to_share else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_desired_outcome(self, ticket) -> str:
+        return ticket.complaint.desired_outcome if ticket.complaint.consent_to_share else ""

@@ -116,3 +116,10 @@ def test_evidence_downloads_as_attachment(client, side_a):
 def test_breached_ticket_reports_breached(client, side_a, ticket_a):
     AgencyTicket.objects.filter(pk=ticket_a.pk).update(response_due_at=timezone.now() - datetime.timedelta(hours=1))
     assert client.get(url(ticket_a), **side_a.auth).json()["sla_state"] == "breached"
+
+
+def test_detail_withholds_the_borrowers_words_without_consent(client, side_a, ticket_a):
+    ticket_a.complaint.consent_to_share = False
+    ticket_a.complaint.save(update_fields=["consent_to_share"])
+    body = client.get(url(ticket_a), **side_a.auth).json()
+    assert (body["borrower_consented"], body["description"], body["desired_outcome"]) == (False, "", "")

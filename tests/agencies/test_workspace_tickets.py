@@ -217,3 +217,11 @@ def test_inbox_counts_breached_and_at_risk_tickets(client_a, side_a):
     )
     summary = client_a.get(reverse("agency:inbox")).context["summary"]
     assert (summary["breached"], summary["at_risk"], summary["open"]) == (1, 1, 3)
+
+
+def test_ticket_page_withholds_the_borrowers_words_without_consent(client_a, ticket_a):
+    ticket_a.complaint.consent_to_share = False
+    ticket_a.complaint.save(update_fields=["consent_to_share"])
+    content = client_a.get(ticket_url(ticket_a)).content.decode()
+    assert "three nights in a row" not in content
+    assert "did not agree to share" in content
