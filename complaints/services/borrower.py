@@ -66,6 +66,14 @@ def complaint_borrower_reply(
             body=body,
             now=now,
         )
+        if complaint.consent_to_share:
+            notify.ticket_webhook(
+                complaint=complaint,
+                event="ticket.borrower_replied",
+                occurrence=last,
+                data={"at": now.isoformat(), "message": text, "files": len(evidence)},
+                now=now,
+            )
         return complaint
 
 

@@ -93,6 +93,23 @@ def webhook_obligation(*, key: str, agency, event: str, data: dict, now: datetim
     )
 
 
+def ticket_webhook(*, complaint, event: str, occurrence, data: dict, now: datetime.datetime) -> None:
+    """Tell the agency holding the complaint's ticket (if any, and if it has a
+    webhook address) that something happened on it."""
+    from ..models import AgencyTicket
+
+    ticket = AgencyTicket.objects.filter(complaint=complaint).select_related("agency").first()
+    if ticket is None:
+        return
+    webhook_obligation(
+        key=f"complaint:{complaint.pk}:agency-webhook:{event}:{occurrence}",
+        agency=ticket.agency,
+        event=event,
+        data={"reference": complaint.reference, **data},
+        now=now,
+    )
+
+
 def staff_language():
     """Staff and agency e-mails are written in the platform's language."""
     return translation.override(settings.LANGUAGE_CODE)

@@ -329,6 +329,13 @@ def complaint_resolve(
         AgencyTicket.objects.filter(complaint=complaint).exclude(status=AgencyTicket.Status.CLOSED).update(
             status=AgencyTicket.Status.CLOSED, closed_at=now
         )
+        notify.ticket_webhook(
+            complaint=complaint,
+            event="ticket.decided",
+            occurrence=event.pk,
+            data={"resolution_type": resolution_type, "finding": finding, "decided_at": now.isoformat()},
+            now=now,
+        )
         notify.notify_borrower(
             complaint=complaint,
             event="complaint.decided",
