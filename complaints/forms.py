@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from loans.models import ContactEvent
@@ -24,6 +25,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _percent_format(message, values) -> str:
+    return str(message) % values
+
+
+def _format_lazy(message, **values):
+    """``message % values``, translated when shown rather than at import."""
+    return lazy(_percent_format, str)(message, values)
+
+
 class EvidenceField(forms.FileField):
     """Up to five files, each checked by content (see ``uploads``)."""
 
@@ -33,8 +43,12 @@ class EvidenceField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            _("Up to %(count)d files, %(size)d MB each: %(types)s.")
-            % {"count": MAX_FILES, "size": MAX_FILE_SIZE // (1024 * 1024), "types": ALLOWED_LABEL},
+            _format_lazy(
+                _("Up to %(count)d files, %(size)d MB each: %(types)s."),
+                count=MAX_FILES,
+                size=MAX_FILE_SIZE // (1024 * 1024),
+                types=ALLOWED_LABEL,
+            ),
         )
         super().__init__(**kwargs)
         self.widget.attrs.update({"accept": ACCEPT, "multiple": True})
@@ -82,8 +96,11 @@ class ComplaintForm(forms.Form):
         min_length=DESCRIPTION_MIN,
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": DESCRIPTION_MAX}),
-        help_text=_("Between %(min)d and %(max)d characters. Include what was said and by whom.")
-        % {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+        help_text=_format_lazy(
+            _("Between %(min)d and %(max)d characters. Include what was said and by whom."),
+            min=DESCRIPTION_MIN,
+            max=DESCRIPTION_MAX,
+        ),
     )
     desired_outcome = forms.CharField(
         label=_("What would you like us to do?"),

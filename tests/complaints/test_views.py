@@ -468,3 +468,12 @@ def test_open_question_is_shown_until_answered(client_for, routed):
     complaint.refresh_from_db()
     assert complaint.waiting_on_borrower_since is None
     assert client_for.get(url).context["question"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Between 10 and 5000 characters"), ("zh-hans", "10 至 5000 个字")],
+)
+def test_new_form_help_is_in_the_borrowers_language(client_for, account, language, expected):
+    response = client_for.get(reverse("complaints:new"), {"account": account.reference}, HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in response.content.decode()
