@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.update(env)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
 

@@ -30,6 +30,7 @@ def test_catalogue_placeholders_match_the_source(path):
     wrong = [
         entry.msgid
         for entry in catalogue
-        if not entry.msgid_plural and sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr))
+        if not entry.msgid_plural
+        and sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr))
     ]
     assert wrong == []

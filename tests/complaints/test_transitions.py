@@ -39,7 +39,9 @@ def force(complaint: Complaint, status: str) -> Complaint:
     fields = {"status": status}
     if status == Status.RESOLVED:
         fields.update(
-            resolution_type="explanation", finding="not_substantiated", review_window_ends_at=NOW + datetime.timedelta(days=30)
+            resolution_type="explanation",
+            finding="not_substantiated",
+            review_window_ends_at=NOW + datetime.timedelta(days=30),
         )
     Complaint.objects.filter(pk=complaint.pk).update(**fields)
     complaint.refresh_from_db()
@@ -233,7 +235,12 @@ def test_review_window_end_closes_the_complaint_in_the_sweep(routed, staff):
 def test_resolve_needs_an_explanation(routed, staff):
     with pytest.raises(ValidationError):
         services.complaint_resolve(
-            complaint=routed(), by=staff, resolution_type="explanation", finding="substantiated", explanation="", now=LATER
+            complaint=routed(),
+            by=staff,
+            resolution_type="explanation",
+            finding="substantiated",
+            explanation="",
+            now=LATER,
         )
 
 

@@ -192,7 +192,12 @@ def test_resolve_records_the_decision(client_for, agent, submit):
 def test_resolve_without_an_explanation_changes_nothing(client_for, agent, submit):
     complaint = submit()
     response = act(
-        client_for(agent), "resolve", [complaint], desk_apply="1", resolution_type="explanation", finding="substantiated"
+        client_for(agent),
+        "resolve",
+        [complaint],
+        desk_apply="1",
+        resolution_type="explanation",
+        finding="substantiated",
     )
     assert b"errorlist" in response.content
     assert reload(complaint).status == Status.SUBMITTED
