@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from complaints.models import OPEN_STATUSES, AgencyTicket, Category, Complaint, SLATarget
 from loans.models import Assignment
+from notices.selectors import noncompliant_measures_by_agency
 
 from .sla import SlaState, open_target_summary, state_of_summary
 
@@ -75,6 +76,7 @@ class AgencyScore:
     responses: int = 0
     due_responses: int = 0
     breached_responses: int = 0
+    late_notices: int = 0
     top_categories: list[tuple[Category, int]] = field(default_factory=list)
     trend: list[int] = field(default_factory=list)
 
@@ -121,6 +123,9 @@ def agency_scorecards(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> li
             scores[row["agency_id"]].assigned_accounts = row["accounts"]
 
     _score_first_responses(scores, since=since, now=now)
+    for agency_id, count in noncompliant_measures_by_agency(since=since, until=now).items():
+        if agency_id in scores:
+            scores[agency_id].late_notices = count
 
     category_names = Category.objects.in_bulk({category_id for _, category_id in categories})
     for score in scores.values():

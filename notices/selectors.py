@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from agencies.models import Agency
@@ -49,6 +49,21 @@ def noncompliant_measures_count(agency: Agency, since: datetime.datetime) -> int
         measure__planned_for__gte=since,
         compliance=MeasureNoticeState.Compliance.NONCOMPLIANT,
     ).count()
+
+
+def noncompliant_measures_by_agency(*, since: datetime.datetime, until: datetime.datetime) -> dict[int, int]:
+    """For the scorecard: per performing agency id, the measures planned in
+    [since, until] whose notice did not reach the borrower in time."""
+    rows = (
+        MeasureNoticeState.objects.filter(
+            measure__planned_for__gte=since,
+            measure__planned_for__lte=until,
+            compliance=MeasureNoticeState.Compliance.NONCOMPLIANT,
+        )
+        .values("measure__performer_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["measure__performer_id"]: row["n"] for row in rows}
 
 
 PROOF_COLUMNS = (

@@ -185,3 +185,25 @@ def test_weekly_trend_counts_every_complaint(scorecard_data):
 def test_agency_without_accounts_or_complaints_has_no_scorecard(scorecard_data):
     idle = AgencyFactory(status=Agency.Status.ACTIVE)
     assert idle not in [s.agency for s in agency_scorecards(now=NOW)]
+
+
+def test_scorecard_counts_measures_whose_notice_came_too_late(scorecard_data):
+    from notices.models import MeasureNoticeState
+    from tests.factories import LoanAccountFactory, ScheduledMeasureFactory
+
+    a, b = scorecard_data
+    account = LoanAccountFactory()
+    for days_ago, compliance in ((3, "noncompliant"), (5, "noncompliant"), (4, "compliant"), (200, "noncompliant")):
+        measure = ScheduledMeasureFactory(account=account, performer=a, planned_for=NOW - days_ago * D)
+        MeasureNoticeState.objects.update_or_create(
+            measure=measure,
+            defaults={
+                "planned_for": measure.planned_for,
+                "measure_status": measure.status,
+                "kind": measure.kind,
+                "compliance": compliance,
+                "synced_at": NOW,
+            },
+        )
+    scores = {s.agency: s for s in agency_scorecards(now=NOW)}
+    assert (scores[a].late_notices, scores[b].late_notices) == (2, 0)
