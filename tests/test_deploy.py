@@ -31,6 +31,20 @@ def test_production_profile_passes_check_deploy_without_warnings():
 
 
 def test_production_profile_refuses_to_start_without_a_secret_key():
-    result = _manage("check")
+    result = _manage("check", DJANGO_DEBUG="0")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_web_server_entry_point_refuses_to_start_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(  # noqa: S603 - our own module with fixed arguments
+        [sys.executable, "-c", "import portal.wsgi"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_bare_checkout_runs_management_commands_in_development_mode():
+    result = _manage("check")
+    assert result.returncode == 0, result.stderr
