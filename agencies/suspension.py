@@ -42,6 +42,25 @@ def _queue_notice(*, kind: str, party: str, party_id: int, status: str, reason: 
     )
 
 
+def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.datetime):
+    """Set a locked agency's or collector's status with its reason, keep the
+    change in the audit history, and queue the notice. Caller holds the lock
+    and has checked that the move applies."""
+    party.status = to
+    party.status_reason = reason
+    fields = ["status", "status_reason"]
+    if isinstance(party, Agency):
+        party.status_changed_at = now
+        fields.append("status_changed_at")
+    party._history_user = by
+    party._change_reason = f"{kind}: {reason}"[:100]
+    party.save(update_fields=fields)
+    _queue_notice(
+        kind=kind, party=party._meta.model_name, party_id=party.pk, status=party.status, reason=reason, now=now
+    )
+    return party
+
+
 def agency_suspend(*, agency_id: int, reason: str, by, now: datetime.datetime) -> Agency:
     """Suspend an authorised agency. Refuses one that is not active."""
     reason = _clean_reason(reason)
@@ -53,16 +72,7 @@ def agency_suspend(*, agency_id: int, reason: str, by, now: datetime.datetime) -
                 % {"agency": agency, "status": agency.get_status_display()},
                 code="not_active",
             )
-        agency.status = Agency.Status.SUSPENDED
-        agency.status_reason = reason
-        agency.status_changed_at = now
-        agency._history_user = by
-        agency._change_reason = f"suspended: {reason}"[:100]
-        agency.save(update_fields=["status", "status_reason", "status_changed_at"])
-        _queue_notice(
-            kind="suspended", party="agency", party_id=agency.pk, status=agency.status, reason=reason, now=now
-        )
-    return agency
+        return _status_move(agency, to=Agency.Status.SUSPENDED, kind="suspended", reason=reason, by=by, now=now)
 
 
 def agency_reinstate(*, agency_id: int, reason: str, by, now: datetime.datetime) -> Agency:
@@ -75,16 +85,7 @@ def agency_reinstate(*, agency_id: int, reason: str, by, now: datetime.datetime)
                 _("%(agency)s is not suspended, so there is nothing to lift.") % {"agency": agency},
                 code="not_suspended",
             )
-        agency.status = Agency.Status.ACTIVE
-        agency.status_reason = reason
-        agency.status_changed_at = now
-        agency._history_user = by
-        agency._change_reason = f"reinstated: {reason}"[:100]
-        agency.save(update_fields=["status", "status_reason", "status_changed_at"])
-        _queue_notice(
-            kind="reinstated", party="agency", party_id=agency.pk, status=agency.status, reason=reason, now=now
-        )
-    return agency
+        return _status_move(agency, to=Agency.Status.ACTIVE, kind="reinstated", reason=reason, by=by, now=now)
 
 
 def collector_suspend(*, collector_id: int, reason: str, by, now: datetime.datetime) -> Collector:
@@ -98,15 +99,7 @@ def collector_suspend(*, collector_id: int, reason: str, by, now: datetime.datet
                 % {"collector": collector, "status": collector.get_status_display()},
                 code="not_active",
             )
-        collector.status = Collector.Status.SUSPENDED
-        collector.status_reason = reason
-        collector._history_user = by
-        collector._change_reason = f"suspended: {reason}"[:100]
-        collector.save(update_fields=["status", "status_reason"])
-        _queue_notice(
-            kind="suspended", party="collector", party_id=collector.pk, status=collector.status, reason=reason, now=now
-        )
-    return collector
+        return _status_move(collector, to=Collector.Status.SUSPENDED, kind="suspended", reason=reason, by=by, now=now)
 
 
 def collector_reinstate(*, collector_id: int, reason: str, by, now: datetime.datetime) -> Collector:
@@ -119,15 +112,7 @@ def collector_reinstate(*, collector_id: int, reason: str, by, now: datetime.dat
                 _("%(collector)s is not suspended, so there is nothing to lift.") % {"collector": collector},
                 code="not_suspended",
             )
-        collector.status = Collector.Status.ACTIVE
-        collector.status_reason = reason
-        collector._history_user = by
-        collector._change_reason = f"reinstated: {reason}"[:100]
-        collector.save(update_fields=["status", "status_reason"])
-        _queue_notice(
-            kind="reinstated", party="collector", party_id=collector.pk, status=collector.status, reason=reason, now=now
-        )
-    return collector
+        return _status_move(collector, to=Collector.Status.ACTIVE, kind="reinstated", reason=reason, by=by, now=now)
 
 
 def agency_can_receive_tickets(agency: Agency | None) -> bool:
