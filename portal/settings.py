@@ -126,11 +126,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The covering index of open SLA clocks is a PostgreSQL feature; SQLite builds a plain one.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
+    # Bind parameters on the server and prepare a statement once it has run
+    # twice on a connection: the portal's hot pages repeat the same few
+    # queries, and PostgreSQL then skips planning them (about a fifth of a
+    # millisecond each). Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler
+    # in transaction mode (PgBouncer before 1.21), which cannot keep them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
