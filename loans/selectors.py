@@ -8,18 +8,19 @@ import datetime
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote_plus
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
-from complaints.models import Hold
 from notices.models import Notice
 from portal.phones import display_number
 
+from . import rawsql
 from .models import (
     Assignment,
     Borrower,
@@ -89,6 +90,7 @@ class AccountOverview:
     contact_events: list[ContactRow]
     more_contacts: bool
     on_hold: bool  # a hold after a complaint stops collection work (shown from the complaints app)
+    unread_notices: int
 
 
 def accounts_for_borrower(*, borrower: Borrower) -> QuerySet[LoanAccount]:
@@ -178,6 +180,7 @@ class NumberRow:
 class MeasureRow:
     pk: int
     kind: str
+    planned_at: datetime.datetime
     planned: str
     performer: str
     how_to_avoid: str
@@ -318,11 +321,12 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
     channels = _labels(ContactEvent.Channel)
     parties = _labels(ContactEvent.Party)
     outcomes = _labels(ContactEvent.Outcome)
+    # The complaint form's query string, pre-filled with the contact (built by
+    # hand: urlencode() cost more than the rest of the row).
+    account_query = "account=" + quote_plus(reference)
     result = []
     for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge in rows:
-        query = {"account": reference, "event": pk}
-        if number:
-            query["number"] = number
+        query = f"{account_query}&event={pk}&number={quote_plus(number)}" if number else f"{account_query}&event={pk}"
         result.append(
             ContactRow(
                 pk=pk,
@@ -335,73 +339,132 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
                 collector_name=collector or "",
                 collector_badge=badge or "",
                 number=_number_display(number),
-                complaint_query=urlencode(query),
+                complaint_query=query,
             )
         )
     return result
 
 
-_ACCOUNT_COLUMNS = (
-    "pk",
-    "reference",
-    "product",
-    "principal",
-    "amount_overdue",
-    "due_date",
-    "stage_id",
-    "stage_since",
-    "current__pk",
-    "current__starts_at",
-    "current__agency_id",
-    "current__collector_id",
-    "current__agency__name",
-    "current__agency__kind",
-    "current__agency__status",
-    "current__agency__status_reason",
-    "current__agency__licence_number",
-    "current__agency__hotline",
-    "current__agency__contact_hours_start",
-    "current__agency__contact_hours_end",
-    "current__collector__display_name",
-    "current__collector__badge_number",
-    "current__collector__status",
-)
+# The whole status page in one statement, so the page costs one round trip to
+# the database: the account with the assignment in force now (its agency and
+# collector), whether a complaint hold stops collection on it, the borrower's
+# unread notices (for the menu), and four lists aggregated as JSON arrays:
+# every stage with when the account last entered it, the numbers the agency
+# and the assigned collector may call from now, the planned measures still
+# ahead with the latest notice sent about each, and the latest contacts. The
+# lists come back in no particular order; account_overview sorts them.
+# {array} and {agg} are the database's JSON functions (see _JSON_FUNCTIONS).
+_OVERVIEW_SQL = """
+SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, a.stage_id, a.stage_since,
+       asg.id, asg.starts_at,
+       ag.name, ag.kind, ag.status, ag.status_reason, ag.licence_number, ag.hotline,
+       ag.contact_hours_start, ag.contact_hours_end,
+       co.display_name, co.badge_number, co.status,
+       EXISTS (SELECT 1 FROM complaints_hold h WHERE h.account_id = a.id AND h.lifted_at IS NULL),
+       (SELECT COUNT(*) FROM notices_notice n
+         WHERE n.borrower_id = a.borrower_id AND n.status = %(issued)s AND n.read_at IS NULL),
+       (SELECT {agg}({array}(s.id, s.code, s.position, s.on_ladder, s.name_zh, s.name_en,
+                             s.explanation_zh, s.explanation_en, s.handler_zh, s.handler_en,
+                             s.measures_zh, s.measures_en, s.reached_at))
+          FROM (SELECT st.*,
+                       (SELECT MAX(c.changed_at) FROM loans_stagechange c
+                         WHERE c.account_id = a.id AND c.stage_id = st.id) AS reached_at
+                  FROM loans_stage st) s),
+       (SELECT {agg}({array}(nu.number, nu.collector_id, nu.collector_name, nu.valid_until))
+          FROM (SELECT an.number, an.collector_id, anc.display_name AS collector_name, an.valid_until
+                  FROM agencies_authorisednumber an
+                  LEFT JOIN agencies_collector anc ON anc.id = an.collector_id
+                 WHERE an.agency_id = asg.agency_id
+                   AND (an.collector_id IS NULL OR an.collector_id = asg.collector_id)
+                   AND an.valid_from <= %(now)s AND (an.valid_until IS NULL OR an.valid_until > %(now)s)) nu),
+       (SELECT {agg}({array}(me.id, me.kind, me.planned_for, me.how_to_avoid, me.performer, me.notice_id,
+                             me.notice_issued_at))
+          FROM (SELECT m.id, m.kind, m.planned_for, m.how_to_avoid,
+                       COALESCE(NULLIF(p.short_name, ''), p.name) AS performer,
+                       nt.id AS notice_id, nt.issued_at AS notice_issued_at
+                  FROM loans_scheduledmeasure m
+                  JOIN agencies_agency p ON p.id = m.performer_id
+                  LEFT JOIN notices_notice nt ON nt.id = (
+                       SELECT n.id FROM notices_notice n
+                        WHERE n.measure_id = m.id AND n.borrower_id = a.borrower_id AND n.status = %(issued)s
+                        ORDER BY n.issued_at DESC, n.id DESC
+                        LIMIT 1)
+                 WHERE m.account_id = a.id AND m.status = %(planned)s AND m.planned_for >= %(now)s
+                 ORDER BY m.planned_for
+                 LIMIT %(measures)s) me),
+       (SELECT {agg}({array}(ev.id, ev.occurred_at, ev.channel, ev.party, ev.outcome, ev.from_number,
+                             ev.agency_name, ev.agency_short_name, ev.collector_name, ev.badge_number))
+          FROM (SELECT e.id, e.occurred_at, e.channel, e.party, e.outcome, e.from_number,
+                       eag.name AS agency_name, eag.short_name AS agency_short_name,
+                       eco.display_name AS collector_name, eco.badge_number
+                  FROM loans_contactevent e
+                  JOIN agencies_agency eag ON eag.id = e.agency_id
+                  LEFT JOIN agencies_collector eco ON eco.id = e.collector_id
+                 WHERE e.account_id = a.id
+                 ORDER BY e.occurred_at DESC, e.id DESC
+                 LIMIT %(contacts)s) ev)
+  FROM loans_loanaccount a
+  LEFT JOIN loans_assignment asg
+         ON asg.account_id = a.id AND asg.starts_at <= %(now)s AND (asg.ends_at IS NULL OR asg.ends_at > %(now)s)
+  LEFT JOIN agencies_agency ag ON ag.id = asg.agency_id
+  LEFT JOIN agencies_collector co ON co.id = asg.collector_id
+ WHERE a.borrower_id = %(borrower)s AND a.reference = %(reference)s
+ ORDER BY asg.starts_at DESC NULLS LAST
+ LIMIT 1
+"""
+
+_JSON_FUNCTIONS = {
+    "postgresql": {"array": "json_build_array", "agg": "json_agg"},
+    "sqlite": {"array": "json_array", "agg": "json_group_array"},
+}
+
+
+@functools.cache
+def _overview_sql(vendor: str) -> str:
+    return _OVERVIEW_SQL.format(**_JSON_FUNCTIONS[vendor])
 
 
 def account_overview(*, borrower: Borrower, reference: str, now: datetime.datetime) -> AccountOverview:
-    """Everything the account status page shows, in a fixed number of narrow
-    queries however long the account's history is; 404 for anyone else's
-    account."""
-    # The account with the assignment in force now (agency and collector joined).
-    current = FilteredRelation(
-        "assignments",
-        condition=Q(assignments__starts_at__lte=now)
-        & (Q(assignments__ends_at__isnull=True) | Q(assignments__ends_at__gt=now)),
-    )
-    row = (
-        LoanAccount.objects.filter(borrower=borrower, reference=reference)
-        .annotate(
-            current=current, on_hold=Exists(Hold.objects.filter(account_id=OuterRef("pk"), lifted_at__isnull=True))
-        )
-        .order_by(F("current__starts_at").desc(nulls_last=True))
-        .values_list(*_ACCOUNT_COLUMNS, "on_hold")
-        .first()
+    """Everything the account status page shows, in one statement however
+    long the account's history is; 404 for anyone else's account.
+
+    The statement is written out in SQL (see ``rawsql``): this is the
+    portal's busiest page, and the ORM spent several times longer building
+    its five queries than the database spent answering them.
+    """
+    row = rawsql.fetch_one(
+        _overview_sql(connection.vendor),
+        {
+            "borrower": borrower.pk,
+            "reference": reference,
+            "now": rawsql.db_datetime(now),
+            "issued": Notice.Status.ISSUED.value,
+            "planned": ScheduledMeasure.Status.PLANNED.value,
+            "measures": UPCOMING_MEASURES,
+            "contacts": RECENT_CONTACTS + 1,
+        },
     )
     if row is None:
         raise Http404("No such account.")
     (pk, reference, product, principal, overdue, due_date, stage_id, stage_since, assignment_id, starts_at,
-     agency_id, collector_id, agency_name, agency_kind, agency_status, status_reason, licence, hotline,
-     hours_start, hours_end, collector_name, badge, collector_status, on_hold) = row  # fmt: skip
+     agency_name, agency_kind, agency_status, status_reason, licence, hotline, hours_start, hours_end,
+     collector_name, badge, collector_status, on_hold, unread_notices,
+     stage_rows, number_rows, measure_rows, contact_rows) = row  # fmt: skip
+    stage_since = rawsql.aware(stage_since)
+    overdue = rawsql.decimal(overdue)
 
-    stages = _stages_with_dates(account_id=pk)
+    stages = [
+        (_stage_info(stage_row[:-1]), rawsql.aware(stage_row[-1]))
+        for stage_row in sorted(rawsql.json_list(stage_rows), key=lambda stage_row: stage_row[2])
+    ]
     stage = next(info for info, _reached in stages if info.pk == stage_id)
     account = StatusAccount(
         pk=pk,
         reference=reference,
         product=product,
-        principal=principal,
+        principal=rawsql.decimal(principal),
         amount_overdue=overdue,
-        due_date=due_date,
+        due_date=rawsql.date(due_date),
         stage=stage,
         stage_since=stage_since,
     )
@@ -409,6 +472,8 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
     assignment = None
     numbers: list[NumberRow] = []
     if assignment_id is not None:
+        starts_at = rawsql.aware(starts_at)
+        hours_start, hours_end = rawsql.time_of_day(hours_start), rawsql.time_of_day(hours_end)
         assignment = StatusAssignment(
             starts_at=starts_at,
             since=_local_text(starts_at, "%Y-%m-%d"),
@@ -426,78 +491,57 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
             collector_active=collector_status == Collector.Status.ACTIVE,
             collector_status=_labels(Collector.Status).get(collector_status, collector_status or ""),
         )
-        # The agency's shared numbers and the assigned collector's own, valid now.
-        mine = Q(collector__isnull=True)
-        if collector_id is not None:
-            mine |= Q(collector_id=collector_id)
+        # The agency's shared numbers first, then the collector's own.
         numbers = [
             NumberRow(
                 display=_number_display(number),
                 collector_name=name or "",
-                until=_local_text(valid_until, "%Y-%m-%d"),
+                until=_local_text(rawsql.aware(valid_until), "%Y-%m-%d"),
             )
-            for number, name, valid_until in AuthorisedNumber.objects.filter(
-                mine, agency_id=agency_id, valid_from__lte=now
+            for number, _collector, name, valid_until in sorted(
+                rawsql.json_list(number_rows), key=lambda number_row: (number_row[1] is not None, number_row[0])
             )
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-            .order_by("collector_id", "number")
-            .values_list("number", "collector__display_name", "valid_until")
         ]
 
-    # Planned measures still ahead, soonest first, each with the latest notice
-    # the borrower was sent about it (subqueries, not one query per measure).
-    notices = Notice.objects.filter(
-        measure_id=OuterRef("pk"), borrower_id=borrower.pk, status=Notice.Status.ISSUED
-    ).order_by("-issued_at", "-pk")
-    planned = (
-        ScheduledMeasure.objects.filter(account_id=pk, status=ScheduledMeasure.Status.PLANNED, planned_for__gte=now)
-        .annotate(
-            notice_id=Subquery(notices.values("pk")[:1]),
-            notice_issued_at=Subquery(notices.values("issued_at")[:1]),
-        )
-        .order_by("planned_for")
-        .values_list(
-            "pk",
-            "kind",
-            "planned_for",
-            "how_to_avoid",
-            "performer__name",
-            "performer__short_name",
-            "notice_id",
-            "notice_issued_at",
-        )[:UPCOMING_MEASURES]
-    )
     kinds = _labels(ScheduledMeasure.Kind)
-    measures = [
-        MeasureRow(
-            pk=measure_pk,
-            kind=kinds.get(kind, kind),
-            planned=_local_text(planned_for, "%Y-%m-%d %H:%M"),
-            performer=short_name or name,
-            how_to_avoid=how_to_avoid,
-            notice_id=notice_id,
-            notice_issued=_local_text(issued_at, "%Y-%m-%d %H:%M"),
+    measures = []
+    for measure_pk, kind, planned_for, how_to_avoid, performer, notice_id, issued_at in rawsql.json_list(measure_rows):
+        planned_for = rawsql.aware(planned_for)
+        measures.append(
+            MeasureRow(
+                pk=measure_pk,
+                kind=kinds.get(kind, kind),
+                planned_at=planned_for,
+                planned=_local_text(planned_for, "%Y-%m-%d %H:%M"),
+                performer=performer,
+                how_to_avoid=how_to_avoid,
+                notice_id=notice_id,
+                notice_issued=_local_text(rawsql.aware(issued_at), "%Y-%m-%d %H:%M"),
+            )
         )
-        for measure_pk, kind, planned_for, how_to_avoid, name, short_name, notice_id, issued_at in planned
-    ]
+    measures.sort(key=lambda measure: (measure.planned_at, measure.pk))
 
     # One row beyond the page tells whether older contacts exist, without a count.
-    events = list(
-        ContactEvent.objects.filter(account_id=pk)
-        .order_by("-occurred_at", "-pk")
-        .values_list(*_CONTACT_COLUMNS)[: RECENT_CONTACTS + 1]
+    events = sorted(
+        (
+            (event_pk, rawsql.aware(occurred_at), *rest)
+            for event_pk, occurred_at, *rest in rawsql.json_list(contact_rows)
+        ),
+        key=lambda event: (event[1], event[0]),
+        reverse=True,
     )
     today = timezone.localdate(now)
     return AccountOverview(
         account=account,
-        days_past_due=max((today - due_date).days, 0) if overdue > 0 else 0,
+        days_past_due=max((today - account.due_date).days, 0) if overdue > 0 else 0,
         timeline=_timeline(stages=stages, current=stage, since=stage_since),
         upcoming_measures=measures,
         assignment=assignment,
         numbers=numbers,
         contact_events=_contact_rows(reference=reference, rows=events[:RECENT_CONTACTS]),
         more_contacts=len(events) > RECENT_CONTACTS,
-        on_hold=on_hold,
+        on_hold=bool(on_hold),
+        unread_notices=unread_notices,
     )
 
 

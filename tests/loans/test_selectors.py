@@ -1,10 +1,12 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.http import Http404
 from django.utils import timezone
 
 from loans.selectors import (
+    _number_display,
     account_for_borrower,
     account_overview,
     account_rows_for_borrower,
@@ -14,6 +16,7 @@ from loans.selectors import (
 )
 from tests.factories import (
     AssignmentFactory,
+    AuthorisedNumberFactory,
     BorrowerFactory,
     ContactEventFactory,
     LoanAccountFactory,
@@ -107,3 +110,43 @@ def test_overview_lists_latest_contacts_first():
     new = ContactEventFactory(account=account, occurred_at=now - DAY)
     overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
     assert [row.pk for row in overview.contact_events] == [new.pk, old.pk]
+
+
+def test_overview_reads_amounts_dates_and_times_as_the_orm_does():
+    now = timezone.now()
+    account = LoanAccountFactory(principal=Decimal("12345.60"), amount_overdue=Decimal("1234.05"))
+    assignment = AssignmentFactory(account=account)
+    measure = ScheduledMeasureFactory(account=account, planned_for=now + 2 * DAY)
+    event = ContactEventFactory(account=account, occurred_at=now - DAY)
+    account.refresh_from_db()
+    overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
+    assert overview.account.principal == Decimal("12345.60")
+    assert overview.account.amount_overdue == Decimal("1234.05")
+    assert overview.account.due_date == account.due_date
+    assert overview.account.stage_since == account.stage_since
+    assert overview.assignment.starts_at == assignment.starts_at
+    assert overview.assignment.hours_start == assignment.agency.contact_hours_start.strftime("%H:%M")
+    assert overview.upcoming_measures[0].planned_at == measure.planned_for
+    assert overview.contact_events[0].occurred_at == event.occurred_at
+
+
+def test_overview_lists_the_agencys_shared_numbers_before_the_collectors_own():
+    now = timezone.now()
+    account = LoanAccountFactory()
+    assignment = AssignmentFactory(account=account)
+    own = AuthorisedNumberFactory(agency=assignment.agency, collector=assignment.collector, number="+862150000001")
+    shared = AuthorisedNumberFactory(agency=assignment.agency, number="+862150000009")
+    overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
+    assert [row.display for row in overview.numbers] == [
+        _number_display(shared.number),
+        _number_display(own.number),
+    ]
+
+
+def test_overview_orders_contacts_made_at_the_same_moment_newest_record_first():
+    now = timezone.now()
+    account = LoanAccountFactory()
+    first = ContactEventFactory(account=account, occurred_at=now - DAY)
+    second = ContactEventFactory(account=account, occurred_at=now - DAY)
+    overview = account_overview(borrower=account.borrower, reference=account.reference, now=now)
+    assert [row.pk for row in overview.contact_events] == [second.pk, first.pk]
