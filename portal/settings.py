@@ -109,6 +109,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The borrower's account pages (see portal/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "portal.jinja2.environment",
+            # Pages pass the borrower's unread notices (``inbox_unread``) themselves.
+            "context_processors": ["portal.context_processors.portal"],
+        },
+    },
 ]
 
 DATABASES = {

@@ -26,6 +26,7 @@ from loans.selectors import (
     contact_preference_for_borrower,
 )
 from loans.services import contact_preference_update
+from notices.selectors import unread_count
 
 from .access import borrower_required
 from .forms import CodeForm, NumberForm, PhoneForm, PreferenceForm
@@ -166,7 +167,8 @@ def loans(request: HttpRequest) -> HttpResponse:
 @borrower_required
 def account(request: HttpRequest, reference: str) -> HttpResponse:
     overview = account_overview(borrower=request.borrower, reference=reference, now=timezone.now())
-    return render(request, "portal/account.html", {"o": overview, "account": overview.account})
+    context = {"o": overview, "inbox_unread": overview.unread_notices}
+    return render(request, "portal/account.html", context, using="jinja2")
 
 
 @never_cache
@@ -179,7 +181,8 @@ def contacts(request: HttpRequest, reference: str) -> HttpResponse:
         if before is None:
             raise Http404("Not a page of this contact history.")
     history = contact_history_for_borrower(borrower=request.borrower, reference=reference, before=before)
-    return render(request, "portal/contacts.html", {"history": history})
+    context = {"history": history, "inbox_unread": unread_count(borrower=request.borrower)}
+    return render(request, "portal/contacts.html", context, using="jinja2")
 
 
 @never_cache

@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -127,7 +128,7 @@ def test_account_page_lists_upcoming_measures_with_date_performer_and_how_to_avo
     page = borrower_client.get(
         reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert "Lawyer&#x27;s letter" in page
+    assert "Lawyer's letter" in html.unescape(page)
     assert "Lawyer Partners Ltd" in page
     assert "Pay by Friday." in page
     assert "Home visit" not in page
