@@ -199,7 +199,7 @@ def _stage_info(row) -> StageInfo:
         pk=pk,
         code=code,
         position=position,
-        on_ladder=on_ladder,
+        on_ladder=bool(on_ladder),
         name=pick(name_zh, name_en),
         explanation=pick(expl_zh, expl_en),
         handler=pick(handler_zh, handler_en),
