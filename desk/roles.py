@@ -19,7 +19,7 @@ SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 
 # Apps whose data the desk reads. Auditors get every "view" permission here.
-DESK_APPS = ("agencies", "loans", "complaints", "notices", "businesscalendar", "outbox", "desk")
+DESK_APPS = ("agencies", "loans", "complaints", "notices", "conduct", "businesscalendar", "outbox", "desk")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from complaints.models import OPEN_STATUSES, AgencyTicket, Category, Complaint, SLATarget
+from conduct.selectors import breaches_by_agency
 from loans.models import Assignment
 from notices.selectors import noncompliant_measures_by_agency
 
@@ -77,6 +78,7 @@ class AgencyScore:
     due_responses: int = 0
     breached_responses: int = 0
     late_notices: int = 0
+    conduct_breaches: int = 0
     top_categories: list[tuple[Category, int]] = field(default_factory=list)
     trend: list[int] = field(default_factory=list)
 
@@ -126,6 +128,9 @@ def agency_scorecards(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> li
     for agency_id, count in noncompliant_measures_by_agency(since=since, until=now).items():
         if agency_id in scores:
             scores[agency_id].late_notices = count
+    for agency_id, count in breaches_by_agency(since=since, until=now).items():
+        if agency_id in scores:
+            scores[agency_id].conduct_breaches = count
 
     category_names = Category.objects.in_bulk({category_id for _, category_id in categories})
     for score in scores.values():

@@ -217,12 +217,19 @@ class ContactEvent(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # When the contact was checked against the conduct rulebook (conduct app); empty until then.
+    conduct_checked_at = models.DateTimeField(_("conduct checked at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contact event")
         verbose_name_plural = _("contact events")
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["account", "-occurred_at"], name="contact_account_recent")]
+        indexes = [
+            models.Index(fields=["account", "-occurred_at"], name="contact_account_recent"),
+            models.Index(
+                fields=["occurred_at"], name="contact_conduct_unchecked", condition=Q(conduct_checked_at__isnull=True)
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["agency", "external_id"], name="contact_agency_external_id_unique")
         ]

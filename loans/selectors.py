@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from conduct.models import Breach
+from conduct.selectors import breached_rules_of_contacts
 from notices.models import Notice
 from portal.phones import display_number
 
@@ -77,6 +79,7 @@ class ContactRow:
     collector_badge: str
     number: str
     complaint_query: str
+    breaches: tuple[str, ...] = ()  # the conduct rules the contact broke, as labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,14 +321,17 @@ _CONTACT_COLUMNS = (
 
 
 def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
+    """Rows of (pk, occurred_at, channel, party, outcome, number, agency,
+    agency short name, collector, badge, breached rule codes)."""
     channels = _labels(ContactEvent.Channel)
     parties = _labels(ContactEvent.Party)
     outcomes = _labels(ContactEvent.Outcome)
+    rules = _labels(Breach.Rule)
     # The complaint form's query string, pre-filled with the contact (built by
     # hand: urlencode() cost more than the rest of the row).
     account_query = "account=" + quote_plus(reference)
     result = []
-    for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge in rows:
+    for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge, breached in rows:
         query = f"{account_query}&event={pk}&number={quote_plus(number)}" if number else f"{account_query}&event={pk}"
         result.append(
             ContactRow(
@@ -340,6 +346,7 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
                 collector_badge=badge or "",
                 number=_number_display(number),
                 complaint_query=query,
+                breaches=tuple(rules.get(rule, rule) for rule in sorted(rawsql.json_list(breached))),
             )
         )
     return result
@@ -351,7 +358,8 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
 # unread notices (for the menu), and four lists aggregated as JSON arrays:
 # every stage with when the account last entered it, the numbers the agency
 # and the assigned collector may call from now, the planned measures still
-# ahead with the latest notice sent about each, and the latest contacts. The
+# ahead with the latest notice sent about each, and the latest contacts with
+# the conduct rules each broke. The
 # lists come back in no particular order; account_overview sorts them.
 # {array} and {agg} are the database's JSON functions (see _JSON_FUNCTIONS).
 _OVERVIEW_SQL = """
@@ -393,10 +401,12 @@ SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, 
                  ORDER BY m.planned_for
                  LIMIT %(measures)s) me),
        (SELECT {agg}({array}(ev.id, ev.occurred_at, ev.channel, ev.party, ev.outcome, ev.from_number,
-                             ev.agency_name, ev.agency_short_name, ev.collector_name, ev.badge_number))
+                             ev.agency_name, ev.agency_short_name, ev.collector_name, ev.badge_number,
+                             ev.breaches))
           FROM (SELECT e.id, e.occurred_at, e.channel, e.party, e.outcome, e.from_number,
                        eag.name AS agency_name, eag.short_name AS agency_short_name,
-                       eco.display_name AS collector_name, eco.badge_number
+                       eco.display_name AS collector_name, eco.badge_number,
+                       (SELECT {agg}(b.rule) FROM conduct_breach b WHERE b.contact_event_id = e.id) AS breaches
                   FROM loans_contactevent e
                   JOIN agencies_agency eag ON eag.id = e.agency_id
                   LEFT JOIN agencies_collector eco ON eco.id = e.collector_id
@@ -605,7 +615,8 @@ def contact_history_for_borrower(
         )
     # One row beyond the page tells whether there is a next one, without a count.
     rows = list(events.order_by("-occurred_at", "-pk").values_list(*_CONTACT_COLUMNS)[: limit + 1])
-    page = _contact_rows(reference=reference, rows=rows[:limit])
+    breached = breached_rules_of_contacts(row[0] for row in rows[:limit])
+    page = _contact_rows(reference=reference, rows=[(*row, breached.get(row[0], [])) for row in rows[:limit]])
     last = page[-1] if page else None
     return ContactHistory(
         reference=reference,

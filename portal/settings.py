@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "loans",
     "complaints",
     "notices",
+    "conduct",
     "desk",
 ]
 
@@ -270,6 +271,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task", "schedule": 30.0},
     "complaints-sla-sweep": {"task": "complaints.tasks.sla_sweep_task", "schedule": 60.0},
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
+    "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},
     "portal-purge-sign-in-codes": {"task": "portal.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
 }
 

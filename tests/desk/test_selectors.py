@@ -207,3 +207,15 @@ def test_scorecard_counts_measures_whose_notice_came_too_late(scorecard_data):
         )
     scores = {s.agency: s for s in agency_scorecards(now=NOW)}
     assert (scores[a].late_notices, scores[b].late_notices) == (2, 0)
+
+
+def test_scorecard_counts_conduct_breaches_in_the_period(scorecard_data):
+    from conduct.models import Breach
+    from tests.factories import ContactEventFactory
+
+    a, b = scorecard_data
+    for days_ago in (1, 20, 120):
+        event = ContactEventFactory(agency=a, occurred_at=NOW - days_ago * D)
+        Breach.objects.create(contact_event=event, rule=Breach.Rule.QUIET_HOURS, agency=a, detected_at=NOW)
+    scores = {s.agency: s for s in agency_scorecards(now=NOW)}
+    assert (scores[a].conduct_breaches, scores[b].conduct_breaches) == (2, 0)

@@ -226,3 +226,21 @@ def test_account_page_with_exactly_10_contacts_has_no_link_to_older_contacts(bor
     _bulk_events(account, assignment.agency, assignment.collector, 10)
     page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
     assert reverse("portal:contacts", args=[account.reference]) not in page
+
+
+def test_account_page_marks_contacts_that_broke_the_conduct_rules(borrower, borrower_client):
+    from conduct.models import Breach
+
+    account = LoanAccountFactory(borrower=borrower)
+    night_call = ContactEventFactory(account=account, occurred_at=timezone.now() - datetime.timedelta(hours=3))
+    ContactEventFactory(account=account, occurred_at=timezone.now() - datetime.timedelta(hours=2))
+    for rule in (Breach.Rule.QUIET_HOURS, Breach.Rule.UNREGISTERED_NUMBER):
+        Breach.objects.create(contact_event=night_call, rule=rule, agency=night_call.agency, detected_at=timezone.now())
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert page.count("Against the collection rules") == 1
+    assert (
+        "Against the collection rules: Contact in the quiet hours (22:00–08:00); "
+        "Call or SMS from a number not registered for the agency" in page
+    )

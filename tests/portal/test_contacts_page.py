@@ -116,3 +116,17 @@ def test_contact_history_says_when_nothing_was_reported(borrower, borrower_clien
     account = LoanAccountFactory(borrower=borrower)
     page = _page(borrower_client, reverse("portal:contacts", args=[account.reference]))
     assert "No contacts have been reported for this loan." in page
+
+
+def test_contact_history_marks_contacts_that_broke_the_conduct_rules(borrower, borrower_client):
+    from conduct.models import Breach
+
+    account = LoanAccountFactory(borrower=borrower)
+    event = ContactEventFactory(account=account)
+    Breach.objects.create(
+        contact_event=event, rule=Breach.Rule.THIRD_PARTY_STOPPED, agency=event.agency, detected_at=event.occurred_at
+    )
+    page = borrower_client.get(
+        reverse("portal:contacts", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Against the collection rules: Family or others contacted after the borrower asked to stop" in page

@@ -13,7 +13,7 @@ from loans.demo import demo_load
 
 # Apps that add their own demo content (idempotent ``load(stdout=...)``) and
 # lines for the guide (``guide()``) in an ``<app>.demo`` module.
-DEMO_APPS = ("agencies", "complaints", "notices")
+DEMO_APPS = ("agencies", "complaints", "notices", "conduct")
 
 # (username, password, group names to look for, or () for the superuser).
 # Demo only: the passwords are printed by ``demo_guide``.

@@ -1,0 +1,321 @@
+"""The conduct rulebook (China pack): which reported contacts broke which rule.
+
+Every rule here can be decided from the contact log and what the portal
+knows at the contact's time: assignments, registered numbers, the
+borrower's preferences and the parties' status, all as they stood then.
+Conduct that only the borrower can report (threats, insults, impersonation,
+fake fees) is for complaints, not for this check.
+
+:func:`breaches_for` takes a batch of contacts and loads what it needs in a
+fixed number of queries, plus one small query per contact with a family
+member or other third party and per home visit.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Agency, AuthorisedNumber, Collector
+from loans.models import Assignment, ContactEvent, ContactPreference, ScheduledMeasure
+from notices.models import Notice
+from portal.phones import normalise_number
+
+from .models import Breach
+
+Rule = Breach.Rule
+QUIET_FROM, QUIET_UNTIL = datetime.time(22, 0), datetime.time(8, 0)
+MAX_CONNECTED_CALLS_A_DAY = 3
+MAX_UNANSWERED_CALLS_A_DAY = 6
+# Calls in which someone answered, and attempts nobody answered.
+CONNECTED = {ContactEvent.Outcome.CONNECTED, ContactEvent.Outcome.REFUSED, ContactEvent.Outcome.PROMISE_TO_PAY}
+UNANSWERED = {ContactEvent.Outcome.NO_ANSWER}
+# A family member or other third party may be contacted only once the borrower
+# cannot be reached: the number is invalid, or this many attempts in a row failed.
+FAILED_ATTEMPTS_BEFORE_THIRD_PARTY = 3
+FAILED = {ContactEvent.Outcome.NO_ANSWER, ContactEvent.Outcome.INVALID_NUMBER}
+NUMBERED_CHANNELS = {ContactEvent.Channel.CALL, ContactEvent.Channel.SMS}
+# Contacts that reach the borrower at the moment they are made (not letters or e-mail).
+IMMEDIATE_CHANNELS = {
+    ContactEvent.Channel.CALL,
+    ContactEvent.Channel.SMS,
+    ContactEvent.Channel.APP,
+    ContactEvent.Channel.VISIT,
+}
+# Channels a borrower's preference can name (the others, letters and visits, it does not restrict).
+PREFERENCE_CHANNELS = {value for value, _label in ContactPreference.Channel.choices} - {ContactPreference.Channel.ANY}
+
+
+@dataclass(frozen=True)
+class Finding:
+    event: ContactEvent
+    rule: str
+    facts: dict
+
+
+def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[Breach]:
+    """The breaches among ``events`` (with ``account`` and ``agency`` loaded),
+    plus day-limit breaches of other contacts on the same days, which a late
+    report of an earlier call can push over the limit."""
+    if not events:
+        return []
+    book = _Book.load(events)
+    findings = []
+    for event in events:
+        findings.extend(_time_rules(event, book))
+        findings.extend(_party_rules(event, book))
+        findings.extend(_preference_rules(event, book))
+        findings.extend(_third_party_rules(event, book))
+        findings.extend(_visit_rules(event))
+    findings.extend(_day_limit_rules(book))
+    return [
+        Breach(
+            contact_event=finding.event,
+            rule=finding.rule,
+            agency_id=finding.event.agency_id,
+            collector_id=finding.event.collector_id,
+            facts=finding.facts,
+            detected_at=now,
+        )
+        for finding in findings
+    ]
+
+
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def _hhmm(value: datetime.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _within(moment: datetime.time, start: datetime.time, end: datetime.time) -> bool:
+    """Is ``moment`` in [start, end), a window that may run past midnight?"""
+    if start <= end:
+        return start <= moment < end
+    return moment >= start or moment < end
+
+
+def _during(periods, moment) -> bool:
+    return any(start <= moment and (end is None or moment < end) for start, end in periods)
+
+
+def _canonical(number: str) -> str:
+    try:
+        return normalise_number(number)
+    except ValidationError:
+        return number
+
+
+class _Book:
+    """What the rules need to know about a batch, loaded in bulk."""
+
+    def __init__(self):
+        self.assignments = defaultdict(list)  # account id -> [(agency id, starts, ends)]
+        self.numbers = defaultdict(lambda: defaultdict(list))  # agency id -> number -> [(from, until)]
+        self.preferences = defaultdict(list)  # borrower id -> [(effective, historical preference)]
+        self.statuses = {}  # ("agency" | "collector", id) -> [(effective, status)]
+        self.names = {}  # ("agency" | "collector", id) -> name
+        self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [call events]
+
+    @classmethod
+    def load(cls, events: list[ContactEvent]) -> "_Book":
+        book = cls()
+        account_ids = {event.account_id for event in events}
+        borrower_ids = {event.account.borrower_id for event in events}
+        agency_ids = {event.agency_id for event in events}
+        collector_ids = {event.collector_id for event in events if event.collector_id}
+
+        for account_id, agency_id, starts, ends in Assignment.objects.filter(account_id__in=account_ids).values_list(
+            "account_id", "agency_id", "starts_at", "ends_at"
+        ):
+            book.assignments[account_id].append((agency_id, starts, ends))
+        for agency_id, number, valid_from, valid_until in AuthorisedNumber.objects.filter(
+            agency_id__in=agency_ids
+        ).values_list("agency_id", "number", "valid_from", "valid_until"):
+            book.numbers[agency_id][_canonical(number)].append((valid_from, valid_until))
+        # Each saved version of a preference holds from the time the borrower changed it.
+        for version in ContactPreference.history.filter(borrower_id__in=borrower_ids).order_by("updated_at"):
+            book.preferences[version.borrower_id].append((version.updated_at, version))
+        book._load_statuses(Agency, "agency", agency_ids)
+        book._load_statuses(Collector, "collector", collector_ids)
+        book._load_calls(events, borrower_ids)
+        return book
+
+    def _load_statuses(self, model, kind: str, ids: set) -> None:
+        """Each party's status over time, from its saved versions (for an
+        agency, from when its status was set, where recorded)."""
+        for version in model.history.filter(id__in=ids).order_by("history_date"):
+            effective = getattr(version, "status_changed_at", None) or version.history_date
+            self.statuses.setdefault((kind, version.id), []).append((effective, version.status))
+            self.names[(kind, version.id)] = getattr(version, "short_name", "") or getattr(
+                version, "name", getattr(version, "display_name", "")
+            )
+        for periods in self.statuses.values():
+            periods.sort(key=lambda period: period[0])
+
+    def _load_calls(self, events: list[ContactEvent], borrower_ids: set) -> None:
+        """Every call to the batch's borrowers on the days the batch's calls were made."""
+        days = {_local(event.occurred_at).date() for event in events if event.channel == ContactEvent.Channel.CALL}
+        if not days:
+            return
+        tz = timezone.get_default_timezone()
+        start = datetime.datetime.combine(min(days), datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(max(days) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        calls = (
+            ContactEvent.objects.filter(
+                account__borrower_id__in=borrower_ids,
+                channel=ContactEvent.Channel.CALL,
+                party=ContactEvent.Party.BORROWER,
+                occurred_at__gte=start,
+                occurred_at__lt=end,
+            )
+            .select_related("account")
+            .order_by("occurred_at", "pk")
+        )
+        for call in calls:
+            day = _local(call.occurred_at).date()
+            if day in days:
+                self.calls_by_day[(call.account.borrower_id, day)].append(call)
+
+    def preference_at(self, borrower_id: int, moment: datetime.datetime):
+        current = None
+        for effective, version in self.preferences.get(borrower_id, []):
+            if effective > moment:
+                break
+            current = version if version.history_type != "-" else None
+        return current
+
+    def status_at(self, kind: str, party_id: int, moment: datetime.datetime) -> str | None:
+        current = None
+        for effective, status in self.statuses.get((kind, party_id), []):
+            if effective > moment:
+                break
+            current = status
+        return current
+
+
+def _time_rules(event: ContactEvent, book: _Book):
+    if event.channel not in IMMEDIATE_CHANNELS:
+        return
+    when = _local(event.occurred_at).time()
+    if _within(when, QUIET_FROM, QUIET_UNTIL):
+        preference = book.preference_at(event.account.borrower_id, event.occurred_at)
+        consented = (
+            preference is not None
+            and preference.window_start is not None
+            and _within(when, preference.window_start, preference.window_end)
+        )
+        if not consented:
+            yield Finding(event, Rule.QUIET_HOURS, {"time": when.strftime("%H:%M")})
+    agency = event.agency
+    if not _within(when, agency.contact_hours_start, agency.contact_hours_end):
+        yield Finding(
+            event,
+            Rule.AGENCY_HOURS,
+            {
+                "time": when.strftime("%H:%M"),
+                "start": _hhmm(agency.contact_hours_start),
+                "end": _hhmm(agency.contact_hours_end),
+            },
+        )
+
+
+def _party_rules(event: ContactEvent, book: _Book):
+    moment = event.occurred_at
+    assigned = [
+        (starts, ends) for agency_id, starts, ends in book.assignments[event.account_id] if agency_id == event.agency_id
+    ]
+    if not _during(assigned, moment):
+        yield Finding(event, Rule.NOT_ASSIGNED, {})
+    if event.channel in NUMBERED_CHANNELS and event.from_number:
+        periods = book.numbers[event.agency_id].get(_canonical(event.from_number), [])
+        if not _during(periods, moment):
+            yield Finding(event, Rule.UNREGISTERED_NUMBER, {"number": event.from_number})
+    parties = [("agency", event.agency_id)] + ([("collector", event.collector_id)] if event.collector_id else [])
+    for kind, party_id in parties:
+        status = book.status_at(kind, party_id, moment)
+        if status is not None and status != "active":
+            yield Finding(
+                event,
+                Rule.SUSPENDED,
+                {"party": book.names.get((kind, party_id), ""), "kind": kind, "status": status},
+            )
+            break
+
+
+def _preference_rules(event: ContactEvent, book: _Book):
+    if event.party != ContactEvent.Party.BORROWER:
+        return
+    preference = book.preference_at(event.account.borrower_id, event.occurred_at)
+    if preference is None:
+        return
+    when = _local(event.occurred_at).time()
+    if preference.window_start is not None and not _within(when, preference.window_start, preference.window_end):
+        yield Finding(
+            event,
+            Rule.OUTSIDE_WINDOW,
+            {
+                "time": when.strftime("%H:%M"),
+                "start": _hhmm(preference.window_start),
+                "end": _hhmm(preference.window_end),
+            },
+        )
+    chosen = preference.preferred_channel
+    if chosen in PREFERENCE_CHANNELS and event.channel in PREFERENCE_CHANNELS and event.channel != chosen:
+        yield Finding(event, Rule.WRONG_CHANNEL, {"channel": event.channel, "preferred": chosen})
+
+
+def _third_party_rules(event: ContactEvent, book: _Book):
+    if event.party == ContactEvent.Party.BORROWER:
+        return
+    borrower_id = event.account.borrower_id
+    preference = book.preference_at(borrower_id, event.occurred_at)
+    if preference is not None and preference.no_third_party_contact:
+        yield Finding(event, Rule.THIRD_PARTY_STOPPED, {"date": _local(preference.updated_at).strftime("%Y-%m-%d")})
+    tried = list(
+        ContactEvent.objects.filter(
+            account__borrower_id=borrower_id,
+            party=ContactEvent.Party.BORROWER,
+            channel=ContactEvent.Channel.CALL,
+            occurred_at__lt=event.occurred_at,
+        )
+        .order_by("-occurred_at", "-pk")
+        .values_list("outcome", flat=True)[:FAILED_ATTEMPTS_BEFORE_THIRD_PARTY]
+    )
+    unreachable = (tried and tried[0] == ContactEvent.Outcome.INVALID_NUMBER) or (
+        len(tried) == FAILED_ATTEMPTS_BEFORE_THIRD_PARTY and all(outcome in FAILED for outcome in tried)
+    )
+    if not unreachable:
+        yield Finding(event, Rule.THIRD_PARTY_REACHABLE, {})
+
+
+def _visit_rules(event: ContactEvent):
+    if event.channel != ContactEvent.Channel.VISIT:
+        return
+    announced = Notice.objects.filter(
+        Q(measure__account_id=event.account_id, measure__kind=ScheduledMeasure.Kind.HOME_VISIT),
+        status=Notice.Status.ISSUED,
+        issued_at__lte=event.occurred_at,
+    ).exists()
+    if not announced:
+        yield Finding(event, Rule.VISIT_NOT_ANNOUNCED, {})
+
+
+def _day_limit_rules(book: _Book):
+    """Calls beyond the day's limits, counted over every agency and the
+    lender together, in the order they were made."""
+    for (_borrower_id, day), calls in book.calls_by_day.items():
+        connected = unanswered = 0
+        for call in calls:
+            if call.outcome in CONNECTED:
+                connected += 1
+                if connected > MAX_CONNECTED_CALLS_A_DAY:
+                    yield Finding(call, Rule.CONNECTED_CALLS, {"count": connected, "date": day.isoformat()})
+            elif call.outcome in UNANSWERED:
+                unanswered += 1
+                if unanswered > MAX_UNANSWERED_CALLS_A_DAY:
+                    yield Finding(call, Rule.CALL_ATTEMPTS, {"count": unanswered, "date": day.isoformat()})

@@ -1,0 +1,239 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from agencies.models import Agency, Collector
+from conduct.models import Breach
+from conduct.services import conduct_check_pending
+from loans.models import ContactEvent, ContactPreference
+from notices.models import Notice
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    AuthorisedNumberFactory,
+    ContactEventFactory,
+    ContactPreferenceFactory,
+    ScheduledMeasureFactory,
+)
+
+pytestmark = pytest.mark.django_db
+CHINA = ZoneInfo("Asia/Shanghai")
+NUMBER = "+862150001234"
+Rule = Breach.Rule
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=CHINA)
+
+
+@pytest.fixture
+def assignment():
+    """An account handled by an agency (08:00–20:00) with a registered number since October."""
+    agency = AgencyFactory(contact_hours_start=datetime.time(8), contact_hours_end=datetime.time(20))
+    assignment = AssignmentFactory(agency=agency, starts_at=at(1, 9) - datetime.timedelta(days=30))
+    AuthorisedNumberFactory(agency=agency, number=NUMBER, valid_from=at(1, 0) - datetime.timedelta(days=30))
+    return assignment
+
+
+def contact(assignment, when, **fields):
+    fields.setdefault("from_number", NUMBER)
+    return ContactEventFactory(
+        account=assignment.account, agency=assignment.agency, collector=assignment.collector, occurred_at=when, **fields
+    )
+
+
+def rules_broken(event) -> set[str]:
+    conduct_check_pending(now=at(28, 12))
+    return set(Breach.objects.filter(contact_event=event).values_list("rule", flat=True))
+
+
+def test_contact_within_every_rule_breaks_none(assignment):
+    assert rules_broken(contact(assignment, at(10, 10))) == set()
+
+
+def test_call_in_the_quiet_hours_breaks_the_quiet_hours_and_the_agencys_hours(assignment):
+    assert rules_broken(contact(assignment, at(10, 22, 30))) == {Rule.QUIET_HOURS, Rule.AGENCY_HOURS}
+
+
+def test_night_call_inside_the_window_the_borrower_chose_is_consented(assignment):
+    ContactPreferenceFactory(
+        borrower=assignment.account.borrower,
+        window_start=datetime.time(21),
+        window_end=datetime.time(23),
+        updated_at=at(1, 9),
+    )
+    assert Rule.QUIET_HOURS not in rules_broken(contact(assignment, at(10, 22, 30)))
+
+
+def test_call_after_the_agencys_hours_breaks_only_that_rule(assignment):
+    assert rules_broken(contact(assignment, at(10, 21, 15))) == {Rule.AGENCY_HOURS}
+
+
+def test_letter_has_no_hours(assignment):
+    event = contact(assignment, at(10, 23), channel=ContactEvent.Channel.LETTER, outcome="delivered", from_number="")
+    assert rules_broken(event) == set()
+
+
+def test_fourth_connected_call_of_the_day_breaks_the_daily_limit(assignment):
+    calls = [contact(assignment, at(10, 9 + hour)) for hour in range(4)]
+    assert Rule.CONNECTED_CALLS not in rules_broken(calls[2])
+    assert Rule.CONNECTED_CALLS in rules_broken(calls[3])
+
+
+def test_daily_limit_counts_every_agency_together(assignment):
+    for hour in range(3):
+        contact(assignment, at(10, 9 + hour))
+    lender = AgencyFactory(kind=Agency.Kind.IN_HOUSE)
+    fourth = ContactEventFactory(account=assignment.account, agency=lender, occurred_at=at(10, 15), from_number="")
+    assert Rule.CONNECTED_CALLS in rules_broken(fourth)
+
+
+def test_earlier_call_reported_late_pushes_a_checked_call_over_the_limit(assignment):
+    calls = [contact(assignment, at(10, 12 + hour)) for hour in range(3)]
+    assert rules_broken(calls[2]) == set()
+    contact(assignment, at(10, 9))
+    assert Rule.CONNECTED_CALLS in rules_broken(calls[2])
+
+
+def test_seventh_unanswered_call_of_the_day_breaks_the_attempts_limit(assignment):
+    calls = [contact(assignment, at(10, 9, 5 * n), outcome="no_answer") for n in range(7)]
+    assert Rule.CALL_ATTEMPTS not in rules_broken(calls[5])
+    assert Rule.CALL_ATTEMPTS in rules_broken(calls[6])
+
+
+def test_calls_on_different_days_are_counted_apart(assignment):
+    for hour in range(3):
+        contact(assignment, at(10, 9 + hour))
+    assert rules_broken(contact(assignment, at(11, 9))) == set()
+
+
+def test_third_party_contacted_while_the_borrower_answers_breaks_the_rule(assignment):
+    contact(assignment, at(10, 9))
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.EMERGENCY_CONTACT)
+    assert rules_broken(relative) == {Rule.THIRD_PARTY_REACHABLE}
+
+
+def test_third_party_after_three_unanswered_calls_is_allowed(assignment):
+    for minute in (0, 10, 20):
+        contact(assignment, at(10, 9, minute), outcome="no_answer")
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.EMERGENCY_CONTACT)
+    assert rules_broken(relative) == set()
+
+
+def test_third_party_after_the_borrowers_number_turned_out_invalid_is_allowed(assignment):
+    contact(assignment, at(10, 9), outcome="invalid_number")
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.THIRD_PARTY)
+    assert rules_broken(relative) == set()
+
+
+def test_third_party_after_the_borrower_asked_to_stop_breaks_the_stop_request(assignment):
+    contact(assignment, at(10, 9), outcome="invalid_number")
+    ContactPreferenceFactory(borrower=assignment.account.borrower, no_third_party_contact=True, updated_at=at(9, 12))
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.THIRD_PARTY)
+    assert rules_broken(relative) == {Rule.THIRD_PARTY_STOPPED}
+
+
+def test_stop_request_made_after_the_contact_does_not_count(assignment):
+    contact(assignment, at(10, 9), outcome="invalid_number")
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.THIRD_PARTY)
+    ContactPreferenceFactory(borrower=assignment.account.borrower, no_third_party_contact=True, updated_at=at(12, 12))
+    assert rules_broken(relative) == set()
+
+
+def test_contact_outside_the_borrowers_window_and_channel_breaks_both(assignment):
+    ContactPreferenceFactory(
+        borrower=assignment.account.borrower,
+        window_start=datetime.time(18),
+        window_end=datetime.time(20),
+        preferred_channel=ContactPreference.Channel.SMS,
+        updated_at=at(1, 9),
+    )
+    assert rules_broken(contact(assignment, at(10, 10))) == {Rule.OUTSIDE_WINDOW, Rule.WRONG_CHANNEL}
+
+
+def test_agency_without_assignment_at_the_time_breaks_the_rule(assignment):
+    stranger = AgencyFactory()
+    AuthorisedNumberFactory(agency=stranger, number="+862150009999", valid_from=at(1, 0))
+    event = ContactEventFactory(
+        account=assignment.account, agency=stranger, occurred_at=at(10, 10), from_number="+862150009999"
+    )
+    assert rules_broken(event) == {Rule.NOT_ASSIGNED}
+
+
+def test_call_from_a_private_mobile_breaks_the_registered_numbers_rule(assignment):
+    event = contact(assignment, at(10, 10), from_number="+8617091234567")
+    assert rules_broken(event) == {Rule.UNREGISTERED_NUMBER}
+    breach = Breach.objects.get(contact_event=event)
+    assert breach.facts == {"number": "+8617091234567"}
+    assert breach.agency == assignment.agency and breach.collector == assignment.collector
+
+
+def test_contact_by_an_agency_suspended_at_the_time_breaks_the_rule(assignment):
+    agency = assignment.agency
+    agency.status, agency.status_changed_at = Agency.Status.SUSPENDED, at(5, 9)
+    agency.save()
+    assert rules_broken(contact(assignment, at(10, 10))) == {Rule.SUSPENDED}
+
+
+def test_contact_before_the_suspension_is_not_a_breach(assignment):
+    event = contact(assignment, at(4, 10))
+    agency = assignment.agency
+    agency.status, agency.status_changed_at = Agency.Status.SUSPENDED, at(5, 9)
+    agency.save()
+    assert rules_broken(event) == set()
+
+
+def test_contact_by_a_suspended_collector_names_the_collector(assignment):
+    collector = assignment.collector
+    collector.status = Collector.Status.SUSPENDED
+    collector.save()
+    event = ContactEventFactory(
+        account=assignment.account,
+        agency=assignment.agency,
+        collector=collector,
+        occurred_at=datetime.datetime.now(CHINA) + datetime.timedelta(minutes=1),
+        from_number=NUMBER,
+    )
+    conduct_check_pending(now=datetime.datetime.now(CHINA) + datetime.timedelta(minutes=2))
+    breach = Breach.objects.get(contact_event=event, rule=Rule.SUSPENDED)
+    assert breach.facts["party"] == collector.display_name and breach.facts["kind"] == "collector"
+
+
+def test_home_visit_without_a_notice_beforehand_breaks_the_rule(assignment):
+    event = contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
+    assert rules_broken(event) == {Rule.VISIT_NOT_ANNOUNCED}
+
+
+def test_home_visit_after_its_notice_was_issued_is_announced(assignment):
+    measure = ScheduledMeasureFactory(account=assignment.account, kind="home_visit", planned_for=at(10, 10))
+    Notice.objects.create(
+        key="visit-notice",
+        borrower=assignment.account.borrower,
+        account=assignment.account,
+        measure=measure,
+        event="measure.advance",
+        purpose=Notice.Purpose.ADVANCE,
+        status=Notice.Status.ISSUED,
+        send_at=at(5, 10),
+        issued_at=at(5, 10),
+        created_at=at(5, 10),
+    )
+    event = contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
+    assert rules_broken(event) == set()
+
+
+def test_each_contact_is_checked_once_and_breaches_are_not_repeated(assignment):
+    event = contact(assignment, at(10, 23))
+    assert conduct_check_pending(now=at(28, 12)) == 1
+    assert conduct_check_pending(now=at(28, 12)) == 0
+    event.refresh_from_db()
+    assert event.conduct_checked_at == at(28, 12)
+    assert Breach.objects.filter(contact_event=event).count() == 2
+
+
+def test_breach_evidence_reads_as_a_sentence(assignment):
+    event = contact(assignment, at(10, 21, 15))
+    conduct_check_pending(now=at(28, 12))
+    breach = Breach.objects.get(contact_event=event)
+    assert breach.evidence == "at 21:15; the agency may contact borrowers 08:00–20:00"
