@@ -7,20 +7,21 @@ Conduct that only the borrower can report (threats, insults, impersonation,
 fake fees) is for complaints, not for this check.
 
 :func:`breaches_for` takes a batch of contacts and loads what it needs in a
-fixed number of queries, plus one small query per contact with a family
-member or other third party and per home visit.
+fixed number of queries, whatever its size.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Min
 from django.utils import timezone
 
 from agencies.models import Agency, AuthorisedNumber, Collector
-from loans.models import Assignment, ContactEvent, ContactPreference, ScheduledMeasure
+from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
 from notices.models import Notice
 from portal.phones import normalise_number
 
@@ -37,6 +38,8 @@ UNANSWERED = {ContactEvent.Outcome.NO_ANSWER}
 # cannot be reached: the number is invalid, or this many attempts in a row failed.
 FAILED_ATTEMPTS_BEFORE_THIRD_PARTY = 3
 FAILED = {ContactEvent.Outcome.NO_ANSWER, ContactEvent.Outcome.INVALID_NUMBER}
+# Attempts older than this say nothing about whether the borrower can be reached now.
+ATTEMPTS_LOOKBACK = datetime.timedelta(days=30)
 NUMBERED_CHANNELS = {ContactEvent.Channel.CALL, ContactEvent.Channel.SMS}
 # Contacts that reach the borrower at the moment they are made (not letters or e-mail).
 IMMEDIATE_CHANNELS = {
@@ -51,9 +54,20 @@ PREFERENCE_CHANNELS = {value for value, _label in ContactPreference.Channel.choi
 
 @dataclass(frozen=True)
 class Finding:
-    event: ContactEvent
+    event: "ContactEvent | _Call"
     rule: str
     facts: dict
+
+
+class _Call(NamedTuple):
+    """A call as the daily limits need it (lighter than a model instance)."""
+
+    pk: int
+    occurred_at: datetime.datetime
+    outcome: str
+    account_id: int
+    agency_id: int
+    collector_id: int | None
 
 
 def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[Breach]:
@@ -69,11 +83,18 @@ def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[
         findings.extend(_party_rules(event, book))
         findings.extend(_preference_rules(event, book))
         findings.extend(_third_party_rules(event, book))
-        findings.extend(_visit_rules(event))
+        findings.extend(_visit_rules(event, book))
     findings.extend(_day_limit_rules(book))
+    # Day limits flag calls outside the batch too; keep only what is new.
+    recorded = set(
+        Breach.objects.filter(contact_event_id__in={finding.event.pk for finding in findings}).values_list(
+            "contact_event_id", "rule"
+        )
+    )
+    findings = [finding for finding in findings if (finding.event.pk, finding.rule) not in recorded]
     return [
         Breach(
-            contact_event=finding.event,
+            contact_event_id=finding.event.pk,
             rule=finding.rule,
             agency_id=finding.event.agency_id,
             collector_id=finding.event.collector_id,
@@ -103,6 +124,7 @@ def _during(periods, moment) -> bool:
     return any(start <= moment and (end is None or moment < end) for start, end in periods)
 
 
+@functools.lru_cache(maxsize=16_384)
 def _canonical(number: str) -> str:
     try:
         return normalise_number(number)
@@ -120,6 +142,8 @@ class _Book:
         self.statuses = {}  # ("agency" | "collector", id) -> [(effective, status)]
         self.names = {}  # ("agency" | "collector", id) -> name
         self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [call events]
+        self.attempts = defaultdict(list)  # borrower id -> [(occurred at, outcome)], newest first
+        self.visit_notices = {}  # account id -> when the first home-visit notice was issued
 
     @classmethod
     def load(cls, events: list[ContactEvent]) -> "_Book":
@@ -142,7 +166,9 @@ class _Book:
             book.preferences[version.borrower_id].append((version.updated_at, version))
         book._load_statuses(Agency, "agency", agency_ids)
         book._load_statuses(Collector, "collector", collector_ids)
-        book._load_calls(events, borrower_ids)
+        book._load_calls(events)
+        book._load_attempts(events)
+        book._load_visit_notices(events)
         return book
 
     def _load_statuses(self, model, kind: str, ids: set) -> None:
@@ -157,29 +183,73 @@ class _Book:
         for periods in self.statuses.values():
             periods.sort(key=lambda period: period[0])
 
-    def _load_calls(self, events: list[ContactEvent], borrower_ids: set) -> None:
-        """Every call to the batch's borrowers on the days the batch's calls were made."""
-        days = {_local(event.occurred_at).date() for event in events if event.channel == ContactEvent.Channel.CALL}
-        if not days:
+    def _load_calls(self, events: list[ContactEvent]) -> None:
+        """Every call to the borrowers called in the batch, on the days they were called."""
+        calls_in_batch = [event for event in events if event.channel == ContactEvent.Channel.CALL]
+        if not calls_in_batch:
             return
+        days = {(event.account.borrower_id, _local(event.occurred_at).date()) for event in calls_in_batch}
+        borrowers = {borrower_id for borrower_id, _day in days}
+        dates = {day for _borrower_id, day in days}
+        account_borrower = dict(LoanAccount.objects.filter(borrower_id__in=borrowers).values_list("pk", "borrower_id"))
         tz = timezone.get_default_timezone()
-        start = datetime.datetime.combine(min(days), datetime.time.min, tzinfo=tz)
-        end = datetime.datetime.combine(max(days) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        calls = (
+        rows = ContactEvent.objects.filter(
+            account_id__in=list(account_borrower),
+            channel=ContactEvent.Channel.CALL,
+            party=ContactEvent.Party.BORROWER,
+            occurred_at__gte=datetime.datetime.combine(min(dates), datetime.time.min, tzinfo=tz),
+            occurred_at__lt=datetime.datetime.combine(
+                max(dates) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            ),
+        ).order_by("occurred_at", "pk")
+        fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id")
+        for call in (_Call(*row) for row in rows.values_list(*fields)):
+            key = (account_borrower[call.account_id], _local(call.occurred_at).date())
+            if key in days:
+                self.calls_by_day[key].append(call)
+
+    def _load_attempts(self, events: list[ContactEvent]) -> None:
+        """The calls to the borrower in the weeks before each contact with a third party."""
+        third_party = [event for event in events if event.party != ContactEvent.Party.BORROWER]
+        if not third_party:
+            return
+        rows = (
             ContactEvent.objects.filter(
-                account__borrower_id__in=borrower_ids,
-                channel=ContactEvent.Channel.CALL,
+                account__borrower_id__in={event.account.borrower_id for event in third_party},
                 party=ContactEvent.Party.BORROWER,
-                occurred_at__gte=start,
-                occurred_at__lt=end,
+                channel=ContactEvent.Channel.CALL,
+                occurred_at__gte=min(event.occurred_at for event in third_party) - ATTEMPTS_LOOKBACK,
+                occurred_at__lt=max(event.occurred_at for event in third_party),
             )
-            .select_related("account")
-            .order_by("occurred_at", "pk")
+            .order_by("-occurred_at", "-pk")
+            .values_list("account__borrower_id", "occurred_at", "outcome")
         )
-        for call in calls:
-            day = _local(call.occurred_at).date()
-            if day in days:
-                self.calls_by_day[(call.account.borrower_id, day)].append(call)
+        for borrower_id, occurred_at, outcome in rows:
+            self.attempts[borrower_id].append((occurred_at, outcome))
+
+    def attempts_before(self, borrower_id: int, moment: datetime.datetime) -> list[str]:
+        """Outcomes of the latest calls to the borrower in the weeks before ``moment``, newest first."""
+        return [
+            outcome
+            for occurred_at, outcome in self.attempts.get(borrower_id, [])
+            if moment - ATTEMPTS_LOOKBACK <= occurred_at < moment
+        ][:FAILED_ATTEMPTS_BEFORE_THIRD_PARTY]
+
+    def _load_visit_notices(self, events: list[ContactEvent]) -> None:
+        visits = {event.account_id for event in events if event.channel == ContactEvent.Channel.VISIT}
+        if not visits:
+            return
+        rows = (
+            Notice.objects.filter(
+                measure__account_id__in=visits,
+                measure__kind=ScheduledMeasure.Kind.HOME_VISIT,
+                status=Notice.Status.ISSUED,
+            )
+            .values("measure__account_id")
+            .annotate(first=Min("issued_at"))
+            .order_by()
+        )
+        self.visit_notices = {row["measure__account_id"]: row["first"] for row in rows}
 
     def preference_at(self, borrower_id: int, moment: datetime.datetime):
         current = None
@@ -276,16 +346,7 @@ def _third_party_rules(event: ContactEvent, book: _Book):
     preference = book.preference_at(borrower_id, event.occurred_at)
     if preference is not None and preference.no_third_party_contact:
         yield Finding(event, Rule.THIRD_PARTY_STOPPED, {"date": _local(preference.updated_at).strftime("%Y-%m-%d")})
-    tried = list(
-        ContactEvent.objects.filter(
-            account__borrower_id=borrower_id,
-            party=ContactEvent.Party.BORROWER,
-            channel=ContactEvent.Channel.CALL,
-            occurred_at__lt=event.occurred_at,
-        )
-        .order_by("-occurred_at", "-pk")
-        .values_list("outcome", flat=True)[:FAILED_ATTEMPTS_BEFORE_THIRD_PARTY]
-    )
+    tried = book.attempts_before(borrower_id, event.occurred_at)
     unreachable = (tried and tried[0] == ContactEvent.Outcome.INVALID_NUMBER) or (
         len(tried) == FAILED_ATTEMPTS_BEFORE_THIRD_PARTY and all(outcome in FAILED for outcome in tried)
     )
@@ -293,15 +354,11 @@ def _third_party_rules(event: ContactEvent, book: _Book):
         yield Finding(event, Rule.THIRD_PARTY_REACHABLE, {})
 
 
-def _visit_rules(event: ContactEvent):
+def _visit_rules(event: ContactEvent, book: _Book):
     if event.channel != ContactEvent.Channel.VISIT:
         return
-    announced = Notice.objects.filter(
-        Q(measure__account_id=event.account_id, measure__kind=ScheduledMeasure.Kind.HOME_VISIT),
-        status=Notice.Status.ISSUED,
-        issued_at__lte=event.occurred_at,
-    ).exists()
-    if not announced:
+    first_notice = book.visit_notices.get(event.account_id)
+    if first_notice is None or first_notice > event.occurred_at:
         yield Finding(event, Rule.VISIT_NOT_ANNOUNCED, {})
 
 

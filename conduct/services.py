@@ -18,10 +18,10 @@ from .rules import breaches_for
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 
-def conduct_check_pending(*, now: datetime.datetime, batch_size: int = BATCH_SIZE, max_batches: int = 40) -> int:
+def conduct_check_pending(*, now: datetime.datetime, batch_size: int = BATCH_SIZE, max_batches: int = 10) -> int:
     """Check up to ``max_batches`` batches of unchecked contacts, oldest first;
     return how many contacts were checked."""
     checked = 0

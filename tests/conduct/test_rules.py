@@ -2,6 +2,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, Collector
 from conduct.models import Breach
@@ -237,3 +239,26 @@ def test_breach_evidence_reads_as_a_sentence(assignment):
     conduct_check_pending(now=at(28, 12))
     breach = Breach.objects.get(contact_event=event)
     assert breach.evidence == "at 21:15; the agency may contact borrowers 08:00–20:00"
+
+
+def test_failed_attempts_weeks_before_do_not_make_the_borrower_unreachable(assignment):
+    for minute in (0, 10, 20):
+        contact(assignment, at(10, 9, minute) - datetime.timedelta(days=31), outcome="no_answer")
+    relative = contact(assignment, at(10, 10), party=ContactEvent.Party.EMERGENCY_CONTACT)
+    assert rules_broken(relative) == {Rule.THIRD_PARTY_REACHABLE}
+
+
+def test_a_batch_is_checked_in_a_fixed_number_of_queries(assignment):
+    def report(day: int) -> None:
+        contact(assignment, at(day, 9), outcome="no_answer")
+        contact(assignment, at(day, 10), party=ContactEvent.Party.EMERGENCY_CONTACT)
+        contact(assignment, at(day, 11), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
+
+    report(10)
+    with CaptureQueriesContext(connection) as small:
+        conduct_check_pending(now=at(28, 12))
+    for day in range(11, 21):
+        report(day)
+    with CaptureQueriesContext(connection) as large:
+        conduct_check_pending(now=at(28, 12))
+    assert len(large) == len(small)

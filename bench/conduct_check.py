@@ -1,0 +1,134 @@
+#!/usr/bin/env python
+"""How fast the conduct rulebook checks newly reported contacts.
+
+    .venv/bin/python bench/conduct_check.py                  # 100,000 contacts
+    .venv/bin/python bench/conduct_check.py --contacts 20000
+
+Uses the status page's collection book (``bench/status_page.py``: 100,000
+accounts, 1,000,000 contact events on PostgreSQL, generated there when
+missing, in the ``bench`` database by default). It marks every contact
+checked except the ``--contacts`` most recent ones, removes the breaches
+found before, then times ``conduct.services.conduct_check_pending`` until
+those are all checked, as beat would over successive runs, and prints
+contacts per second, the breaches found by rule and the queries per batch.
+
+Goal: the check keeps up with what agencies can send, at least 2,000
+contacts a second (the API's ingest bar). Figures go to ``bench/results/``.
+Exits non-zero when the bar is missed.
+"""
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+BAR_PER_SECOND = 2_000
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=100_000, help="recent contacts to check")
+    return parser.parse_args()
+
+
+def prepare(count: int, now: datetime.datetime) -> None:
+    """Every contact checked but the ``count`` most recent; no breaches on record."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE conduct_breach")
+        cursor.execute("UPDATE loans_contactevent SET conduct_checked_at = %s", [now])
+        cursor.execute(
+            "UPDATE loans_contactevent SET conduct_checked_at = NULL WHERE id IN ("
+            " SELECT id FROM loans_contactevent ORDER BY occurred_at DESC, id DESC LIMIT %s)",
+            [count],
+        )
+        cursor.execute("ANALYZE loans_contactevent")
+
+
+def main() -> int:
+    args = parse_args()
+    from bench import status_page
+
+    status_page.configure_environment()
+    status_page.ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from conduct.models import Breach
+    from conduct.services import BATCH_SIZE, conduct_check_pending
+
+    call_command("migrate", verbosity=0)
+    book = argparse.Namespace(
+        accounts=100_000,
+        borrowers=80_000,
+        events=1_000_000,
+        agencies=40,
+        collectors_per_agency=50,
+        heavy_accounts=100,
+        heavy_events=2_000,
+    )
+    if not status_page.data_present(book):
+        status_page.generate(book)
+
+    now = timezone.now()
+    prepare(args.contacts, now - datetime.timedelta(minutes=1))
+    # One batch first, to count its queries; the timing covers the rest.
+    with CaptureQueriesContext(connection) as queries:
+        conduct_check_pending(now=now, max_batches=1)
+    batch_queries = len(queries)
+
+    started = time.perf_counter()
+    checked = 0
+    while True:
+        done = conduct_check_pending(now=now)
+        checked += done
+        if not done:
+            break
+    elapsed = time.perf_counter() - started
+    rate = checked / elapsed if elapsed else 0.0
+    by_rule = collections.Counter(Breach.objects.values_list("rule", flat=True))
+
+    print(f"conduct check: {checked:,} contacts in {elapsed:.1f} s = {rate:,.0f} contacts/s")
+    print(f"bar: at least {BAR_PER_SECOND:,} contacts/s")
+    print(f"queries for one batch of {BATCH_SIZE}: {batch_queries}")
+    print("breaches found, by rule:")
+    for rule, count in by_rule.most_common():
+        print(f"  {rule:<24} {count:>8,}")
+    ok = rate >= BAR_PER_SECOND
+    print("PASS" if ok else "FAIL")
+
+    results = BASE_DIR / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (results / f"conduct_check-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "contacts": checked,
+                "seconds": elapsed,
+                "per_second": rate,
+                "queries_per_batch": batch_queries,
+                "breaches": dict(by_rule),
+                "bar_per_second": BAR_PER_SECOND,
+            },
+            indent=2,
+        )
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
