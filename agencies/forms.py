@@ -128,3 +128,13 @@ class ContactReportForm(forms.Form):
         if data.get("duration_seconds") is None:
             data.pop("duration_seconds", None)
         return data
+
+
+class BreachFilterForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from conduct.models import Breach
+
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", _("All")), *Breach.Rule.choices]

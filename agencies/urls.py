@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_access, views_preferences, views_report, views_tickets
+from . import views, views_access, views_conduct, views_preferences, views_report, views_tickets
 
 app_name = "agency"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("preferences/", views_preferences.preferences, name="preferences"),
     path("contacts/report/", views_report.report_contact, name="report_contact"),
+    path("conduct/", views_conduct.conduct, name="conduct"),
     path("access/", views_access.access_overview, name="access"),
 ]

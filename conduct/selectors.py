@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from .models import Breach
 
@@ -24,3 +24,11 @@ def breached_rules_of_contacts(contact_ids) -> dict[int, list[str]]:
     ):
         found.setdefault(contact_id, []).append(rule)
     return found
+
+
+def breaches_for_agency(*, agency, rule: str | None = None) -> QuerySet[Breach]:
+    """The breaches found in the agency's own contacts, latest contact first."""
+    breaches = Breach.objects.filter(agency=agency)
+    if rule:
+        breaches = breaches.filter(rule=rule)
+    return breaches.select_related("contact_event__account", "collector").order_by("-contact_event__occurred_at", "-pk")

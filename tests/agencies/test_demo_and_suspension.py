@@ -96,7 +96,9 @@ class TestSuspension:
 
 
 class TestPages:
-    @pytest.mark.parametrize("name", ["agency:signin", "agency:inbox", "agency:preferences", "agency:report_contact"])
+    @pytest.mark.parametrize(
+        "name", ["agency:signin", "agency:inbox", "agency:preferences", "agency:report_contact", "agency:conduct"]
+    )
     def test_page_has_strict_csp(self, client_a, name):
         response = client_a.get(reverse(name))
         policy = response["Content-Security-Policy"]
