@@ -420,7 +420,9 @@ class World:
             steps.append((stage, min(reached + rng.randint(3, 25), days_past_due - 1)))
         stage_starts = {}
         for number, (code, day) in enumerate(steps, start=1):
-            stage_starts[code] = due_at + datetime.timedelta(days=day, hours=2)
+            # 02:00 on the day, but never later than the demo day's start
+            # (loaded just after midnight, 02:00 today is still to come).
+            stage_starts[code] = min(due_at + datetime.timedelta(days=day, hours=2), self.midnight)
             self.history.append(
                 {
                     "type": "stage_change",

@@ -98,6 +98,17 @@ def test_demo_feed_is_identical_for_the_same_day():
     assert demo_feed(today=TODAY) == demo_feed(today=TODAY)
 
 
+def test_demo_history_is_all_before_the_demo_day_so_it_loads_just_after_midnight():
+    midnight = datetime.datetime.combine(TODAY, datetime.time(0, 0), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    past = {"stage_change": "changed_at", "contact": "occurred_at"}
+    moments = [
+        datetime.datetime.fromisoformat(record[past[record["type"]]])
+        for record in demo_feed(today=TODAY)
+        if record["type"] in past
+    ]
+    assert moments and max(moments) <= midnight
+
+
 @pytest.mark.django_db
 class TestDemoWorld:
     def test_demo_is_imported_without_rejections(self, demo):
