@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency
+from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
@@ -503,6 +504,9 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         linked = complaint.contact_event
         if linked is not None and linked.pk not in {contact.pk for contact in contacts}:
             contacts.insert(0, linked)
+        breaches = breaches_of_contacts(contact.pk for contact in contacts)
+        for contact in contacts:
+            contact.conduct_breaches = breaches.get(contact.pk, [])
         ticket = getattr(complaint, "ticket", None) if _has_related(complaint, "ticket") else None
         hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
         # Offer what applies to this complaint; the services still decide.

@@ -314,6 +314,25 @@ def test_page_lists_the_accounts_contacts_around_the_incident_and_marks_the_link
     assert 'class="desk-highlight"' in content
 
 
+def test_page_shows_the_conduct_breaches_of_the_contacts_around_the_incident(client_for, agent, submit):
+    from conduct.models import Breach
+    from tests.desk.conftest import NOW
+    from tests.factories import ContactEventFactory, LoanAccountFactory
+
+    account = LoanAccountFactory()
+    linked = ContactEventFactory(account=account, occurred_at=NOW - datetime.timedelta(days=1))
+    Breach.objects.create(
+        contact_event=linked,
+        rule=Breach.Rule.QUIET_HOURS,
+        agency=linked.agency,
+        facts={"time": "23:10"},
+        detected_at=NOW,
+    )
+    complaint = submit(borrower=account.borrower, account=account, contact_event=linked)
+    content = client_for(agent).get(page(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Contact in the quiet hours (22:00–08:00)</strong>: at 23:10 China time" in content
+
+
 def test_list_sorts_by_the_sla_column_both_ways(client_for, agent, submit):
     from tests.desk.conftest import NOW
 
