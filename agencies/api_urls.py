@@ -19,6 +19,7 @@ v1_patterns = [
     path("contact-events/", views.ContactEventBatchView.as_view(), name="contact_events"),
     path("scheduled-measures/", views.ScheduledMeasureBatchView.as_view(), name="scheduled_measures"),
     path("contact-preferences/", views.ContactPreferenceListView.as_view(), name="contact_preferences"),
+    path("conduct-breaches/", views.ConductBreachListView.as_view(), name="conduct_breaches"),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import AgencyResponse, AgencyTicket
+from conduct.models import Breach
 from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
 
 MAX_BATCH = 1000
@@ -92,6 +93,19 @@ class ContactPreferenceSerializer(serializers.Serializer):
     window_end = serializers.TimeField(allow_null=True)
     preferred_channel = serializers.ChoiceField(choices=ContactPreference.Channel.choices)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ConductBreachSerializer(serializers.Serializer):
+    contact = serializers.CharField(source="contact_event.external_id", help_text=_("Your id of the contact."))
+    account = serializers.CharField(source="contact_event.account.reference")
+    occurred_at = serializers.DateTimeField(source="contact_event.occurred_at")
+    collector = serializers.CharField(
+        source="collector.badge_number", allow_null=True, default=None, help_text=_("Badge number.")
+    )
+    rule = serializers.ChoiceField(choices=Breach.Rule.choices)
+    facts = serializers.DictField(child=serializers.JSONField(), help_text=_("The values that show the breach."))
+    evidence = serializers.CharField(help_text=_("The facts as a sentence."))
+    detected_at = serializers.DateTimeField()
 
 
 class TicketSerializer(serializers.Serializer):

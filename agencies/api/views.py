@@ -20,12 +20,15 @@ from rest_framework.views import APIView
 from agencies.ingest import contact_events_ingest, scheduled_measures_ingest
 from agencies.models import ApiCallLog, ApiToken
 from agencies.workspace_selectors import contact_preferences_for_agency
+from conduct.models import Breach
+from conduct.selectors import breaches_for_agency
 
 from .authentication import BearerTokenAuthentication
 from .permissions import IsAgencyToken
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
+    ConductBreachSerializer,
     ContactEventBatchSerializer,
     ContactPreferenceSerializer,
     ScheduledMeasureBatchSerializer,
@@ -141,7 +144,7 @@ class ScheduledMeasureBatchView(AgencyApiMixin, APIView):
         return Response(result.as_dict(), status=207 if result.has_rejections else status.HTTP_200_OK)
 
 
-def _parse_changed_since(raw: str | None) -> datetime.datetime | None:
+def _parse_changed_since(raw: str | None, *, name: str = "changed_since") -> datetime.datetime | None:
     if not raw:
         return None
     try:
@@ -150,11 +153,11 @@ def _parse_changed_since(raw: str | None) -> datetime.datetime | None:
         value = None
     message = _("Give a date and time with its offset, e.g. 2026-11-28T09:00:00+08:00.")
     if value is None or timezone.is_naive(value):
-        raise ValidationError({"changed_since": [message]})
+        raise ValidationError({name: [message]})
     try:
         return value.astimezone(datetime.UTC)
     except OverflowError:
-        raise ValidationError({"changed_since": [message]}) from None
+        raise ValidationError({name: [message]}) from None
 
 
 @extend_schema_view(
@@ -188,3 +191,42 @@ class ContactPreferenceListView(AgencyApiMixin, generics.ListAPIView):
             account_reference=(self.request.query_params.get("account") or "").strip()[:40] or None,
             changed_since=_parse_changed_since(self.request.query_params.get("changed_since")),
         )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="conduct_breaches_list",
+        summary="Conduct breaches in your contacts",
+        description="The contacts your agency reported that broke the platform's conduct rulebook, latest contact "
+        "first: the rule, the facts that show it (`facts`, machine-readable) and the same as a sentence in the "
+        "language of the request's Accept-Language (`evidence`). Contacts are checked within minutes of arriving.",
+        parameters=[
+            OpenApiParameter(
+                "rule",
+                OpenApiTypes.STR,
+                enum=[value for value, _label in Breach.Rule.choices],
+                description="Only this rule.",
+            ),
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only contacts made at or after this time."),
+        ],
+        responses={
+            200: ConductBreachSerializer(many=True),
+            400: OpenApiResponse(description="A query parameter is not valid."),
+            404: OpenApiResponse(ERROR_RESPONSE, description="No such page."),
+            **AUTH_RESPONSES,
+        },
+        tags=["conduct"],
+    )
+)
+class ConductBreachListView(AgencyApiMixin, generics.ListAPIView):
+    serializer_class = ConductBreachSerializer
+
+    def get_queryset(self):
+        rule = self.request.query_params.get("rule") or None
+        if rule is not None and rule not in Breach.Rule.values:
+            raise ValidationError({"rule": [_("Not a rule of the rulebook.")]})
+        breaches = breaches_for_agency(agency=self.agency, rule=rule)
+        since = _parse_changed_since(self.request.query_params.get("since"), name="since")
+        if since is not None:
+            breaches = breaches.filter(contact_event__occurred_at__gte=since)
+        return breaches
