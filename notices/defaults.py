@@ -117,6 +117,16 @@ TEMPLATES: list[dict[str, str]] = [
         "sms_zh": SIGN + "投诉{reference}已重新处理，新期限{deadline}。详情：{portal_link}",
         "sms_en": "Complaint {reference} reopened; new deadline {deadline}. {portal_link}",
     },
+    {
+        "code": "complaint.message",
+        "description": "Support staff wrote to the borrower about the complaint (a note the borrower may read).",
+        "title_zh": "关于投诉 {reference} 的新消息",
+        "title_en": "A new message about complaint {reference}",
+        "body_zh": "平台客服就您的投诉 {reference} 留言：\n{reason}\n查看或回复：{portal_link}",
+        "body_en": "Our support team wrote about your complaint {reference}:\n{reason}\nRead or reply: {portal_link}",
+        "sms_zh": SIGN + "您的投诉{reference}有新留言，请登录查看：{portal_link}",
+        "sms_en": "New message about complaint {reference}: {portal_link}",
+    },
     # Stage changes.
     {
         "code": "stage.changed",

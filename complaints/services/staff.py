@@ -440,7 +440,8 @@ NOTE_VISIBILITIES = {
 def complaint_note_add(
     *, complaint: Complaint, author, visibility: str, text: str, now: datetime.datetime
 ) -> TimelineEvent:
-    """A note on the timeline, for the audience chosen."""
+    """A note on the timeline, for the audience chosen; a note the borrower
+    may read is also sent to them (inbox, and SMS or e-mail as they chose)."""
     if visibility not in NOTE_VISIBILITIES:
         raise ValidationError(_("Choose who may read the note."), code="visibility")
     if not text.strip():
@@ -451,6 +452,15 @@ def complaint_note_add(
             complaint=complaint, kind=Kind.NOTE, at=now, visibility=visibility, author=author, text=text.strip()
         )
         touch(complaint, now)
+        if visibility in (Visibility.BORROWER, Visibility.ALL):
+            # The borrower hears of it in the inbox and on their chosen channels, not only on the next visit.
+            notify.notify_borrower(
+                complaint=complaint,
+                event="complaint.message",
+                occurrence=event.pk,
+                now=now,
+                context={"reason": text.strip()},
+            )
         return event
 
 

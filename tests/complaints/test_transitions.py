@@ -337,6 +337,27 @@ def test_note_visibility_decides_who_reads_it(routed, staff):
     assert not timeline_for(complaint=complaint, audience="borrower").filter(text="For the agency").exists()
 
 
+def test_note_the_borrower_may_read_is_sent_to_them(routed, staff, borrower_notices):
+    complaint = routed()
+    borrower_notices.clear()
+    services.complaint_note_add(
+        complaint=complaint, author=staff, visibility="borrower", text="We listened to the call.", now=LATER
+    )
+    [sent] = borrower_notices
+    assert (sent["event"], sent["borrower"]) == ("complaint.message", complaint.borrower)
+    assert sent["context"]["reason"] == "We listened to the call."
+
+
+def test_notes_for_staff_or_the_agency_only_send_the_borrower_nothing(routed, staff, borrower_notices):
+    complaint = routed()
+    borrower_notices.clear()
+    for visibility in ("internal", "agency"):
+        services.complaint_note_add(
+            complaint=complaint, author=staff, visibility=visibility, text="Not yours", now=LATER
+        )
+    assert borrower_notices == []
+
+
 def test_severity_override_to_s1_recomputes_and_holds(routed, staff, account):
     complaint = routed()
     services.complaint_set_severity(

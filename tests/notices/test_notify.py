@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 CONTEXT = {"reference": "TS-2026-000001", "date": at(1, 9), "deadline": at(15, 18).date(), "portal_link": "x"}
 
 
-def _notify(borrower, key="c1:ack", now=None, **kwargs):
+def _notify(borrower, key="c1:ack", now=None, event="complaint.acknowledged", **kwargs):
     return borrower_notify(
         borrower=borrower,
-        event="complaint.acknowledged",
+        event=event,
         key=key,
         context=kwargs.pop("context", CONTEXT),
         now=now or at(1, 10),
@@ -120,3 +120,15 @@ def test_notify_email_carries_both_languages(mailoutbox):
 def test_notify_with_unknown_template_is_refused():
     with pytest.raises(Exception, match="does not exist"):
         borrower_notify(borrower=BorrowerFactory(), event="complaint.nope", key="k", context={}, now=at(1, 10))
+
+
+def test_staff_message_about_a_complaint_carries_its_text_in_both_languages():
+    notice = _notify(
+        BorrowerFactory(),
+        key="c1:message:7",
+        event="complaint.message",
+        context={**CONTEXT, "reason": "We listened to the call recording."},
+    )
+    assert "We listened to the call recording." in notice.body_zh
+    assert "We listened to the call recording." in notice.body_en
+    assert "TS-2026-000001" in notice.title_zh
