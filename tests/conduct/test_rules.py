@@ -262,3 +262,21 @@ def test_a_batch_is_checked_in_a_fixed_number_of_queries(assignment):
     with CaptureQueriesContext(connection) as large:
         conduct_check_pending(now=at(28, 12))
     assert len(large) == len(small)
+
+
+def test_beat_runs_the_conduct_check_every_minute(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: discover every app's tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["conduct-check"]
+    assert (entry["task"], entry["schedule"]) == ("conduct.tasks.conduct_check_task", 60.0)
+    assert entry["task"] in app.tasks
+
+
+def test_conduct_check_task_checks_what_is_pending(assignment):
+    from conduct.tasks import conduct_check_task
+
+    event = contact(assignment, at(10, 23))
+    assert conduct_check_task() == 1
+    event.refresh_from_db()
+    assert event.conduct_checked_at is not None
