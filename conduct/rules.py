@@ -324,7 +324,12 @@ def _preference_rules(event: ContactEvent, book: _Book):
     if preference is None:
         return
     when = _local(event.occurred_at).time()
-    if preference.window_start is not None and not _within(when, preference.window_start, preference.window_end):
+    timed = event.channel in IMMEDIATE_CHANNELS
+    if (
+        timed
+        and preference.window_start is not None
+        and not _within(when, preference.window_start, preference.window_end)
+    ):
         yield Finding(
             event,
             Rule.OUTSIDE_WINDOW,

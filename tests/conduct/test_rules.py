@@ -154,6 +154,17 @@ def test_contact_outside_the_borrowers_window_and_channel_breaks_both(assignment
     assert rules_broken(contact(assignment, at(10, 10))) == {Rule.OUTSIDE_WINDOW, Rule.WRONG_CHANNEL}
 
 
+def test_letter_is_not_held_to_the_borrowers_window(assignment):
+    ContactPreferenceFactory(
+        borrower=assignment.account.borrower,
+        window_start=datetime.time(18),
+        window_end=datetime.time(20),
+        updated_at=at(1, 9),
+    )
+    letter = contact(assignment, at(10, 10), channel=ContactEvent.Channel.LETTER, outcome="delivered", from_number="")
+    assert rules_broken(letter) == set()
+
+
 def test_agency_without_assignment_at_the_time_breaks_the_rule(assignment):
     stranger = AgencyFactory()
     AuthorisedNumberFactory(agency=stranger, number="+862150009999", valid_from=at(1, 0))
