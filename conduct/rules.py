@@ -299,7 +299,8 @@ def _party_rules(event: ContactEvent, book: _Book):
     assigned = [
         (starts, ends) for agency_id, starts, ends in book.assignments[event.account_id] if agency_id == event.agency_id
     ]
-    if not _during(assigned, moment):
+    # The lender's own team may always reach its borrower; agencies only while the loan is theirs.
+    if event.agency.kind != Agency.Kind.IN_HOUSE and not _during(assigned, moment):
         yield Finding(event, Rule.NOT_ASSIGNED, {})
     if event.channel in NUMBERED_CHANNELS and event.from_number:
         periods = book.numbers[event.agency_id].get(_canonical(event.from_number), [])

@@ -174,6 +174,19 @@ def test_agency_without_assignment_at_the_time_breaks_the_rule(assignment):
     assert rules_broken(event) == {Rule.NOT_ASSIGNED}
 
 
+def test_lenders_own_team_may_contact_while_an_agency_holds_the_loan(assignment):
+    lender = AgencyFactory(kind=Agency.Kind.IN_HOUSE)
+    letter = ContactEventFactory(
+        account=assignment.account,
+        agency=lender,
+        occurred_at=at(10, 10),
+        channel=ContactEvent.Channel.LETTER,
+        outcome="delivered",
+        from_number="",
+    )
+    assert rules_broken(letter) == set()
+
+
 def test_call_from_a_private_mobile_breaks_the_registered_numbers_rule(assignment):
     event = contact(assignment, at(10, 10), from_number="+8617091234567")
     assert rules_broken(event) == {Rule.UNREGISTERED_NUMBER}
