@@ -17,12 +17,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
 
 
-def fetch_all(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def fetch_one(sql: str, params: dict) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
