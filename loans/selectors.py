@@ -11,7 +11,7 @@ from decimal import Decimal
 from urllib.parse import quote_plus
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -30,8 +30,6 @@ from .models import (
     ContactPreference,
     LoanAccount,
     ScheduledMeasure,
-    Stage,
-    StageChange,
 )
 
 # The status page shows the latest contacts; the contact history pages through all of them.
@@ -210,36 +208,15 @@ def _stage_info(row) -> StageInfo:
     )
 
 
-_STAGE_COLUMNS = (
-    "pk",
-    "code",
-    "position",
-    "on_ladder",
-    "name_zh",
-    "name_en",
-    "explanation_zh",
-    "explanation_en",
-    "handler_zh",
-    "handler_en",
-    "measures_zh",
-    "measures_en",
-)
-
-
-def _stages_with_dates(*, account_id: int) -> list[tuple[StageInfo, datetime.datetime | None]]:
-    """Every stage in ladder order, with when the account last entered it (one query)."""
-    last_entered = (
-        StageChange.objects.filter(account_id=account_id, stage_id=OuterRef("pk"))
-        .order_by("-changed_at")
-        .values("changed_at")[:1]
-    )
-    rows = Stage.objects.annotate(reached_at=Subquery(last_entered)).order_by("position")
-    return [(_stage_info(row[:-1]), row[-1]) for row in rows.values_list(*_STAGE_COLUMNS, "reached_at")]
-
-
 def _timeline(
     *, stages: list[tuple[StageInfo, datetime.datetime | None]], current: StageInfo, since: datetime.datetime
 ) -> list[TimelineStep]:
+    """The ladder with the account's place on it.
+
+    Dates are when the account last entered each stage. A side state (a
+    repayment plan, settled) is shown after the ladder stages it went
+    through, with nothing upcoming.
+    """
     ladder = [(stage, reached_at) for stage, reached_at in stages if stage.on_ladder]
     reached = {stage.pk: reached_at for stage, reached_at in ladder if reached_at is not None}
     reached[current.pk] = since
@@ -265,28 +242,6 @@ def _timeline(
     ]
     steps.append(TimelineStep(stage=current, state="current", reached_at=since))
     return steps
-
-
-def stage_timeline(*, account: LoanAccount) -> list[TimelineStep]:
-    """The ladder with the account's place on it.
-
-    Dates are when the account last entered each stage. A side state (a
-    repayment plan, settled) is shown after the ladder stages it went
-    through, with nothing upcoming.
-    """
-    stages = _stages_with_dates(account_id=account.pk)
-    current = next(stage for stage, _reached in stages if stage.pk == account.stage_id)
-    return _timeline(stages=stages, current=current, since=account.stage_since)
-
-
-def current_assignment(*, account: LoanAccount, now: datetime.datetime) -> Assignment | None:
-    return (
-        Assignment.objects.filter(account=account, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .select_related("agency", "collector")
-        .order_by("-starts_at")
-        .first()
-    )
 
 
 @functools.lru_cache(maxsize=4096)
