@@ -16,16 +16,6 @@ def breaches_by_agency(*, since: datetime.datetime, until: datetime.datetime) ->
     return {row["agency_id"]: row["n"] for row in rows}
 
 
-def breached_rules_of_contacts(contact_ids) -> dict[int, list[str]]:
-    """The rules these contacts broke, by contact id (one query)."""
-    found: dict[int, list[str]] = {}
-    for contact_id, rule in Breach.objects.filter(contact_event_id__in=list(contact_ids)).values_list(
-        "contact_event_id", "rule"
-    ):
-        found.setdefault(contact_id, []).append(rule)
-    return found
-
-
 def breaches_for_agency(*, agency, rule: str | None = None) -> QuerySet[Breach]:
     """The breaches found in the agency's own contacts, latest contact first."""
     breaches = Breach.objects.filter(agency=agency)

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
 from conduct.models import Breach
-from conduct.selectors import breached_rules_of_contacts
+from conduct.selectors import breaches_of_contacts
 from notices.models import Notice
 from portal.phones import display_number
 
@@ -570,8 +570,11 @@ def contact_history_for_borrower(
         )
     # One row beyond the page tells whether there is a next one, without a count.
     rows = list(events.order_by("-occurred_at", "-pk").values_list(*_CONTACT_COLUMNS)[: limit + 1])
-    breached = breached_rules_of_contacts(row[0] for row in rows[:limit])
-    page = _contact_rows(reference=reference, rows=[(*row, breached.get(row[0], [])) for row in rows[:limit]])
+    breaches = breaches_of_contacts(row[0] for row in rows[:limit])
+    page = _contact_rows(
+        reference=reference,
+        rows=[(*row, [breach.rule for breach in breaches.get(row[0], [])]) for row in rows[:limit]],
+    )
     last = page[-1] if page else None
     return ContactHistory(
         reference=reference,
