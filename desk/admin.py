@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin_tokens import ReadOnlyAdmin
 from agencies.models import Agency, AuthorisedNumber, Collector
 from agencies.suspension import (
     agency_reinstate,
@@ -241,22 +242,13 @@ class AuthorisedNumberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DataAccessRecord)
-class DataAccessRecordAdmin(admin.ModelAdmin):
+class DataAccessRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "subject", "rows"]
     list_filter = ["action"]
     list_select_related = ["user"]
     search_fields = ["user__username", "subject"]
     readonly_fields = ["at", "user", "action", "subject", "rows", "detail"]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Group)
