@@ -29,7 +29,7 @@ class CodeForm(forms.Form):
 
 
 class TicketFilterForm(forms.Form):
-    """The inbox filters. Values are checked against allow-lists: the three
+    """The inbox filters. Values are checked against allow-lists: the ticket
     statuses and this agency's own collectors."""
 
     status = forms.ChoiceField(
@@ -40,6 +40,7 @@ class TicketFilterForm(forms.Form):
             ("open", _("Waiting for us")),
             ("responded", _("Answered")),
             ("closed", _("Closed")),
+            ("moved", _("Moved to another agency")),
         ],
     )
     collector = forms.ModelChoiceField(label=_("Collector"), required=False, queryset=None, empty_label=_("All"))

@@ -67,7 +67,7 @@ def _ticket_context(request, ticket, **extra) -> dict:
         "contact_events": ticket_contact_events(ticket=ticket),
         "hold": ticket_hold(ticket=ticket),
         "responses": ticket.responses.order_by("submitted_at", "pk"),
-        "can_respond": ticket.status != AgencyTicket.Status.CLOSED,
+        "can_respond": ticket.status not in (AgencyTicket.Status.CLOSED, AgencyTicket.Status.MOVED),
         "can_ask_extension": ticket.status == AgencyTicket.Status.OPEN and not ticket.extension_status,
         "response_form": ResponseForm(),
         "extension_form": ExtensionForm(),

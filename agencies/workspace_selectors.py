@@ -12,11 +12,11 @@ from django.http import Http404
 
 from complaints.models import AgencyTicket, SLATarget
 from complaints.selectors import (
-    evidence_list_for,
+    evidence_for_ticket,
     holds_for_account,
     ticket_for_agency,
     tickets_for_agency,
-    timeline_for,
+    timeline_for_ticket,
 )
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
 
@@ -85,7 +85,7 @@ def preference_changes_for_agency(*, agency: Agency, now: datetime.datetime) -> 
 
 # Tickets -----------------------------------------------------------------
 
-TICKET_STATUS_FILTERS = ("open", "responded", "closed")
+TICKET_STATUS_FILTERS = ("open", "responded", "closed", "moved")
 CONTACT_WINDOW = datetime.timedelta(days=7)
 
 
@@ -94,6 +94,7 @@ class SlaState:
     AT_RISK = "at_risk"
     BREACHED = "breached"
     ANSWERED = "answered"
+    MOVED = "moved"
 
 
 def _tickets_base(*, agency: Agency) -> QuerySet:
@@ -114,6 +115,8 @@ def _tickets_base(*, agency: Agency) -> QuerySet:
 
 def sla_state(ticket, *, now: datetime.datetime) -> str:
     """Where the agency stands against its response deadline."""
+    if ticket.is_moved:
+        return SlaState.MOVED
     if ticket.status != ticket.Status.OPEN:
         return SlaState.ANSWERED
     if ticket.response_due_at is not None and now >= ticket.response_due_at:
@@ -145,12 +148,12 @@ def agency_ticket(*, agency: Agency, reference: str) -> AgencyTicket:
 
 
 def ticket_timeline(*, ticket: AgencyTicket) -> QuerySet:
-    return timeline_for(complaint=ticket.complaint, audience="agency").order_by("at", "pk")
+    return timeline_for_ticket(ticket=ticket).order_by("at", "pk")
 
 
 def ticket_evidence(*, ticket: AgencyTicket) -> QuerySet:
     """The agency's own files, and the borrower's where they agreed to share."""
-    return evidence_list_for(complaint=ticket.complaint, audience="agency").order_by("uploaded_at", "pk")
+    return evidence_for_ticket(ticket=ticket).order_by("uploaded_at", "pk")
 
 
 def ticket_evidence_file(*, agency: Agency, reference: str, token: str):

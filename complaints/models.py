@@ -369,6 +369,11 @@ class Complaint(models.Model):
     def is_waiting_on_borrower(self) -> bool:
         return self.waiting_on_borrower_since is not None
 
+    @property
+    def ticket(self) -> "AgencyTicket | None":
+        """The current agency ticket (read afresh each time), if any."""
+        return self.tickets.current().first()
+
 
 class TimelineEvent(models.Model):
     """The append-only history of a complaint. Rows are never changed."""
@@ -411,6 +416,7 @@ class TimelineEvent(models.Model):
         SLA_BREACHED = "sla_breached", _("Deadline missed")
         HOLD_PLACED = "hold_placed", _("Agency work on the account paused")
         HOLD_LIFTED = "hold_lifted", _("Agency work on the account resumed")
+        AGENCY_CHANGED = "agency_changed", _("Responsible agency changed")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("complaint")
@@ -426,6 +432,16 @@ class TimelineEvent(models.Model):
         verbose_name=_("author"),
     )
     visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices)
+    # Set on what concerns one agency's handling (its ticket, its answers,
+    # messages to it): agencies see only their own, never another's.
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concerns agency"),
+    )
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
@@ -457,6 +473,20 @@ class TimelineEvent(models.Model):
         return datetime.datetime.fromisoformat(value) if value else None
 
 
+# Timeline events that concern one agency's handling of the complaint.
+AGENCY_KINDS = frozenset(
+    {
+        TimelineEvent.Kind.SENT_TO_AGENCY,
+        TimelineEvent.Kind.AGENCY_RESPONDED,
+        TimelineEvent.Kind.EXTENSION_REQUESTED,
+        TimelineEvent.Kind.EXTENSION_APPROVED,
+        TimelineEvent.Kind.EXTENSION_REFUSED,
+        TimelineEvent.Kind.HOLD_PLACED,
+        TimelineEvent.Kind.HOLD_LIFTED,
+    }
+)
+
+
 class Party(models.TextChoices):
     BORROWER = "borrower", _("Borrower")
     AGENCY = "agency", _("Agency")
@@ -476,6 +506,10 @@ class Evidence(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     party = models.CharField(_("added by party"), max_length=10, choices=Party.choices)
+    # The agency that added it (agency files only): no other agency sees it.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("added by agency")
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -496,13 +530,22 @@ class Evidence(models.Model):
         return self.original_name
 
 
+class AgencyTicketQuerySet(models.QuerySet):
+    def current(self):
+        """Tickets still with their agency: not moved to another one."""
+        return self.exclude(status=AgencyTicket.Status.MOVED)
+
+
 class AgencyTicket(models.Model):
-    """The complaint as the responsible agency sees and answers it."""
+    """The complaint as the responsible agency sees and answers it. A
+    complaint has one current ticket; when staff find another agency
+    responsible, the first ticket is kept, closed as moved."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for the agency")
         RESPONDED = "responded", _("Agency responded")
         CLOSED = "closed", _("Closed")
+        MOVED = "moved", _("Moved to another agency")
 
     class ExtensionStatus(models.TextChoices):
         NONE = "", _("None asked")
@@ -510,8 +553,8 @@ class AgencyTicket(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    complaint = models.OneToOneField(
-        Complaint, on_delete=models.CASCADE, related_name="ticket", verbose_name=_("complaint")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="tickets", verbose_name=_("complaint")
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("agency"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
@@ -536,14 +579,25 @@ class AgencyTicket(models.Model):
         verbose_name=_("decided by"),
     )
 
+    objects = AgencyTicketQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agency ticket")
         verbose_name_plural = _("agency tickets")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["agency", "status", "-opened_at"], name="ticket_agency_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"], condition=~Q(status="moved"), name="ticket_one_current_per_complaint"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint.reference} → {self.agency}"
+
+    @property
+    def is_moved(self) -> bool:
+        return self.status == self.Status.MOVED
 
     @property
     def reference(self) -> str:

@@ -1,7 +1,7 @@
 """Reads, each scoped to who is asking. Views never look complaints up by
 anything a user typed except through these."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
 from agencies.models import Agency
@@ -46,10 +46,42 @@ def tickets_for_agency(*, agency: Agency) -> QuerySet[AgencyTicket]:
 
 
 def ticket_for_agency(*, agency: Agency, reference: str) -> AgencyTicket:
-    ticket = tickets_for_agency(agency=agency).filter(complaint__reference=(reference or "").upper()).first()
+    """The agency's ticket for the reference: its current one, else the one
+    the complaint moved away from. Else 404."""
+    ticket = (
+        tickets_for_agency(agency=agency)
+        .filter(complaint__reference=(reference or "").upper())
+        .order_by(Case(When(status=AgencyTicket.Status.MOVED, then=Value(1)), default=Value(0)), "-opened_at")
+        .first()
+    )
     if ticket is None:
         raise Http404("No such ticket.")
     return ticket
+
+
+def timeline_for_ticket(*, ticket: AgencyTicket) -> QuerySet[TimelineEvent]:
+    """What the ticket's agency may read: what every agency may, and what
+    concerns its own handling, never another agency's. A ticket the
+    complaint moved away from stops at the move."""
+    events = timeline_for(complaint=ticket.complaint, audience="agency").filter(
+        Q(agency__isnull=True) | Q(agency_id=ticket.agency_id)
+    )
+    if ticket.is_moved:
+        events = events.filter(at__lte=ticket.closed_at)
+    return events
+
+
+def evidence_for_ticket(*, ticket: AgencyTicket) -> QuerySet[Evidence]:
+    """The agency's own files, and the borrower's where they agreed to
+    share; never another agency's. A moved ticket stops at the move."""
+    complaint = ticket.complaint
+    shown = Q(party=Party.AGENCY, agency_id=ticket.agency_id)
+    if complaint.consent_to_share:
+        shown |= Q(party=Party.BORROWER)
+    files = complaint.evidence.filter(purged_at__isnull=True).filter(shown)
+    if ticket.is_moved:
+        files = files.filter(uploaded_at__lte=ticket.closed_at)
+    return files
 
 
 def evidence_for_borrower(*, borrower, token: str) -> Evidence:
@@ -65,19 +97,14 @@ def evidence_for_borrower(*, borrower, token: str) -> Evidence:
     return evidence
 
 
-def evidence_visible_to_agency(*, agency: Agency) -> QuerySet[Evidence]:
-    """The agency's own files on its tickets, and the borrower's only where
-    the borrower agreed to share them."""
-    return Evidence.objects.filter(complaint__ticket__agency=agency, purged_at__isnull=True).filter(
-        Q(party=Party.AGENCY) | Q(party=Party.BORROWER, complaint__consent_to_share=True)
-    )
-
-
 def evidence_for_agency(*, agency: Agency, token: str) -> Evidence:
-    evidence = evidence_visible_to_agency(agency=agency).filter(token=token).select_related("complaint").first()
-    if evidence is None:
-        raise Http404("No such file.")
-    return evidence
+    """A file one of the agency's tickets shows, or 404."""
+    evidence = Evidence.objects.filter(token=token, purged_at__isnull=True).select_related("complaint").first()
+    if evidence is not None:
+        tickets = tickets_for_agency(agency=agency).filter(complaint_id=evidence.complaint_id)
+        if any(evidence_for_ticket(ticket=t).filter(pk=evidence.pk).exists() for t in tickets):
+            return evidence
+    raise Http404("No such file.")
 
 
 def evidence_for_staff(*, user, token: str) -> Evidence:
@@ -108,14 +135,14 @@ def timeline_for(*, complaint: Complaint, audience: str) -> QuerySet[TimelineEve
 
 
 def evidence_list_for(*, complaint: Complaint, audience: str) -> QuerySet[Evidence]:
+    """The borrower's or the staff's view; an agency's goes through its
+    ticket (``evidence_for_ticket``)."""
     queryset = complaint.evidence.filter(purged_at__isnull=True)
     if audience == "borrower":
         return queryset.filter(party=Party.BORROWER)
-    if audience == "agency":
-        if complaint.consent_to_share:
-            return queryset.filter(party__in=(Party.AGENCY, Party.BORROWER))
-        return queryset.filter(party=Party.AGENCY)
-    return queryset
+    if audience == "staff":
+        return queryset
+    raise ValueError(f"Unknown audience {audience!r}")
 
 
 def holds_for_account(*, account) -> QuerySet[Hold]:

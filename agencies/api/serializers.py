@@ -11,7 +11,13 @@ from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
 
 MAX_BATCH = 1000
 ITEM_RESULT_STATUSES = [("created", "created"), ("updated", "updated"), ("exists", "exists"), ("rejected", "rejected")]
-SLA_STATES = [("on_track", "on_track"), ("at_risk", "at_risk"), ("breached", "breached"), ("answered", "answered")]
+SLA_STATES = [
+    ("on_track", "on_track"),
+    ("at_risk", "at_risk"),
+    ("breached", "breached"),
+    ("answered", "answered"),
+    ("moved", "moved"),
+]
 AGENCY_MEASURE_KINDS = [
     ScheduledMeasure.Kind.HOME_VISIT,
     ScheduledMeasure.Kind.LAWYER_LETTER,

@@ -507,7 +507,11 @@ class ComplaintAdmin(SimpleHistoryAdmin):
         breaches = breaches_of_contacts(contact.pk for contact in contacts)
         for contact in contacts:
             contact.conduct_breaches = breaches.get(contact.pk, [])
-        ticket = getattr(complaint, "ticket", None) if _has_related(complaint, "ticket") else None
+        # Newest first: the current ticket, then any the complaint moved from.
+        tickets = list(
+            complaint.tickets.select_related("agency").prefetch_related("responses__author").order_by("-opened_at")
+        )
+        ticket = next((t for t in tickets if not t.is_moved), None)
         hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
         # Offer what applies to this complaint; the services still decide.
         hidden = set()
@@ -534,8 +538,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
             "contacts": contacts,
             "evidence": list(complaint.evidence.all()),
             "can_download_evidence": self.has_evidence_permission(request),
-            "ticket": ticket,
-            "responses": list(ticket.responses.select_related("author")) if ticket else [],
+            "tickets": tickets,
             "hold": hold,
             "operations": operations,
             "borrower_name": mask_name(complaint.borrower.name),

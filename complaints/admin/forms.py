@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
 from desk.roles import SUPERVISOR, TRIAGE_AGENT
 
 from ..models import Complaint, Finding, ResolutionType, Severity, TimelineEvent
@@ -57,6 +58,32 @@ class AssignForm(forms.Form):
 
 class MessageToAgencyForm(StrippedTextForm):
     message = _text(_("Message to the agency"), _("The agency reads this with the complaint."))
+
+
+class MoveToAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Responsible agency"),
+        queryset=Agency.objects.none(),
+        help_text=_("Only agencies authorised now can take tickets."),
+    )
+    reason = _text(_("Why it moves (staff only)"))
+    message = forms.CharField(
+        label=_("Message to the new agency"),
+        max_length=TEXT_MAX,
+        required=False,
+        help_text=_("The new agency reads this with the complaint. The first agency's answers are not shown to it."),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(status=Agency.Status.ACTIVE).order_by("kind", "name")
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("This field is required."))
+        return reason
 
 
 class QuestionForm(StrippedTextForm):

@@ -47,6 +47,17 @@ def _send_to_agency(complaint, data, user, now):
     return services.complaint_send_to_agency(complaint=complaint, by=user, message=data["message"].strip(), now=now)
 
 
+def _move_to_agency(complaint, data, user, now):
+    return services.complaint_move_to_agency(
+        complaint=complaint,
+        agency=data["agency"],
+        by=user,
+        reason=data["reason"],
+        message=data.get("message") or "",
+        now=now,
+    )
+
+
 def _start_review(complaint, data, user, now):
     return services.complaint_start_review(complaint=complaint, by=user, now=now)
 
@@ -111,7 +122,7 @@ def _ticket(complaint):
 
     from ..models import AgencyTicket
 
-    ticket = AgencyTicket.objects.filter(complaint=complaint).first()
+    ticket = AgencyTicket.objects.current().filter(complaint=complaint).first()
     if ticket is None:
         raise ValidationError(_("The complaint has not been sent to an agency."), code="no_ticket")
     return ticket
@@ -166,6 +177,22 @@ OPERATIONS: tuple[Operation, ...] = (
             % {"count": n}
         ),
         form_class=desk_forms.MessageToAgencyForm,
+    ),
+    Operation(
+        "move_to_agency",
+        _("Move to another responsible agency…"),
+        "change",
+        _move_to_agency,
+        lambda n: (
+            ngettext("%(count)d complaint moved to the agency.", "%(count)d complaints moved to the agency.", n)
+            % {"count": n}
+        ),
+        form_class=desk_forms.MoveToAgencyForm,
+        intro=_(
+            "The first agency's ticket is closed as moved and it is told; it keeps what it sent and sees nothing "
+            "after. The new agency sees none of its answers or files. A complaint that is with the agency goes "
+            "to the new one at once, with a new response deadline; a hold on the first agency's work moves too."
+        ),
     ),
     Operation(
         "start_review",

@@ -27,6 +27,8 @@ def _lock_ticket(ticket: AgencyTicket, user):
     ticket = AgencyTicket.objects.select_for_update(of=("self",)).select_related("agency").get(pk=ticket.pk)
     if not _member_of(user, ticket.agency):
         raise PermissionDenied(_("This ticket belongs to another agency."))
+    if ticket.is_moved:
+        raise ComplaintTransitionError(_("This complaint was moved to another agency."), code="ticket_moved")
     if complaint.status not in OPEN_STATUSES or ticket.status == AgencyTicket.Status.CLOSED:
         raise ComplaintTransitionError(_("This ticket is closed."), code="ticket_closed")
     return complaint, ticket
@@ -95,7 +97,9 @@ def agency_response_submit(
                 text=statement,
                 data=data,
             )
-        evidence = evidence_add(complaint=complaint, files=list(files), party=Party.AGENCY, user=user, now=now)
+        evidence = evidence_add(
+            complaint=complaint, files=list(files), party=Party.AGENCY, user=user, now=now, agency=ticket.agency
+        )
         evidence_event(complaint=complaint, evidence=evidence, visibility=Visibility.AGENCY, author=user, now=now)
         with notify.staff_language():
             subject = _("%(agency)s responded to complaint %(reference)s") % {
@@ -162,6 +166,8 @@ def _lock_for_decision(ticket: AgencyTicket, by):
         raise PermissionDenied(_("Only a supervisor can decide on more time."))
     complaint = lock(ticket.complaint_id)
     ticket = AgencyTicket.objects.select_for_update(of=("self",)).select_related("agency").get(pk=ticket.pk)
+    if ticket.is_moved:
+        raise ComplaintTransitionError(_("This complaint was moved to another agency."), code="ticket_moved")
     if ticket.extension_status != AgencyTicket.ExtensionStatus.REQUESTED:
         raise ComplaintTransitionError(_("No request for more time is waiting."), code="no_request")
     return complaint, ticket

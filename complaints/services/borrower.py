@@ -93,7 +93,9 @@ def complaint_withdraw(*, complaint: Complaint, borrower, user, reason: str, now
         sla.targets_cancel(complaint=complaint, now=now)
         from ..models import AgencyTicket
 
-        AgencyTicket.objects.filter(complaint=complaint).update(status=AgencyTicket.Status.CLOSED, closed_at=now)
+        AgencyTicket.objects.current().filter(complaint=complaint).update(
+            status=AgencyTicket.Status.CLOSED, closed_at=now
+        )
         return complaint
 
 

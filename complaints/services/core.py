@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import OPEN_STATUSES, Complaint, Evidence, Status, TimelineEvent, transition_allowed
+from ..models import OPEN_STATUSES, Complaint, Evidence, Party, Status, TimelineEvent, transition_allowed
 from ..uploads import CheckedFile, store
 from .timeline import timeline_add
 
@@ -115,9 +115,12 @@ def touch(complaint: Complaint, now: datetime.datetime, **fields) -> None:
 
 
 def evidence_add(
-    *, complaint: Complaint, files: list[CheckedFile], party: str, user, now: datetime.datetime
+    *, complaint: Complaint, files: list[CheckedFile], party: str, user, now: datetime.datetime, agency=None
 ) -> list[Evidence]:
-    """Store checked files against the complaint. Caller holds the lock."""
+    """Store checked files against the complaint. Caller holds the lock. An
+    agency's files name the agency: no other agency sees them."""
+    if party == Party.AGENCY and agency is None:
+        raise ValueError("An agency's files must name the agency.")
     added = []
     for checked in files:
         storage_name, sha256 = store(checked)
@@ -131,6 +134,7 @@ def evidence_add(
                 size=checked.size,
                 sha256=sha256,
                 party=party,
+                agency=agency if party == Party.AGENCY else None,
                 uploaded_by=user,
                 uploaded_at=now,
             )

@@ -98,7 +98,7 @@ def ticket_webhook(*, complaint, event: str, occurrence, data: dict, now: dateti
     webhook address) that something happened on it."""
     from ..models import AgencyTicket
 
-    ticket = AgencyTicket.objects.filter(complaint=complaint).select_related("agency").first()
+    ticket = AgencyTicket.objects.current().filter(complaint=complaint).select_related("agency").first()
     if ticket is None:
         return
     webhook_obligation(

@@ -94,8 +94,10 @@ def _ticket_link(complaint: Complaint) -> str:
 def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: datetime.datetime) -> AgencyTicket:
     """Open (or reopen) the agency's ticket and start its response clock, then
     tell the agency by e-mail and webhook. Caller holds the complaint lock."""
-    ticket, created = AgencyTicket.objects.select_for_update().get_or_create(
-        complaint=complaint, defaults={"agency": agency, "opened_at": now}
+    ticket, created = (
+        AgencyTicket.objects.current()
+        .select_for_update()
+        .get_or_create(complaint=complaint, defaults={"agency": agency, "opened_at": now})
     )
     round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
     target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
@@ -135,7 +137,7 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
     notify.webhook_obligation(
         key=f"complaint:{complaint.pk}:agency-webhook:{round_number}",
         agency=agency,
-        event="ticket.opened" if round_number == 1 else "ticket.reopened",
+        event="ticket.opened" if created else "ticket.reopened",
         data={
             "reference": complaint.reference,
             "category": complaint.category.code,
@@ -164,19 +166,22 @@ def _hold_place(*, complaint: Complaint, now: datetime.datetime) -> Hold | None:
             visibility=TimelineEvent.Visibility.ALL,
             data={"hold": hold.pk, "agency": complaint.agency_id, "account": complaint.account_id},
         )
-        with notify.staff_language():
-            subject = _("Work on account %(account)s paused after complaint %(reference)s") % {
-                "account": complaint.account.reference,
-                "reference": complaint.reference,
-            }
-            body = _(
-                "Because of a critical complaint, %(agency)s must stop all collection work on account %(account)s "
-                "until a platform supervisor lifts the hold."
-            ) % {"agency": complaint.agency, "account": complaint.account.reference}
-        notify.email_obligation(
-            key=f"hold:{hold.pk}:placed", to=[complaint.agency.email], subject=subject, body=body, now=now
-        )
+        tell_hold_placed(complaint=complaint, key=f"hold:{hold.pk}:placed", now=now)
     return hold
+
+
+def tell_hold_placed(*, complaint: Complaint, key: str, now: datetime.datetime) -> None:
+    """Tell the responsible agency its work on the account is paused."""
+    with notify.staff_language():
+        subject = _("Work on account %(account)s paused after complaint %(reference)s") % {
+            "account": complaint.account.reference,
+            "reference": complaint.reference,
+        }
+        body = _(
+            "Because of a critical complaint, %(agency)s must stop all collection work on account %(account)s "
+            "until a platform supervisor lifts the hold."
+        ) % {"agency": complaint.agency, "account": complaint.account.reference}
+    notify.email_obligation(key=key, to=[complaint.agency.email], subject=subject, body=body, now=now)
 
 
 def _alert_on_call(*, complaint: Complaint, now: datetime.datetime) -> None:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.models import Agency
+
 from ..models import (
     OPEN_STATUSES,
     AgencyTicket,
@@ -22,7 +24,7 @@ from ..models import (
 )
 from . import notify, sla
 from .core import ComplaintTransitionError, lock, move, require_open, touch
-from .routing import _alert_on_call, _hold_place, ticket_open
+from .routing import _alert_on_call, _hold_place, tell_hold_placed, ticket_open
 from .timeline import timeline_add
 
 Kind = TimelineEvent.Kind
@@ -98,7 +100,7 @@ def complaint_set_severity(
             )
         agency_target = sla.open_targets(complaint, SLATarget.Kind.AGENCY_FIRST_RESPONSE).first()
         if agency_target is not None:
-            AgencyTicket.objects.filter(complaint=complaint).update(response_due_at=agency_target.due_at)
+            AgencyTicket.objects.current().filter(complaint=complaint).update(response_due_at=agency_target.due_at)
         timeline_add(
             complaint=complaint,
             kind=Kind.SEVERITY_CHANGED,
@@ -129,25 +131,161 @@ def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: dat
             )
         if complaint.status == Status.WITH_AGENCY:
             raise ComplaintTransitionError(_("The complaint is already with the agency."), code="already_with_agency")
-        ticket = ticket_open(complaint=complaint, agency=complaint.agency, message=message, now=now)
-        event = move(
-            complaint=complaint,
-            to=Status.WITH_AGENCY,
-            now=now,
-            kind=Kind.SENT_TO_AGENCY,
-            visibility=Visibility.AGENCY,
-            author=by,
-            text=message,
-            data={"agency": complaint.agency_id},
-        )
-        notify.notify_borrower(
-            complaint=complaint,
-            event="complaint.sent_to_agency",
-            occurrence=event.pk,
-            now=now,
-            context={"deadline": ticket.response_due_at},
-        )
+        _send(complaint=complaint, by=by, message=message, now=now)
         return complaint
+
+
+def _send(*, complaint: Complaint, by, message: str, now: datetime.datetime) -> None:
+    """Open the responsible agency's ticket with its clock, record it for
+    that agency and tell the borrower. Caller holds the lock. A complaint
+    already with an agency stays so: the agency it moved to takes over."""
+    ticket = ticket_open(complaint=complaint, agency=complaint.agency, message=message, now=now)
+    sent = {
+        "kind": Kind.SENT_TO_AGENCY,
+        "visibility": Visibility.AGENCY,
+        "author": by,
+        "text": message,
+        "data": {"agency": complaint.agency_id},
+    }
+    if complaint.status == Status.WITH_AGENCY:
+        event = timeline_add(complaint=complaint, at=now, **sent)
+    else:
+        event = move(complaint=complaint, to=Status.WITH_AGENCY, now=now, **sent)
+    notify.notify_borrower(
+        complaint=complaint,
+        event="complaint.sent_to_agency",
+        occurrence=event.pk,
+        now=now,
+        context={"deadline": ticket.response_due_at},
+    )
+
+
+def complaint_move_to_agency(
+    *, complaint: Complaint, agency: Agency, by, reason: str, now: datetime.datetime, message: str = ""
+) -> Complaint:
+    """Staff found another agency responsible. The first agency's ticket is
+    kept, closed as moved: it keeps what it wrote and sees nothing after.
+    The new agency sees none of the first one's answers, files or messages;
+    if the complaint was with the agency, it gets its own ticket and clock
+    at once. A hold on the first agency's work follows the complaint."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for moving the complaint."), code="reason_required")
+    with transaction.atomic():
+        complaint = lock(complaint)
+        require_open(complaint)
+        agency = Agency.objects.get(pk=agency.pk)
+        if not agency.is_active:
+            raise ValidationError(
+                _("%(agency)s is not authorised now and cannot receive tickets."),
+                code="agency_inactive",
+                params={"agency": agency},
+            )
+        if agency.pk == complaint.agency_id:
+            raise ValidationError(
+                _("%(agency)s is already responsible for this complaint."),
+                code="same_agency",
+                params={"agency": agency},
+            )
+        previous = complaint.agency
+        old_ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
+        if old_ticket is not None:
+            old_ticket.status = AgencyTicket.Status.MOVED
+            old_ticket.closed_at = now
+            old_ticket.save(update_fields=["status", "closed_at"])
+        sla.targets_cancel(complaint=complaint, now=now, kinds=(SLATarget.Kind.AGENCY_FIRST_RESPONSE,))
+        with notify.staff_language():
+            note = _("moved from %(agency)s by staff") % {"agency": previous or "-"}
+        touch(complaint, now, agency=agency, collector=None, routing_note=note[:300])
+        timeline_add(
+            complaint=complaint,
+            kind=Kind.AGENCY_CHANGED,
+            at=now,
+            visibility=Visibility.INTERNAL,
+            author=by,
+            text=reason,
+            data={
+                "from": previous.pk if previous else None,
+                "from_name": str(previous or ""),
+                "to": agency.pk,
+                "to_name": str(agency),
+            },
+            agency=None,
+        )
+        if old_ticket is not None:
+            _tell_moved_away(complaint=complaint, ticket=old_ticket, now=now)
+        _hold_follow(complaint=complaint, by=by, reason=reason, now=now)
+        if complaint.status == Status.WITH_AGENCY:
+            _send(complaint=complaint, by=by, message=message.strip(), now=now)
+        return complaint
+
+
+def _tell_moved_away(*, complaint: Complaint, ticket: AgencyTicket, now: datetime.datetime) -> None:
+    """The agency the complaint moved away from stops work on the ticket."""
+    with notify.staff_language():
+        subject = _("Ticket %(reference)s moved to another agency") % {"reference": complaint.reference}
+        body = _(
+            "The platform found that another agency is responsible for complaint %(reference)s. "
+            "Your ticket is closed: no response is needed, and what you already sent stays on record."
+        ) % {"reference": complaint.reference}
+    notify.email_obligation(
+        key=f"ticket:{ticket.pk}:moved-mail", to=[ticket.agency.email], subject=subject, body=body, now=now
+    )
+    notify.webhook_obligation(
+        key=f"ticket:{ticket.pk}:moved-webhook",
+        agency=ticket.agency,
+        event="ticket.moved",
+        data={"reference": complaint.reference},
+        now=now,
+    )
+
+
+def _hold_follow(*, complaint: Complaint, by, reason: str, now: datetime.datetime) -> None:
+    """An S1 hold pauses the responsible agency's work: it leaves the first
+    agency and, unless the platform's own team now answers, holds the new one."""
+    hold = Hold.objects.select_for_update().filter(complaint=complaint, lifted_at__isnull=True).first()
+    if hold is None:
+        return
+    timeline_add(
+        complaint=complaint,
+        kind=Kind.HOLD_LIFTED,
+        at=now,
+        visibility=Visibility.ALL,
+        author=by,
+        data={"hold": hold.pk, "moved": True},
+        agency=hold.agency,
+    )
+    with notify.staff_language():
+        subject = _("Hold lifted on account %(account)s") % {"account": complaint.account.reference}
+        body = _("%(agency)s may resume work on account %(account)s: the complaint is with another agency.") % {
+            "agency": hold.agency,
+            "account": complaint.account.reference,
+        }
+    notify.email_obligation(
+        key=f"hold:{hold.pk}:moved-from:{hold.agency_id}:{now.timestamp()}",
+        to=[hold.agency.email],
+        subject=subject,
+        body=body,
+        now=now,
+    )
+    if complaint.agency.is_in_house:
+        hold.lifted_at = now
+        hold.lifted_by = by
+        hold.lift_reason = reason
+        hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        return
+    hold.agency = complaint.agency
+    hold.placed_at = now
+    hold.save(update_fields=["agency", "placed_at"])
+    timeline_add(
+        complaint=complaint,
+        kind=Kind.HOLD_PLACED,
+        at=now,
+        visibility=Visibility.ALL,
+        data={"hold": hold.pk, "agency": complaint.agency_id, "account": complaint.account_id},
+        agency=complaint.agency,
+    )
+    tell_hold_placed(complaint=complaint, key=f"hold:{hold.pk}:placed:{complaint.agency_id}:{now.timestamp()}", now=now)
 
 
 def complaint_start_review(*, complaint: Complaint, by, now: datetime.datetime) -> Complaint:
@@ -326,7 +464,7 @@ def complaint_resolve(
         )
         sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.FINAL_DECISION, SLATarget.Kind.REVIEW), now=now)
         sla.targets_cancel(complaint=complaint, now=now)
-        AgencyTicket.objects.filter(complaint=complaint).exclude(status=AgencyTicket.Status.CLOSED).update(
+        AgencyTicket.objects.current().filter(complaint=complaint).exclude(status=AgencyTicket.Status.CLOSED).update(
             status=AgencyTicket.Status.CLOSED, closed_at=now
         )
         notify.ticket_webhook(
@@ -370,7 +508,9 @@ def complaint_merge(*, duplicate: Complaint, primary: Complaint, by, now: dateti
             extra_fields={"merged_into": primary, "closed_reason": Complaint.ClosedReason.MERGED},
         )
         sla.targets_cancel(complaint=duplicate, now=now)
-        AgencyTicket.objects.filter(complaint=duplicate).update(status=AgencyTicket.Status.CLOSED, closed_at=now)
+        AgencyTicket.objects.current().filter(complaint=duplicate).update(
+            status=AgencyTicket.Status.CLOSED, closed_at=now
+        )
         timeline_add(
             complaint=primary,
             kind=Kind.MERGED,
@@ -488,6 +628,7 @@ def hold_lift(*, hold: Hold, by, reason: str, now: datetime.datetime | None = No
             author=by,
             text=reason,
             data={"hold": hold.pk},
+            agency=hold.agency,
         )
         with notify.staff_language():
             subject = _("Hold lifted on account %(account)s") % {"account": hold.account.reference}

@@ -1,6 +1,8 @@
 import datetime
 
-from ..models import Complaint, TimelineEvent
+from ..models import AGENCY_KINDS, Complaint, TimelineEvent
+
+_UNSET = object()
 
 
 def timeline_add(
@@ -12,7 +14,24 @@ def timeline_add(
     author=None,
     text: str = "",
     data: dict | None = None,
+    agency=_UNSET,
 ) -> TimelineEvent:
+    """Append an event. What is written for agencies, and what concerns the
+    handling by one, belongs to the responsible agency of the moment (or
+    the ``agency`` given): an agency the complaint later moves to never
+    sees it."""
+    if agency is _UNSET:
+        concerns_agency = visibility == TimelineEvent.Visibility.AGENCY or kind in AGENCY_KINDS
+        agency_id = complaint.agency_id if concerns_agency else None
+    else:
+        agency_id = getattr(agency, "pk", agency)
     return TimelineEvent.objects.create(
-        complaint=complaint, kind=kind, at=at, visibility=visibility, author=author, text=text, data=data or {}
+        complaint=complaint,
+        kind=kind,
+        at=at,
+        visibility=visibility,
+        author=author,
+        agency_id=agency_id,
+        text=text,
+        data=data or {},
     )

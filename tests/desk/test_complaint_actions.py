@@ -385,3 +385,58 @@ def test_actions_are_kept_in_the_admin_log(client_for, agent, submit):
     act(client_for(agent), "acknowledge", [complaint])
     entry = LogEntry.objects.get(object_id=str(complaint.pk))
     assert (entry.user, entry.change_message) == (agent, "Acknowledge")
+
+
+def _with_the_agency(complaint, agent):
+    from complaints.services import complaint_send_to_agency
+
+    complaint = with_agency(complaint)
+    complaint_acknowledge(complaint=complaint, by=None, now=complaint.submitted_at)
+    return complaint_send_to_agency(complaint=complaint, by=agent, message="Please answer.", now=complaint.submitted_at)
+
+
+def test_move_to_agency_asks_which_agency_and_why_then_moves(client_for, agent, submit):
+    complaint = _with_the_agency(submit(), agent)
+    first_agency, right_agency = complaint.agency, AgencyFactory()
+    client = client_for(agent)
+    assert b'name="agency"' in act(client, "move_to_agency", [complaint]).content
+    act(client, "move_to_agency", [complaint], desk_apply="1", agency=str(right_agency.pk), reason="Wrong agency.")
+    tickets = dict(AgencyTicket.objects.filter(complaint=complaint).values_list("agency", "status"))
+    assert tickets == {first_agency.pk: AgencyTicket.Status.MOVED, right_agency.pk: AgencyTicket.Status.OPEN}
+
+
+def test_move_to_agency_does_not_offer_a_suspended_agency(client_for, agent, submit):
+    complaint = _with_the_agency(submit(), agent)
+    suspended = AgencyFactory(status="suspended")
+    response = act(
+        client_for(agent), "move_to_agency", [complaint], desk_apply="1", agency=str(suspended.pk), reason="Moving."
+    )
+    assert b"errorlist" in response.content
+    assert AgencyTicket.objects.filter(complaint=complaint).count() == 1
+
+
+def test_move_to_agency_refused_for_the_agency_already_responsible_says_why(client_for, agent, submit):
+    complaint = _with_the_agency(submit(), agent)
+    response = act(
+        client_for(agent),
+        "move_to_agency",
+        [complaint],
+        desk_apply="1",
+        agency=str(complaint.agency.pk),
+        reason="Moving.",
+    )
+    assert any(complaint.reference in m and "already responsible" in m for m in messages_of(response))
+
+
+def test_complaint_page_shows_the_ticket_it_moved_from(client_for, agent, submit):
+    from complaints.services import complaint_move_to_agency
+
+    complaint = _with_the_agency(submit(), agent)
+    first = complaint.agency
+    complaint_move_to_agency(
+        complaint=complaint, agency=AgencyFactory(), by=agent, reason="Wrong agency.", now=complaint.submitted_at
+    )
+    url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+    page = client_for(agent).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Earlier agency ticket" in page
+    assert str(first) in page
