@@ -4,7 +4,10 @@ A batch is validated item by item, but looked up in bulk: one query each for
 the accounts and their assignments, the collectors, the authorised numbers and
 the already-recorded external ids, then one ``bulk_create``. Good items are
 kept even when others in the batch are rejected; each rejected item is
-reported by its index with the reason per field.
+reported by its index with the reason per field. A contact that happened
+against the rules the agency can be held to (a call from a number that was
+not authorised) is kept, not refused, and the answer warns that it is
+flagged: a refused report would hide the conduct the portal exists to show.
 """
 
 import datetime
@@ -53,17 +56,21 @@ class BatchResult:
 
 
 class _Item:
-    __slots__ = ("index", "raw", "data", "errors", "status")
+    __slots__ = ("index", "raw", "data", "errors", "warnings", "status")
 
     def __init__(self, index, raw):
         self.index = index
         self.raw = raw
         self.data = {}
         self.errors = {}
+        self.warnings = {}
         self.status = None
 
     def reject(self, field_name: str, message: str) -> None:
         self.errors.setdefault(field_name, []).append(str(message))
+
+    def warn(self, field_name: str, message: str) -> None:
+        self.warnings.setdefault(field_name, []).append(str(message))
 
     @property
     def ok(self) -> bool:
@@ -76,6 +83,8 @@ class _Item:
         result = {"index": self.index, "external_id": external_id, "status": REJECTED if self.errors else self.status}
         if self.errors:
             result["errors"] = self.errors
+        elif self.warnings:
+            result["warnings"] = self.warnings
         return result
 
 
@@ -218,7 +227,13 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
             if collector_id is None:
                 item.reject("collector", _("No collector with this badge number works for your agency."))
         if data.get("from_number") and not _assigned_at(numbers.get(data["from_number"], []), data["occurred_at"]):
-            item.reject("from_number", _("This number was not one of your agency's authorised numbers at that time."))
+            item.warn(
+                "from_number",
+                _(
+                    "Recorded and flagged as a breach: this number was not one of your agency's authorised numbers "
+                    "at that time."
+                ),
+            )
         if not item.ok:
             continue
         item.status = CREATED

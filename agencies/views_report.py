@@ -26,6 +26,9 @@ def report_contact(request):
         result = contact_events_ingest(agency=request.agency, items=[form.as_item()], now=now).results[0]
         if result["status"] == CREATED:
             messages.success(request, _("The contact was recorded."))
+            for warnings in result.get("warnings", {}).values():
+                for warning in warnings:
+                    messages.warning(request, warning)
             return redirect("agency:report_contact")
         if result["status"] == EXISTS:
             form.add_error("external_id", _("A contact with this reference was already recorded."))

@@ -39,7 +39,10 @@ class ContactEventItemSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Required for calls and SMS: one of your authorised numbers, valid at that time."),
+        help_text=_(
+            "Required for calls and SMS: one of your authorised numbers, valid at that time (any other is "
+            "stored and flagged as a conduct breach)."
+        ),
     )
     collector = serializers.CharField(
         max_length=32,
@@ -81,6 +84,11 @@ class ItemResultSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_("Only for rejected items: field name (or non_field_errors) to messages."),
+    )
+    warnings = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Only for stored items that broke a conduct rule: field name to messages. The item is kept."),
     )
 
 

@@ -114,8 +114,9 @@ class ContactEventBatchView(AgencyApiMixin, APIView):
         description=(
             f"Report up to {MAX_BATCH} calls, messages, letters or visits. Idempotent by your `external_id`: an "
             "event sent again is reported as `exists` and not stored twice. Each item is checked: the account must "
-            "be assigned to your agency at `occurred_at`, the collector must be one of yours, `from_number` must be "
-            "one of your authorised numbers at that time, and `occurred_at` may not be in the future."
+            "be assigned to your agency at `occurred_at`, the collector must be one of yours and `occurred_at` may "
+            "not be in the future. A call or SMS from a number that was not one of your authorised numbers at that "
+            "time is stored and flagged as a conduct breach; its result carries a warning."
         ),
         request=ContactEventBatchSerializer,
         responses=BATCH_RESPONSES,

@@ -119,25 +119,51 @@ def test_collector_of_another_agency_is_rejected(client, side_a, side_b):
     assert errors["collector"] == ["No collector with this badge number works for your agency."]
 
 
-def test_number_of_another_agency_is_rejected(client, side_a, side_b):
-    errors = rejected(post(client, side_a, [event(side_a, from_number=side_b.number.number)]))
-    assert "from_number" in errors
+UNAUTHORISED = (
+    "Recorded and flagged as a breach: this number was not one of your agency's authorised numbers at that time."
+)
 
 
-def test_number_not_yet_valid_at_that_time_is_rejected(client, side_a):
+def stored_with_warning(response, index=0) -> dict:
+    result = response.json()["results"][index]
+    assert result["status"] == "created"
+    return result["warnings"]
+
+
+def test_call_from_another_agencys_number_is_kept_with_a_warning(client, side_a, side_b):
+    response = post(client, side_a, [event(side_a, from_number=side_b.number.number)])
+    assert stored_with_warning(response) == {"from_number": [UNAUTHORISED]}
+    assert ContactEvent.objects.get().from_number == normalise_number(side_b.number.number)
+
+
+def test_call_from_a_number_not_yet_valid_is_kept_with_a_warning(client, side_a):
     number = AuthorisedNumberFactory(agency=side_a.agency, valid_from=timezone.now() - datetime.timedelta(minutes=30))
-    errors = rejected(post(client, side_a, [event(side_a, from_number=number.number)]))
-    assert errors["from_number"] == ["This number was not one of your agency's authorised numbers at that time."]
+    response = post(client, side_a, [event(side_a, from_number=number.number)])
+    assert stored_with_warning(response) == {"from_number": [UNAUTHORISED]}
 
 
-def test_number_no_longer_valid_is_rejected(client, side_a):
+def test_call_from_a_number_no_longer_valid_is_kept_with_a_warning(client, side_a):
     number = AuthorisedNumberFactory(
         agency=side_a.agency,
         valid_from=timezone.now() - datetime.timedelta(days=30),
         valid_until=timezone.now() - datetime.timedelta(days=1),
     )
-    errors = rejected(post(client, side_a, [event(side_a, from_number=number.number)]))
-    assert "from_number" in errors
+    assert "from_number" in stored_with_warning(post(client, side_a, [event(side_a, from_number=number.number)]))
+
+
+def test_call_from_an_unauthorised_number_is_flagged_by_the_conduct_check(client, side_a, side_b):
+    from conduct.models import Breach
+    from conduct.services import conduct_check_pending
+
+    post(client, side_a, [event(side_a, from_number=side_b.number.number)])
+    conduct_check_pending(now=timezone.now())
+    breach = Breach.objects.get(rule=Breach.Rule.UNREGISTERED_NUMBER)
+    assert (breach.agency, breach.contact_event) == (side_a.agency, ContactEvent.objects.get())
+
+
+def test_call_from_an_authorised_number_carries_no_warning(client, side_a):
+    result = post(client, side_a, [event(side_a)]).json()["results"][0]
+    assert (result["status"], "warnings" in result) == ("created", False)
 
 
 def test_invalid_phone_number_is_rejected(client, side_a):

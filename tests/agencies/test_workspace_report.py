@@ -42,10 +42,21 @@ def test_other_agencys_account_cannot_be_chosen(client_a, side_a, side_b):
     assert not ContactEvent.objects.exists()
 
 
-def test_intake_errors_are_shown_on_the_field(client_a, side_a, side_b):
-    response = client_a.post(reverse("agency:report_contact"), form_data(side_a, from_number=side_b.number.number))
+def test_intake_errors_are_shown_on_the_field(client_a, side_a):
+    response = client_a.post(reverse("agency:report_contact"), form_data(side_a, from_number="12345"))
     assert response.status_code == 400
     assert "from_number" in response.context["form"].errors
+
+
+def test_contact_from_an_unauthorised_number_is_recorded_with_a_warning(client_a, side_a, side_b):
+    response = client_a.post(
+        reverse("agency:report_contact"),
+        form_data(side_a, from_number=side_b.number.number),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert ContactEvent.objects.get().agency == side_a.agency
+    assert "Recorded and flagged as a breach" in response.content.decode()
 
 
 def test_same_reference_twice_is_refused_the_second_time(client_a, side_a):
