@@ -75,3 +75,34 @@ def test_api_docs_render_under_the_strict_csp(live_server, browser_page):
     page.wait_for_selector(".opblock")
     assert page.locator(".opblock").count() >= 8
     assert page.csp_errors == []
+
+
+def test_member_finds_a_moved_ticket_closed_with_no_response_form(live_server, browser_page):
+    from django.utils import timezone
+
+    from complaints.services import complaint_move_to_agency
+    from tests.factories import UserFactory
+
+    page = browser_page
+    side, other = AgencySide("e2e"), AgencySide("other")
+    ticket = open_ticket(side)
+    complaint_move_to_agency(
+        complaint=ticket.complaint,
+        agency=other.agency,
+        by=UserFactory(is_staff=True),
+        reason="Wrong agency.",
+        now=timezone.now(),
+    )
+    page.goto(f"{live_server.url}/agency/signin/")
+    page.fill("input[name=username]", side.user.username)
+    page.fill("input[name=password]", "a-long-test-password")
+    page.click("main button[type=submit]")
+    page.fill("input[name=code]", side.code())
+    page.click("main button[type=submit]")
+    page.select_option("select[name=status]", "moved")
+    page.click("main form button[type=submit]")
+    page.click(f"text={ticket.complaint.reference}")
+    page.wait_for_selector("text=moved this complaint")
+    assert page.locator("textarea[name=statement]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert page.csp_errors == []
