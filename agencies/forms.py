@@ -114,14 +114,23 @@ class ContactReportForm(forms.Form):
         label=_("From number"), max_length=32, required=False, help_text=_("Required for calls and SMS.")
     )
     collector = forms.ChoiceField(label=_("Collector"), required=False)
+    second_collector = forms.ChoiceField(
+        label=_("Second collector"), required=False, help_text=_("Home visits are made by two collectors.")
+    )
     duration_seconds = forms.IntegerField(label=_("Duration (seconds)"), min_value=0, max_value=86_400, required=False)
+    recording = forms.CharField(
+        label=_("Recording reference"),
+        max_length=120,
+        required=False,
+        help_text=_("Every visit and every call someone answered is recorded."),
+    )
 
     def __init__(self, *args, accounts, collectors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [(reference, reference) for reference in accounts]
-        self.fields["collector"].choices = [("", _("Not a named collector"))] + [
-            (collector.badge_number, str(collector)) for collector in collectors
-        ]
+        people = [(collector.badge_number, str(collector)) for collector in collectors]
+        self.fields["collector"].choices = [("", _("Not a named collector")), *people]
+        self.fields["second_collector"].choices = [("", _("None")), *people]
 
     def as_item(self) -> dict:
         data = dict(self.cleaned_data)

@@ -209,7 +209,7 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
     valid = [item for item in valid if item.status is None]
 
     account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
-    badges = {item.data["collector"] for item in valid if item.data.get("collector")}
+    badges = {item.data[name] for item in valid for name in ("collector", "second_collector") if item.data.get(name)}
     collectors = dict(
         Collector.objects.filter(agency=agency, badge_number__in=badges).values_list("badge_number", "id")
     )
@@ -226,6 +226,15 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
             collector_id = collectors.get(data["collector"])
             if collector_id is None:
                 item.reject("collector", _("No collector with this badge number works for your agency."))
+        second_collector_id = None
+        if data.get("second_collector"):
+            second_collector_id = collectors.get(data["second_collector"])
+            if second_collector_id is None:
+                item.reject("second_collector", _("No collector with this badge number works for your agency."))
+            elif data["channel"] != ContactEvent.Channel.VISIT:
+                item.reject("second_collector", _("Only a home visit has a second collector."))
+            elif second_collector_id == collector_id:
+                item.reject("second_collector", _("The second collector must be someone other than the collector."))
         if data.get("from_number") and not _assigned_at(numbers.get(data["from_number"], []), data["occurred_at"]):
             item.warn(
                 "from_number",
@@ -243,12 +252,14 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
                 account_id=account_id,
                 agency=agency,
                 collector_id=collector_id,
+                second_collector_id=second_collector_id,
                 occurred_at=data["occurred_at"],
                 channel=data["channel"],
                 party=data["party"],
                 from_number=data.get("from_number", ""),
                 outcome=data["outcome"],
                 duration_seconds=data.get("duration_seconds"),
+                recording_ref=data.get("recording", "").strip(),
             )
         )
     if to_create:

@@ -27,6 +27,8 @@ class Breach(models.Model):
         UNREGISTERED_NUMBER = "unregistered_number", _("Call or SMS from a number not registered for the agency")
         SUSPENDED = "suspended", _("Contact by a suspended agency or collector")
         VISIT_NOT_ANNOUNCED = "visit_not_announced", _("Home visit without notice beforehand")
+        VISIT_ALONE = "visit_alone", _("Home visit by one collector alone")
+        NO_RECORDING = "no_recording", _("Call or visit without a recording")
 
     contact_event = models.ForeignKey(
         ContactEvent, on_delete=models.CASCADE, related_name="breaches", verbose_name=_("contact")
@@ -73,6 +75,8 @@ _EVIDENCE = {
     Breach.Rule.UNREGISTERED_NUMBER: _("from %(number)s"),
     Breach.Rule.SUSPENDED: _("%(party)s: %(status)s at that time"),
     Breach.Rule.VISIT_NOT_ANNOUNCED: _("no notice of a home visit had been sent"),
+    Breach.Rule.VISIT_ALONE: _("no second collector was reported on the visit"),
+    Breach.Rule.NO_RECORDING: _("no recording of it was reported"),
 }
 
 

@@ -84,6 +84,7 @@ def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[
         findings.extend(_preference_rules(event, book))
         findings.extend(_third_party_rules(event, book))
         findings.extend(_visit_rules(event, book))
+        findings.extend(_recording_rules(event, book))
     findings.extend(_day_limit_rules(book))
     # Day limits flag calls outside the batch too; keep only what is new.
     recorded = set(
@@ -366,6 +367,17 @@ def _visit_rules(event: ContactEvent, book: _Book):
     first_notice = book.visit_notices.get(event.account_id)
     if first_notice is None or first_notice > event.occurred_at:
         yield Finding(event, Rule.VISIT_NOT_ANNOUNCED, {})
+    if event.second_collector_id is None:
+        yield Finding(event, Rule.VISIT_ALONE, {})
+
+
+def _recording_rules(event: ContactEvent, book: _Book):
+    """Every visit, and every call someone answered, is recorded."""
+    must_record = event.channel == ContactEvent.Channel.VISIT or (
+        event.channel == ContactEvent.Channel.CALL and event.outcome in CONNECTED
+    )
+    if must_record and not event.recording_ref:
+        yield Finding(event, Rule.NO_RECORDING, {"channel": event.channel})
 
 
 def _day_limit_rules(book: _Book):

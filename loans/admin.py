@@ -144,9 +144,9 @@ class ContactEventAdmin(FeedDataAdmin):
     list_display = ["occurred_at", "account", "agency", "collector", "channel", "party", "outcome"]
     list_filter = ["channel", "party", "outcome", "agency"]
     list_select_related = ["account", "agency", "collector"]
-    search_fields = ["account__reference", "external_id", "collector__badge_number"]
+    search_fields = ["account__reference", "external_id", "collector__badge_number", "recording_ref"]
     date_hierarchy = "occurred_at"
-    raw_id_fields = ["account", "agency", "collector"]
+    raw_id_fields = ["account", "agency", "collector", "second_collector"]
 
 
 @admin.register(ScheduledMeasure)

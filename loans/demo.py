@@ -542,7 +542,9 @@ class World:
         when = self.at(-self.rng.randint(6, 20), 15, 0)
         collector = self._collector_for(agency, "LATE")
         outcome = self.rng.choice(("visited", "not_home"))
-        self._contact(reference, agency, collector, when, "visit", "borrower", "", outcome)
+        self._contact(
+            reference, agency, collector, when, "visit", "borrower", "", outcome, second=self._partner(collector)
+        )
         self.measures.append(
             {
                 "type": "measure",
@@ -555,7 +557,13 @@ class World:
             }
         )
 
-    def _contact(self, reference, agency, collector, when, channel, party, from_number, outcome):
+    @staticmethod
+    def _partner(collector):
+        """The colleague who goes with ``collector`` on a visit."""
+        colleagues = [c for c in COLLECTORS if c[1] == collector[1] and c[0] != collector[0] and c[4] == "active"]
+        return colleagues[0] if colleagues else None
+
+    def _contact(self, reference, agency, collector, when, channel, party, from_number, outcome, *, second=None):
         number = self._next("CE", reference)
         record = {
             "type": "contact",
@@ -571,8 +579,13 @@ class World:
             record["collector"] = collector[0]
         if from_number:
             record["from_number"] = from_number
+        if second:
+            record["second_collector"] = second[0]
         if channel == "call" and outcome in ("connected", "promise_to_pay", "refused"):
             record["duration_seconds"] = self.rng.randint(25, 420)
+        # Calls and visits are recorded; not those from a private phone.
+        if channel in ("call", "visit") and from_number != UNLISTED_NUMBER:
+            record["recording"] = f"REC-{record['id']}"
         self.contacts.append(record)
 
     def _measures(self, reference, stage, stage_starts, due_at, overdue, *, agency, visit_in):

@@ -216,6 +216,17 @@ class ContactEvent(models.Model):
     from_number = models.CharField(_("from number"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    # Every call and visit is recorded (kept 3 years): the agency's reference
+    # to the recording. The collector who went with the first on a visit.
+    recording_ref = models.CharField(_("recording reference"), max_length=120, blank=True, default="", db_default="")
+    second_collector = models.ForeignKey(
+        Collector,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("second collector (visits)"),
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     # When the contact was checked against the conduct rulebook (conduct app); empty until then.
     conduct_checked_at = models.DateTimeField(_("conduct checked at"), null=True, blank=True, editable=False)

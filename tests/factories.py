@@ -186,6 +186,7 @@ class ContactEventFactory(factory.django.DjangoModelFactory):
     from_number = "+862160000000"
     outcome = ContactEvent.Outcome.CONNECTED
     duration_seconds = 120
+    recording_ref = factory.Sequence(lambda n: f"REC-{n:07d}")
 
 
 class ScheduledMeasureFactory(factory.django.DjangoModelFactory):

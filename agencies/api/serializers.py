@@ -52,6 +52,26 @@ class ContactEventItemSerializer(serializers.Serializer):
         help_text=_("Badge number of the collector who made the contact; must work for your agency."),
     )
     duration_seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False, allow_null=True)
+    recording = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Your reference to the recording. Every visit and every call someone answered is recorded: one "
+            "without it is flagged as a conduct breach."
+        ),
+    )
+    second_collector = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Home visits: badge number of the collector who went with the first; a visit made alone is flagged "
+            "as a conduct breach."
+        ),
+    )
 
 
 class ScheduledMeasureItemSerializer(serializers.Serializer):

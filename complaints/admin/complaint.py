@@ -498,7 +498,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
                     occurred_at__gte=complaint.incident_at - CONTACT_WINDOW,
                     occurred_at__lte=complaint.incident_at + CONTACT_WINDOW,
                 )
-                .select_related("agency", "collector")
+                .select_related("agency", "collector", "second_collector")
                 .order_by("occurred_at")[:CONTACTS_SHOWN]
             )
         linked = complaint.contact_event

@@ -429,6 +429,8 @@ CONTACT_FIELDS = {
     "from_number",
     "outcome",
     "duration_seconds",
+    "recording",
+    "second_collector",
 }
 
 
@@ -442,17 +444,32 @@ def apply_contact(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     collector = ctx.collector(collector_id, agency=agency) if collector_id else None
     occurred_at = f.aware("occurred_at")
     _not_in_future(ctx, "occurred_at", occurred_at)
+    channel = f.choice("channel", ContactEvent.Channel)
+    second_id = f.identifier("second_collector", required=False)
+    second = ctx.collector(second_id, agency=agency, field="second_collector") if second_id else None
+    if second is not None and channel != ContactEvent.Channel.VISIT:
+        raise RowRejected(
+            _("Only a home visit has a second collector."), code="second_collector_not_visit", field="second_collector"
+        )
+    if second is not None and second == collector:
+        raise RowRejected(
+            _("The second collector must be someone other than the collector."),
+            code="second_collector_same",
+            field="second_collector",
+        )
     values = {
         "external_id": record_id,
         "account_id": account.pk,
         "agency_id": agency.pk,
         "collector_id": collector.pk if collector else None,
+        "second_collector_id": second.pk if second else None,
         "occurred_at": occurred_at,
-        "channel": f.choice("channel", ContactEvent.Channel),
+        "channel": channel,
         "party": f.choice("party", ContactEvent.Party, default=ContactEvent.Party.BORROWER),
         "from_number": f.phone("from_number", required=False),
         "outcome": f.choice("outcome", ContactEvent.Outcome),
         "duration_seconds": f.integer("duration_seconds"),
+        "recording_ref": f.text("recording", max_length=120, required=False),
     }
     existing = ctx.existing_contact(agency=agency, value=record_id)
     event, outcome = _write(ContactEvent, existing, values, now=ctx.now)

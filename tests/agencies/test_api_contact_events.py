@@ -261,3 +261,30 @@ def test_unusual_offset_is_stored_as_the_same_instant(client, side_a):
 def test_date_at_the_edge_of_the_calendar_is_rejected_not_an_error(client, side_a):
     response = post(client, side_a, [event(side_a, occurred_at="0001-01-01T00:00:00+05:00")])
     assert response.status_code == 207
+
+
+def visit(side, **overrides) -> dict:
+    return event(side, channel="visit", outcome="visited", from_number="", duration_seconds=None, **overrides)
+
+
+def test_visit_keeps_its_second_collector_and_recording(client, side_a):
+    partner = CollectorFactory(agency=side_a.agency)
+    post(client, side_a, [visit(side_a, second_collector=partner.badge_number, recording="REC-77")])
+    stored = ContactEvent.objects.get()
+    assert (stored.second_collector, stored.recording_ref) == (partner, "REC-77")
+
+
+def test_second_collector_on_a_call_is_rejected(client, side_a):
+    partner = CollectorFactory(agency=side_a.agency)
+    errors = rejected(post(client, side_a, [event(side_a, second_collector=partner.badge_number)]))
+    assert errors["second_collector"] == ["Only a home visit has a second collector."]
+
+
+def test_second_collector_of_another_agency_is_rejected(client, side_a, side_b):
+    errors = rejected(post(client, side_a, [visit(side_a, second_collector=side_b.collector.badge_number)]))
+    assert errors["second_collector"] == ["No collector with this badge number works for your agency."]
+
+
+def test_second_collector_who_is_the_collector_is_rejected(client, side_a):
+    errors = rejected(post(client, side_a, [visit(side_a, second_collector=side_a.collector.badge_number)]))
+    assert errors["second_collector"] == ["The second collector must be someone other than the collector."]

@@ -14,6 +14,7 @@ from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
     AuthorisedNumberFactory,
+    CollectorFactory,
     ContactEventFactory,
     ContactPreferenceFactory,
     ScheduledMeasureFactory,
@@ -39,7 +40,11 @@ def assignment():
 
 
 def contact(assignment, when, **fields):
+    """A contact by the assignment's agency and collector that keeps the
+    rules unless ``fields`` say otherwise (visits are made by two)."""
     fields.setdefault("from_number", NUMBER)
+    if fields.get("channel") == ContactEvent.Channel.VISIT:
+        fields.setdefault("second_collector", CollectorFactory(agency=assignment.agency))
     return ContactEventFactory(
         account=assignment.account, agency=assignment.agency, collector=assignment.collector, occurred_at=when, **fields
     )
@@ -232,6 +237,11 @@ def test_home_visit_without_a_notice_beforehand_breaks_the_rule(assignment):
 
 
 def test_home_visit_after_its_notice_was_issued_is_announced(assignment):
+    assert rules_broken(_announced_visit(assignment, outcome="visited")) == set()
+
+
+def _announced_visit(assignment, **fields):
+    """A visit on the day after its notice was issued, with ``fields``."""
     measure = ScheduledMeasureFactory(account=assignment.account, kind="home_visit", planned_for=at(10, 10))
     Notice.objects.create(
         key="visit-notice",
@@ -245,8 +255,25 @@ def test_home_visit_after_its_notice_was_issued_is_announced(assignment):
         issued_at=at(5, 10),
         created_at=at(5, 10),
     )
-    event = contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
-    assert rules_broken(event) == set()
+    return contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, from_number="", **fields)
+
+
+def test_home_visit_by_one_collector_alone_breaks_the_rule(assignment):
+    event = _announced_visit(assignment, outcome="not_home", second_collector=None)
+    assert rules_broken(event) == {Rule.VISIT_ALONE}
+
+
+def test_home_visit_without_a_recording_breaks_the_recordings_rule(assignment):
+    event = _announced_visit(assignment, outcome="visited", recording_ref="")
+    assert rules_broken(event) == {Rule.NO_RECORDING}
+
+
+def test_answered_call_without_a_recording_breaks_the_recordings_rule(assignment):
+    assert rules_broken(contact(assignment, at(10, 10), outcome="refused", recording_ref="")) == {Rule.NO_RECORDING}
+
+
+def test_unanswered_call_needs_no_recording(assignment):
+    assert rules_broken(contact(assignment, at(10, 10), outcome="no_answer", recording_ref="")) == set()
 
 
 def test_each_contact_is_checked_once_and_breaches_are_not_repeated(assignment):

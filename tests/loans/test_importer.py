@@ -632,6 +632,38 @@ def test_collector_of_another_agency_is_rejected_on_contacts():
     assert (error.code, error.field) == ("collector_not_of_agency", "collector")
 
 
+SECOND_COLLECTOR = {**COLLECTOR, "id": "COL-3", "display_name": "王芳", "badge_number": "AX-0002"}
+
+
+def visit(**fields):
+    return contact(channel="visit", from_number="", outcome="visited", duration_seconds=None, **fields)
+
+
+def test_visit_record_keeps_its_second_collector_and_recording():
+    run(*WORLD, SECOND_COLLECTOR, visit(second_collector="COL-3", recording="REC-0001"))
+
+    event = ContactEvent.objects.get(external_id="CE-1")
+    assert (event.second_collector.external_id, event.recording_ref) == ("COL-3", "REC-0001")
+
+
+def test_second_collector_on_a_call_is_rejected():
+    error = only_error(run(*WORLD, SECOND_COLLECTOR, contact(second_collector="COL-3")))
+
+    assert (error.code, error.field) == ("second_collector_not_visit", "second_collector")
+
+
+def test_second_collector_who_is_the_collector_is_rejected():
+    error = only_error(run(*WORLD, visit(second_collector="COL-1")))
+
+    assert (error.code, error.field) == ("second_collector_same", "second_collector")
+
+
+def test_second_collector_of_another_agency_is_rejected():
+    error = only_error(run(*WORLD, visit(second_collector="COL-2")))
+
+    assert (error.code, error.field) == ("collector_not_of_agency", "second_collector")
+
+
 def test_collector_of_another_agency_is_rejected_on_assignments():
     error = only_error(run(*WORLD, assignment(collector="COL-2")))
 
