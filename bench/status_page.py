@@ -423,7 +423,9 @@ def generate(args) -> None:
                 agency, since = in_house, stage_since
             elif code in {"OUTSOURCED", "LATE", "LEGAL", "PLAN", "SETTLED"}:
                 agency = rng.choice(external_agencies)
-                since = at(due_date + datetime.timedelta(days=31), 10)
+                # Never later than now: before 10:00 an account due 31 days ago
+                # would otherwise be handed over in the future.
+                since = min(at(due_date + datetime.timedelta(days=31), 10), now - datetime.timedelta(hours=1))
                 if rng.random() < 0.3:
                     previous = rng.choice([a for a in external_agencies if a != agency] or [agency])
                     handover = since + (now - since) / 2
