@@ -3,50 +3,20 @@ ticket, response; and the API docs page under the strict CSP.
 
 Headless Chromium against pytest-django's live server."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from complaints.models import AgencyResponse
+from tests.browser import fits_the_phone, phone_page
 
 from .conftest import AgencySide, open_ticket
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-PHONE_WIDTH = 375
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
 def browser_page():
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM}; install Debian's chromium package to run browser tests."
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 812}, locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.csp_errors = []
-        page.on(
-            "console",
-            lambda message: page.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+    with phone_page(locale="en-GB") as page:
+        yield page
 
 
 def test_member_signs_in_with_a_code_and_answers_a_ticket(live_server, browser_page):
@@ -65,7 +35,7 @@ def test_member_signs_in_with_a_code_and_answers_a_ticket(live_server, browser_p
     page.click("#respond button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert AgencyResponse.objects.filter(ticket=ticket).exists()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert fits_the_phone(page)
     assert page.csp_errors == []
 
 
@@ -104,5 +74,5 @@ def test_member_finds_a_moved_ticket_closed_with_no_response_form(live_server, b
     page.click(f"text={ticket.complaint.reference}")
     page.wait_for_selector("text=moved this complaint")
     assert page.locator("textarea[name=statement]").count() == 0
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    assert fits_the_phone(page)
     assert page.csp_errors == []

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from notices import sms
-from tests.e2e.conftest import fits_the_phone
+from tests.browser import fits_the_phone
 from tests.factories import (
     AssignmentFactory,
     AuthorisedNumberFactory,

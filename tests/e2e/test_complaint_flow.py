@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Complaint
-from tests.e2e.conftest import fits_the_phone, sign_in
+from tests.browser import fits_the_phone
+from tests.e2e.conftest import sign_in
 from tests.factories import (
     AssignmentFactory,
     AuthorisedNumberFactory,
