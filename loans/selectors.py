@@ -78,6 +78,9 @@ class ContactRow:
     number: str
     complaint_query: str
     breaches: tuple[str, ...] = ()  # the conduct rules the contact broke, as labels
+    # A home visit's second collector.
+    second_name: str = ""
+    second_badge: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,12 +275,15 @@ _CONTACT_COLUMNS = (
     "agency__short_name",
     "collector__display_name",
     "collector__badge_number",
+    "second_collector__display_name",
+    "second_collector__badge_number",
 )
 
 
 def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
     """Rows of (pk, occurred_at, channel, party, outcome, number, agency,
-    agency short name, collector, badge, breached rule codes)."""
+    agency short name, collector, badge, second collector, their badge,
+    breached rule codes)."""
     channels = _labels(ContactEvent.Channel)
     parties = _labels(ContactEvent.Party)
     outcomes = _labels(ContactEvent.Outcome)
@@ -286,7 +292,21 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
     # hand: urlencode() cost more than the rest of the row).
     account_query = "account=" + quote_plus(reference)
     result = []
-    for pk, occurred_at, channel, party, outcome, number, agency, agency_short, collector, badge, breached in rows:
+    for (
+        pk,
+        occurred_at,
+        channel,
+        party,
+        outcome,
+        number,
+        agency,
+        agency_short,
+        collector,
+        badge,
+        second,
+        second_badge,
+        breached,
+    ) in rows:
         query = f"{account_query}&event={pk}&number={quote_plus(number)}" if number else f"{account_query}&event={pk}"
         result.append(
             ContactRow(
@@ -302,6 +322,8 @@ def _contact_rows(*, reference: str, rows) -> list[ContactRow]:
                 number=_number_display(number),
                 complaint_query=query,
                 breaches=tuple(rules.get(rule, rule) for rule in sorted(rawsql.json_list(breached))),
+                second_name=second or "",
+                second_badge=second_badge or "",
             )
         )
     return result
@@ -357,14 +379,16 @@ SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, 
                  LIMIT %(measures)s) me),
        (SELECT {agg}({array}(ev.id, ev.occurred_at, ev.channel, ev.party, ev.outcome, ev.from_number,
                              ev.agency_name, ev.agency_short_name, ev.collector_name, ev.badge_number,
-                             ev.breaches))
+                             ev.second_name, ev.second_badge, ev.breaches))
           FROM (SELECT e.id, e.occurred_at, e.channel, e.party, e.outcome, e.from_number,
                        eag.name AS agency_name, eag.short_name AS agency_short_name,
                        eco.display_name AS collector_name, eco.badge_number,
+                       esc.display_name AS second_name, esc.badge_number AS second_badge,
                        (SELECT {agg}(b.rule) FROM conduct_breach b WHERE b.contact_event_id = e.id) AS breaches
                   FROM loans_contactevent e
                   JOIN agencies_agency eag ON eag.id = e.agency_id
                   LEFT JOIN agencies_collector eco ON eco.id = e.collector_id
+                  LEFT JOIN agencies_collector esc ON esc.id = e.second_collector_id
                  WHERE e.account_id = a.id
                  ORDER BY e.occurred_at DESC, e.id DESC
                  LIMIT %(contacts)s) ev)

@@ -11,6 +11,7 @@ from loans.models import ContactEvent
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
+    CollectorFactory,
     ContactEventFactory,
     LoanAccountFactory,
     ScheduledMeasureFactory,
@@ -244,3 +245,21 @@ def test_account_page_marks_contacts_that_broke_the_conduct_rules(borrower, borr
         "Against the collection rules: Contact in the quiet hours (22:00–08:00); "
         "Call or SMS from a number not registered for the agency" in page
     )
+
+
+def test_account_page_names_both_collectors_of_a_home_visit(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    partner = CollectorFactory(agency=assignment.agency)
+    ContactEventFactory(
+        account=account,
+        agency=assignment.agency,
+        collector=assignment.collector,
+        second_collector=partner,
+        channel=ContactEvent.Channel.VISIT,
+        outcome=ContactEvent.Outcome.VISITED,
+        from_number="",
+    )
+    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
+    assert f"{html.escape(partner.display_name)} (" in page
+    assert partner.badge_number in page
