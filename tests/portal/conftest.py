@@ -47,3 +47,25 @@ def full_account(borrower):
     )
     ScheduledMeasureFactory(account=account, performer=assignment.agency)
     return account
+
+
+@pytest.fixture
+def visited_account(borrower):
+    """An account of the borrower's with one home visit made by two
+    collectors; ``account.partner`` is the second one."""
+    from loans.models import ContactEvent
+    from tests.factories import AssignmentFactory, CollectorFactory, ContactEventFactory, LoanAccountFactory
+
+    account = LoanAccountFactory(borrower=borrower)
+    assignment = AssignmentFactory(account=account)
+    account.partner = CollectorFactory(agency=assignment.agency)
+    ContactEventFactory(
+        account=account,
+        agency=assignment.agency,
+        collector=assignment.collector,
+        second_collector=account.partner,
+        channel=ContactEvent.Channel.VISIT,
+        outcome=ContactEvent.Outcome.VISITED,
+        from_number="",
+    )
+    return account

@@ -92,7 +92,7 @@ def test_account_page_shows_who_handles_it_with_numbers_and_hours(borrower, borr
 
 
 def test_account_page_omits_expired_numbers_and_other_collectors_numbers(borrower, borrower_client, full_account):
-    from tests.factories import AuthorisedNumberFactory, CollectorFactory
+    from tests.factories import AuthorisedNumberFactory
 
     assignment = full_account.assignments.get()
     AuthorisedNumberFactory(
@@ -247,19 +247,7 @@ def test_account_page_marks_contacts_that_broke_the_conduct_rules(borrower, borr
     )
 
 
-def test_account_page_names_both_collectors_of_a_home_visit(borrower, borrower_client):
-    account = LoanAccountFactory(borrower=borrower)
-    assignment = AssignmentFactory(account=account)
-    partner = CollectorFactory(agency=assignment.agency)
-    ContactEventFactory(
-        account=account,
-        agency=assignment.agency,
-        collector=assignment.collector,
-        second_collector=partner,
-        channel=ContactEvent.Channel.VISIT,
-        outcome=ContactEvent.Outcome.VISITED,
-        from_number="",
-    )
-    page = borrower_client.get(reverse("portal:account", args=[account.reference])).content.decode()
-    assert f"{html.escape(partner.display_name)} (" in page
-    assert partner.badge_number in page
+def test_account_page_names_both_collectors_of_a_home_visit(borrower_client, visited_account):
+    page = borrower_client.get(reverse("portal:account", args=[visited_account.reference])).content.decode()
+    assert f"{html.escape(visited_account.partner.display_name)} (" in page
+    assert visited_account.partner.badge_number in page

@@ -11,7 +11,6 @@ from loans.models import ContactEvent
 from tests.factories import (
     AssignmentFactory,
     BorrowerFactory,
-    CollectorFactory,
     ContactEventFactory,
     LoanAccountFactory,
 )
@@ -138,18 +137,6 @@ def test_contact_history_marks_contacts_that_broke_the_conduct_rules(borrower, b
     assert "Against the collection rules: Family or others contacted after the borrower asked to stop" in page
 
 
-def test_contact_history_names_both_collectors_of_a_home_visit(borrower, borrower_client):
-    account = LoanAccountFactory(borrower=borrower)
-    assignment = AssignmentFactory(account=account)
-    partner = CollectorFactory(agency=assignment.agency)
-    ContactEventFactory(
-        account=account,
-        agency=assignment.agency,
-        collector=assignment.collector,
-        second_collector=partner,
-        channel=ContactEvent.Channel.VISIT,
-        outcome=ContactEvent.Outcome.VISITED,
-        from_number="",
-    )
-    page = _page(borrower_client, reverse("portal:contacts", args=[account.reference]))
-    assert partner.badge_number in page
+def test_contact_history_names_both_collectors_of_a_home_visit(borrower_client, visited_account):
+    page = _page(borrower_client, reverse("portal:contacts", args=[visited_account.reference]))
+    assert visited_account.partner.badge_number in page
