@@ -1,4 +1,5 @@
-"""The answers a visitor gets when a request fails: 400, 403, 404 and 500.
+"""The answers a visitor gets when a request fails: 400, 403, 404, 500 and a
+refused CSRF check.
 
 The pages are rendered without the request's context processors: those read
 the session, the user and the database, and any of them may be what failed.
@@ -11,10 +12,12 @@ import logging
 from csp.constants import HEADER as CSP_HEADER
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as api_exceptions
 
@@ -45,6 +48,12 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return _answer(request, status=500, template_name="500.html")
+
+
+def csrf_failure(request, reason=""):
+    """Django's reason is framework English for developers; the visitor only
+    needs to know to reload the form."""
+    return _answer(request, status=403, template_name="403_csrf.html", previous_page=_previous_page(request))
 
 
 def _answer(request, *, status: int, template_name: str, **extra) -> HttpResponse:
@@ -82,4 +91,17 @@ def _area_start(path: str) -> dict | None:
         url = reverse(name)
         if path.startswith(url):
             return {"url": url, "label": label}
+    return None
+
+
+def _previous_page(request) -> str | None:
+    """The page the refused form came from, when it is one of ours: opening it
+    again gives the visitor a fresh token."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={host}, require_https=request.is_secure()):
+        return referer
     return None

@@ -204,6 +204,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # Sessions are read from the cache (Redis in production) and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
+# A refused form gets the portal's own page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 # Number of trusted reverse proxies in front of the portal. Only then is
 # X-Forwarded-For read, and only the hop that the last proxy added.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))

@@ -21,15 +21,19 @@ PAGES = {
     "403": ("/forbidden/", 403, "Access denied", "无权访问"),
     "404": ("/no-such-page/", 404, "Page not found", "页面不存在"),
     "500": ("/broken/", 500, "Something went wrong", "系统出错了"),
+    "csrf": (None, 403, "This page has expired", "页面已过期"),
 }
 
 
 def _get(kind, *, language=None, **headers):
-    """Reach the page the way a visitor does; a disallowed host is a real 400."""
+    """Reach the page the way a visitor does; a disallowed host is a real 400
+    and a form posted without its token a real CSRF failure."""
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
     if kind == "400":
         headers["HTTP_HOST"] = "not-our-host.example"
+    if kind == "csrf":
+        return Client(enforce_csrf_checks=True).post(reverse("portal:signin"), {"phone": "13900000001"}, **headers)
     return Client(raise_request_exception=False).get(PAGES[kind][0], **headers)
 
 
@@ -83,7 +87,7 @@ def test_error_page_sends_a_strict_csp(kind):
 @pytest.mark.parametrize("kind", PAGES)
 def test_error_page_shows_no_framework_or_exception_text(kind):
     page = _get(kind, language="en").content.decode()
-    for text in ("Django", "Server Error", "Traceback", "internal detail"):
+    for text in ("Django", "Server Error", "CSRF", "Traceback", "internal detail"):
         assert text not in page
 
 
@@ -138,3 +142,13 @@ def test_server_error_page_reads_the_language_of_a_request_the_middleware_never_
 
 def test_server_error_page_sets_its_csp_without_the_middleware():
     _assert_strict_csp(errors.server_error(RequestFactory().get("/")))
+
+
+def test_refused_form_links_back_to_the_form_it_came_from():
+    form = "http://testserver" + reverse("portal:signin")
+    assert f'href="{form}"' in _get("csrf", HTTP_REFERER=form).content.decode()
+
+
+def test_refused_form_does_not_link_to_another_site():
+    page = _get("csrf", HTTP_REFERER="https://elsewhere.example/signin/").content.decode()
+    assert "elsewhere.example" not in page
