@@ -40,6 +40,21 @@ class SignInCode(models.Model):
         return hmac.new(key, f"sign-in:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+class SignInLock(models.Model):
+    """One row per number that has asked for a code. Issuing a code locks it
+    first, so concurrent requests for one number take turns and the resend
+    cool-down, read from the latest code, lets exactly one of them through."""
+
+    phone = models.CharField(_("phone"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return f"{self.phone[:-4]}****"
+
+
 class RateLimitCounter(models.Model):
     """A fixed-window counter, incremented atomically under a row lock."""
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from loans.models import Borrower
 from notices.sms import SMSError, send_sms
 
-from .models import SignInCode, User
+from .models import SignInCode, SignInLock, User
 from .ratelimit import hashed_key, ratelimit_hit, ratelimit_purge
 
 logger = logging.getLogger(__name__)
@@ -61,32 +61,41 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
 
     Raises :class:`SignInError` when a rate limit refuses it. Within the
     resend cool-down no new code is made and the previous one stays valid.
+    The number's lock row is held from reading the latest code to storing
+    the new one, so of concurrent requests only the first sees no cool-down.
+    A refusal keeps the rate-limit counts made before it, as a refused
+    request still used them.
     """
-    wait = resend_wait_seconds(phone=phone, now=now)
-    if wait:
-        return CodeRequest(sent=False, retry_after=wait)
-    if not ratelimit_hit(
-        key=hashed_key("signin-client", client), limit=settings.SIGNIN_CODES_PER_CLIENT_PER_HOUR, now=now
-    ):
-        raise SignInError(
-            _("Too many sign-in codes were asked for from this device or network. Please try again in an hour."),
-            code="client_limited",
-        )
-    if not ratelimit_hit(
-        key=hashed_key("signin-number", phone), limit=settings.SIGNIN_CODES_PER_NUMBER_PER_HOUR, now=now
-    ):
-        raise SignInError(
-            _("Too many sign-in codes were asked for this number. Please try again in an hour."),
-            code="number_limited",
-        )
+    error: SignInError | None = None
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
-        SignInCode.objects.create(
-            phone=phone,
-            code_hash=SignInCode.hash_code(phone=phone, code=code),
-            created_at=now,
-            expires_at=now + datetime.timedelta(seconds=settings.SIGNIN_CODE_TTL_SECONDS),
-        )
+        SignInLock.objects.select_for_update().get_or_create(phone=phone)
+        wait = resend_wait_seconds(phone=phone, now=now)
+        if wait:
+            return CodeRequest(sent=False, retry_after=wait)
+        if not ratelimit_hit(
+            key=hashed_key("signin-client", client), limit=settings.SIGNIN_CODES_PER_CLIENT_PER_HOUR, now=now
+        ):
+            error = SignInError(
+                _("Too many sign-in codes were asked for from this device or network. Please try again in an hour."),
+                code="client_limited",
+            )
+        elif not ratelimit_hit(
+            key=hashed_key("signin-number", phone), limit=settings.SIGNIN_CODES_PER_NUMBER_PER_HOUR, now=now
+        ):
+            error = SignInError(
+                _("Too many sign-in codes were asked for this number. Please try again in an hour."),
+                code="number_limited",
+            )
+        else:
+            SignInCode.objects.create(
+                phone=phone,
+                code_hash=SignInCode.hash_code(phone=phone, code=code),
+                created_at=now,
+                expires_at=now + datetime.timedelta(seconds=settings.SIGNIN_CODE_TTL_SECONDS),
+            )
+    if error is not None:
+        raise error
     if Borrower.objects.filter(phone=phone).exists():
         minutes = settings.SIGNIN_CODE_TTL_SECONDS // 60
         text = _(
@@ -165,7 +174,10 @@ def _user_for_borrower(borrower: Borrower) -> User:
 
 
 def signin_codes_purge(*, now: datetime.datetime) -> dict[str, int]:
-    """Delete codes past their lifetime and rate-limit windows older than a day."""
+    """Delete codes past their lifetime, the lock rows of numbers left with
+    no code (they hold a phone number and are remade when needed) and
+    rate-limit windows older than a day."""
     codes, _details = SignInCode.objects.filter(expires_at__lt=now).delete()
+    locks, _details = SignInLock.objects.exclude(phone__in=SignInCode.objects.values("phone")).delete()
     counters = ratelimit_purge(now=now)
-    return {"codes": codes, "counters": counters}
+    return {"codes": codes, "locks": locks, "counters": counters}

@@ -1,7 +1,11 @@
 import datetime
+import os
 import re
+import threading
 
 import pytest
+from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -321,3 +325,33 @@ def test_resend_within_the_cool_down_sends_nothing(sms_outbox):
     _post_number(client, borrower.phone)
     client.post(reverse("portal:signin_resend"))
     assert len(sms_outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    "sqlite" in settings.DATABASES["default"]["ENGINE"] and os.environ.get("CI", "").lower() != "true",
+    reason="row-lock races need PostgreSQL (SQLite serialises every write); CI always runs on it",
+)
+def test_concurrent_code_requests_for_one_number_send_exactly_one_code(sms_outbox):
+    borrower = BorrowerFactory()
+    now = datetime.datetime(2026, 11, 25, 2, 0, tzinfo=datetime.UTC)
+    barrier = threading.Barrier(20)
+    refusals = []
+
+    def worker(index):
+        try:
+            barrier.wait()
+            signin_code_request(phone=borrower.phone, client=f"198.51.100.{index}", now=now)
+        except SignInError as error:
+            refusals.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert SignInCode.objects.filter(phone=borrower.phone).count() == 1
+    assert [message.to for message in sms_outbox] == [borrower.phone]
+    assert refusals == []
