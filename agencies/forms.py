@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.forms import EvidenceField
 from complaints.models import AgencyResponse
 from loans.models import ContactEvent
+from portal.text import FreeTextField
 
 
 class SignInForm(forms.Form):
@@ -54,14 +55,14 @@ class ResponseForm(forms.Form):
     """The agency's response. Evidence goes through the same checks as the
     borrower's (complaints' EvidenceField: count, size, type by content)."""
 
-    statement = forms.CharField(
+    statement = FreeTextField(
         label=_("Your statement"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happened, from your records and the collector's account."),
     )
     remediation = forms.ChoiceField(label=_("What you did about the collector"), choices=())
-    remediation_reason = forms.CharField(
+    remediation_reason = FreeTextField(
         label=_("Why no action (required if you took none)"),
         max_length=2000,
         required=False,
@@ -84,7 +85,7 @@ class ResponseForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Why you need more time"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

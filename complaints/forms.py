@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.models import ContactEvent
 from portal.phones import normalise_number
+from portal.text import FreeTextField
 
 from .models import Category
 from .selectors import categories_grouped
@@ -79,19 +80,19 @@ class ComplaintForm(forms.Form):
         help_text=_("Leave empty if you do not know it."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    named_agency = forms.CharField(
+    named_agency = FreeTextField(
         label=_("Agency or company they named"),
         required=False,
         max_length=200,
         help_text=_("Leave empty if you do not know."),
     )
-    named_collector = forms.CharField(
+    named_collector = FreeTextField(
         label=_("Collector's name or badge number"),
         required=False,
         max_length=100,
         help_text=_("Leave empty if you do not know."),
     )
-    description = forms.CharField(
+    description = FreeTextField(
         label=_("Tell us what happened"),
         min_length=DESCRIPTION_MIN,
         max_length=DESCRIPTION_MAX,
@@ -102,7 +103,7 @@ class ComplaintForm(forms.Form):
             max=DESCRIPTION_MAX,
         ),
     )
-    desired_outcome = forms.CharField(
+    desired_outcome = FreeTextField(
         label=_("What would you like us to do?"),
         required=False,
         max_length=OUTCOME_MAX,
@@ -222,7 +223,7 @@ def initial_for(*, borrower, accounts, params, now: datetime.datetime, token) ->
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label=_("Your message"), required=False, max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
     files = EvidenceField(label=_("Add evidence"))
@@ -235,7 +236,7 @@ class ReplyForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Why are you withdrawing? (optional)"),
         required=False,
         max_length=1000,
@@ -245,7 +246,7 @@ class WithdrawForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Your reason"), min_length=5, max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -258,6 +259,6 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("5 is very well, 1 is very badly."),
     )
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import strip_bidi_controls
+
 MAX_FILES = 5
 MAX_FILE_SIZE = 20 * 1024 * 1024
 SNIFF_BYTES = 64
@@ -78,9 +80,9 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*%]+")
 
 
 def clean_name(raw: str, *, content_type: str) -> str:
-    """A display name without any path, control or shell characters, ending
+    """A display name without any path, control, bidi or shell characters, ending
     in the extension of the type we found."""
-    name = unicodedata.normalize("NFC", raw or "")
+    name = strip_bidi_controls(unicodedata.normalize("NFC", raw or ""))
     name = re.split(r"[\\/]", name)[-1]
     name = _UNSAFE.sub("", name).strip().lstrip(".").strip()
     stem = name.rsplit(".", 1)[0] if "." in name else name

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.suspension import REASON_MAX_LENGTH
+from portal.text import FreeTextField
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Reason"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),

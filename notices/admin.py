@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from outbox.models import Obligation
 from outbox.services import obligation_retry
+from portal.text import FreeTextField
 
 from . import templating
 from .defaults import TEMPLATES as SEEDED_TEMPLATES
@@ -72,6 +73,7 @@ class NoticeTemplateForm(forms.ModelForm):
     class Meta:
         model = NoticeTemplate
         fields = ["code", "description", "title_zh", "title_en", "body_zh", "body_en", "sms_zh", "sms_en"]
+        field_classes = dict.fromkeys(["title_zh", "title_en", "body_zh", "body_en", "sms_zh", "sms_en"], FreeTextField)
         widgets = {
             "body_zh": forms.Textarea(attrs={"rows": 6}),
             "body_en": forms.Textarea(attrs={"rows": 6}),

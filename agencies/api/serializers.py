@@ -8,6 +8,7 @@ from rest_framework import serializers
 from complaints.models import AgencyResponse, AgencyTicket
 from conduct.models import Breach
 from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
+from portal.text import FreeTextSerializerField
 
 MAX_BATCH = 1000
 ITEM_RESULT_STATUSES = [("created", "created"), ("updated", "updated"), ("exists", "exists"), ("rejected", "rejected")]
@@ -85,7 +86,7 @@ class ScheduledMeasureItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=ScheduledMeasure.Status.choices, required=False, default=ScheduledMeasure.Status.PLANNED
     )
-    how_to_avoid = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    how_to_avoid = FreeTextSerializerField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class ContactEventBatchSerializer(serializers.Serializer):
@@ -189,9 +190,9 @@ class ContactEventSerializer(serializers.Serializer):
 
 class AgencyResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    statement = serializers.CharField(max_length=5000, trim_whitespace=True)
+    statement = FreeTextSerializerField(max_length=5000, trim_whitespace=True)
     remediation = serializers.ChoiceField(choices=AgencyResponse.Remediation.choices)
-    remediation_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    remediation_reason = FreeTextSerializerField(max_length=2000, required=False, allow_blank=True, default="")
     submitted_at = serializers.DateTimeField(read_only=True)
 
     def validate(self, attrs):
@@ -201,7 +202,7 @@ class AgencyResponseSerializer(serializers.Serializer):
 
 
 class ExtensionRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = FreeTextSerializerField(max_length=2000)
 
 
 class TicketDetailSerializer(TicketSerializer):

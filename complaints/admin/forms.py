@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from desk.roles import SUPERVISOR, TRIAGE_AGENT
+from portal.text import FreeTextField
 
 from ..models import Complaint, Finding, ResolutionType, Severity, TimelineEvent
 
@@ -14,7 +15,7 @@ TEXT_MAX = 4000
 
 
 def _text(label, help_text="", rows=4):
-    return forms.CharField(
+    return FreeTextField(
         label=label,
         max_length=TEXT_MAX,
         help_text=help_text,
@@ -67,7 +68,7 @@ class MoveToAgencyForm(forms.Form):
         help_text=_("Only agencies authorised now can take tickets."),
     )
     reason = _text(_("Why it moves (staff only)"))
-    message = forms.CharField(
+    message = FreeTextField(
         label=_("Message to the new agency"),
         max_length=TEXT_MAX,
         required=False,
@@ -137,7 +138,7 @@ class ApproveExtensionForm(forms.Form):
         required=False,
         help_text=_("Empty: as many again as the policy gives."),
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note to the agency"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 

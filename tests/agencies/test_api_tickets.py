@@ -123,3 +123,9 @@ def test_detail_withholds_the_borrowers_words_without_consent(client, side_a, ti
     ticket_a.complaint.save(update_fields=["consent_to_share"])
     body = client.get(url(ticket_a), **side_a.auth).json()
     assert (body["borrower_consented"], body["description"], body["desired_outcome"]) == (False, "", "")
+
+
+def test_response_is_stored_without_a_right_to_left_override(client, side_a, ticket_a):
+    body = {"statement": "Logs checked \u202eand the collector warned.", "remediation": "warned"}
+    post(client, side_a, url(ticket_a, "responses/"), body)
+    assert AgencyResponse.objects.get().statement == "Logs checked and the collector warned."

@@ -104,3 +104,7 @@ def test_every_bad_file_in_a_batch_is_reported():
 )
 def test_names_lose_path_and_unsafe_characters_and_get_our_extension(raw, expected):
     assert clean_name(raw, content_type="image/png") == expected
+
+
+def test_file_name_loses_a_right_to_left_override():
+    assert clean_name("photo\u202egnp.exe.png", content_type="image/png") == "photognp.exe.png"

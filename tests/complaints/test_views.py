@@ -477,3 +477,8 @@ def test_open_question_is_shown_until_answered(client_for, routed):
 def test_new_form_help_is_in_the_borrowers_language(client_for, account, language, expected):
     response = client_for.get(reverse("complaints:new"), {"account": account.reference}, HTTP_ACCEPT_LANGUAGE=language)
     assert expected in response.content.decode()
+
+
+def test_description_is_stored_without_a_right_to_left_override(client_for, account, in_house):
+    post_new(client_for, form_data(account, description="They called at 23:00 \u202eevery night this week."))
+    assert Complaint.objects.get().description == "They called at 23:00 every night this week."
