@@ -231,16 +231,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery. Without REDIS_URL, a file-system broker under var/ lets the worker,
 # beat and web processes talk on one machine with no server at all.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A Redis that accepts connections but never answers must not hold a
+    # borrower's request: fail in seconds, the outbox sweep re-sends later.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A Redis that accepts connections but never answers must not hold a
-        # borrower's request: fail in seconds, the outbox sweep re-sends later.
-        "socket_timeout": 2,
-        "socket_connect_timeout": 2,
-        "visibility_timeout": 3600,
-        "max_retries": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"

@@ -9,8 +9,6 @@ In CI (``CI=true``) these tests must run: a missing requirement fails them.
 import datetime
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,29 +28,20 @@ from complaints.services.notify import EMAIL, ROUTE
 from outbox.models import Obligation
 from outbox.services import outbox_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
+from tests.redis_server import RedisServer, celery_broker_at, require, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-DEADLINE_SECONDS = 60
 # The product requirement: a borrower's submit answers within 5 s even when
 # the broker hangs. A bound, not a speed goal.
 SUBMIT_BOUND_SECONDS = 5
 
 
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"Integration test requirement missing in CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _requirements():
-    _require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    _require(
+    require(shutil.which("redis-server") is not None, "redis-server is not installed")
+    require(
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
         "the worker subprocess needs PostgreSQL (set DATABASE_URL)",
     )
@@ -64,121 +53,19 @@ def borrower_notices():
     return None
 
 
-def wait_for(condition, *, what: str, timeout: float = DEADLINE_SECONDS):
-    """Poll a condition with a deadline (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what}")
-
-
-def free_port() -> int:
-    for port in range(6391, 6400):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A private redis-server we can stop, start, pause and resume."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.folder = tempfile.mkdtemp(prefix="complaints-redis-")
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.folder,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, what="redis-server to start", timeout=15)
-
-    def answers(self) -> bool:
-        import redis
-
-        try:
-            return redis.Redis(port=self.port, socket_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def client(self):
-        import redis
-
-        return redis.Redis(port=self.port, socket_timeout=2)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.terminate()
-            self.process.wait(10)
-        self.process = None
-
-    def pause(self):
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self):
-        self.process.send_signal(signal.SIGCONT)
-
-
 @pytest.fixture(scope="module")
 def redis_server():
     server = RedisServer()
     yield server
-    server.stop()
-    shutil.rmtree(server.folder, ignore_errors=True)
+    server.remove()
 
 
 @pytest.fixture
 def broker(redis_server):
-    """Point this process's Celery app at the private Redis, with the
-    production transport options (short socket timeouts)."""
-    from portal.celery import app
-
-    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
-    app.conf.broker_url = redis_server.url
-    app.conf.broker_transport_options = {
-        "socket_timeout": 2,
-        "socket_connect_timeout": 2,
-        "visibility_timeout": 3600,
-        "max_retries": 1,
-    }
-    _reset_pools(app)
-    yield redis_server
-    redis_server.stop()
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    _reset_pools(app)
-
-
-def _reset_pools(app):
-    from kombu import pools
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
+    """Point this process's Celery app at the private Redis."""
+    with celery_broker_at(redis_server.url):
+        yield redis_server
+        redis_server.stop()
 
 
 def database_url() -> str:
