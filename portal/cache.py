@@ -1,12 +1,23 @@
-"""Django's Redis cache, keeping one client per connection pool.
+"""Django's Redis cache, made safe to lose and kept on one client per pool.
+
+A cache is an optimisation, so Redis being down or frozen must cost a page
+no more than a miss. Every call that fails with a Redis error answers as a
+miss (reads give the default, writes are dropped) and is logged, and the
+process then leaves that server alone for a few seconds (see
+``redis_breaker``): a signed-in page makes two or three cache calls, and
+without the break each would wait out the socket timeout.
 
 Django builds a new ``redis.Redis`` client for every cache call (about
 70 µs); sessions are read from the cache on every signed-in request. The
 client is thread-safe and only wraps the pool, so one per pool will do.
 """
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import RedisError
+
+from .redis_breaker import breaker_for
 
 
 class _ReusingClient(RedisCacheClient):
@@ -26,3 +37,51 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusingClient
+        self.breaker = breaker_for(self._servers[0])
+
+    def _guarded(self, failed, call, *args, **kwargs):
+        """``call(...)``, or ``failed`` when Redis cannot answer it."""
+        if not self.breaker.allows():
+            return failed
+        try:
+            return call(*args, **kwargs)
+        except RedisError as error:
+            self.breaker.trip(error)
+            return failed
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().add, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guarded(False, super().delete, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded(False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        value = self._guarded(None, super().incr, key, delta, version)
+        if value is None:
+            # What Django raises for a key the cache does not hold.
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._guarded(False, super().clear)

@@ -149,8 +149,11 @@ elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A healthy Redis answers in a millisecond; a frozen one must not hold a page
+# (the cache then answers as a miss, see portal/cache.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -202,8 +205,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
-# Sessions are read from the cache (Redis in production) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache (Redis in production) and written through
+# to the database, which alone serves them while the cache cannot.
+SESSION_ENGINE = "portal.sessions"
 X_FRAME_OPTIONS = "DENY"
 # A refused form gets the portal's own page, in the visitor's language.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
