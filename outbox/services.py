@@ -4,6 +4,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from portal.redis_breaker import breaker_for
+
 from .handlers import PermanentError, TransientError, handler_for
 from .models import Obligation
 
@@ -39,12 +41,22 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
 
 def obligation_publish(*, obligation_id: int) -> bool:
     """Ask a worker to deliver now. Never raises: a broker that is down or
-    hung only delays delivery until the sweep."""
+    hung only delays delivery until the sweep.
+
+    While the broker's Redis has just failed (for the cache or a publish in
+    this process), the row is left to the sweep at once: each try at a frozen
+    Redis waits out the socket timeouts, and it is a borrower who waits.
+    """
     from .tasks import deliver_obligation_task
 
+    breaker = breaker_for(deliver_obligation_task.app.conf.broker_url or "")
+    if not breaker.allows():
+        logger.info("Broker recently failed; obligation %s is left to the sweep.", obligation_id)
+        return False
     try:
         deliver_obligation_task.apply_async(args=[obligation_id])
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+        breaker.trip(error)
         logger.warning("Could not publish obligation %s; the sweep will deliver it.", obligation_id, exc_info=True)
         return False
     return True
