@@ -21,7 +21,7 @@ def dispatch_due_task() -> dict[str, int] | None:
     aside (the work is harmless to repeat, but pointless to do twice).
     """
     if not cache.add(LOCK_KEY, "1", timeout=LOCK_SECONDS):
-        logger.info("Notice dispatch already running; skipped.")
+        logger.info("Notice dispatch already running, or its lock could not be taken; skipped.")
         return None
     try:
         return services.dispatch_due()
