@@ -6,7 +6,8 @@ reported with its number and reason and never costs the good ones: the
 checks refuse most bad lines before they write anything, and lines are
 written a hundred at a time inside a savepoint; if the database refuses one,
 that group is rolled back and replayed with one savepoint per line. Lines are
-read in chunks; each chunk's referenced rows are loaded in a few queries and,
+read as bytes and decoded one by one, so a byte that is not UTF-8 also costs
+only its line. Lines are grouped in chunks; each chunk's referenced rows are loaded in a few queries and,
 outside a dry run, each chunk commits on its own so a large load keeps its
 progress and holds locks briefly.
 """
@@ -16,6 +17,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
@@ -31,14 +33,31 @@ CHUNK_SIZE = 1000
 # Lines written inside one savepoint; see _import_group.
 GROUP_SIZE = 100
 MAX_ID_LENGTH = 64
+# A record is a few kilobytes at most; a longer line is refused unread.
+MAX_LINE_BYTES = 1024 * 1024
 
-__all__ = ["ImportReport", "feed_import"]
+__all__ = ["ImportReport", "feed_import", "feed_lines"]
+
+
+def feed_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a feed file or of standard input, as bytes: decoding
+    happens line by line in the import, so that one bad byte costs one line.
+
+    A line longer than ``MAX_LINE_BYTES`` is cut just past the limit and the
+    rest of it skipped, so it never has to fit in memory; the import then
+    rejects it as too long."""
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def feed_import(
-    *, lines: Iterable[str], now: datetime.datetime, dry_run: bool = False, chunk_size: int = CHUNK_SIZE
+    *, lines: Iterable[bytes | str], now: datetime.datetime, dry_run: bool = False, chunk_size: int = CHUNK_SIZE
 ) -> ImportReport:
-    """Import feed lines (text, with or without their line endings).
+    """Import feed lines, with or without their line endings: bytes as read
+    by :func:`feed_lines` (UTF-8, decoded here), or text already decoded.
 
     ``now`` is the moment the import runs: contacts, stage changes and
     preference changes later than it are refused. With ``dry_run`` everything
@@ -59,7 +78,7 @@ def feed_import(
 
 
 def _run(
-    *, lines: Iterable[str], now: datetime.datetime, report: ImportReport, chunk_size: int, commit_chunks: bool
+    *, lines: Iterable[bytes | str], now: datetime.datetime, report: ImportReport, chunk_size: int, commit_chunks: bool
 ) -> None:
     context = FeedContext(now=now)
     for chunk in _chunks(_parsed(lines, report), chunk_size):
@@ -89,10 +108,34 @@ def _schedule_notices(measure_ids: list[int], *, now: datetime.datetime) -> None
         logger.exception("Could not schedule notices for %d imported measures; the sweep will.", len(measure_ids))
 
 
-def _parsed(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, record) for each readable line; report the rest."""
+def _parsed(lines: Iterable[bytes | str], report: ImportReport) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, record) for each readable line; report the rest.
+
+    Messages say what is wrong with the line in our words: never the line
+    itself or the decoder's error text, which may be garbled or echo data."""
     for number, line in enumerate(lines, start=1):
         report.lines = number
+        if len(line) > MAX_LINE_BYTES:
+            report.reject(
+                line=number,
+                record_type="",
+                record_id="",
+                code="too_long",
+                message=_("The line is longer than %(max)d bytes.") % {"max": MAX_LINE_BYTES},
+            )
+            continue
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                report.reject(
+                    line=number,
+                    record_type="",
+                    record_id="",
+                    code="invalid_utf8",
+                    message=_("The line is not valid UTF-8 text."),
+                )
+                continue
         if number == 1:
             line = line.lstrip("\ufeff")
         if not line.strip():

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from agencies.models import Agency, AuthorisedNumber, Collector
 from loans.feed.records import APPLIERS
-from loans.importer import feed_import
+from loans.importer import MAX_LINE_BYTES, feed_import, feed_lines
 from loans.models import (
     Assignment,
     Borrower,
@@ -473,6 +473,34 @@ def test_blank_lines_are_skipped_but_counted_in_line_numbers():
     assert only_error(report).line == 3
 
 
+def test_byte_order_mark_before_the_first_line_of_bytes_is_ignored():
+    report = feed_import(lines=[b"\xef\xbb\xbf" + json.dumps(AGENCY).encode()], now=NOW)
+
+    assert report.errors == []
+    assert Agency.objects.count() == 1
+
+
+def test_blank_lines_of_bytes_are_skipped_but_counted_in_line_numbers():
+    report = feed_import(lines=feed_lines(io.BytesIO(feed_bytes([AGENCY, b"", b"  \r", b"\xff"]))), now=NOW)
+
+    assert (only_error(report).line, only_error(report).code) == (4, "invalid_utf8")
+
+
+def test_line_longer_than_the_limit_is_rejected_and_the_next_line_keeps_its_number():
+    huge = json.dumps({**AGENCY, "name": "安" * MAX_LINE_BYTES}).encode()
+
+    report = feed_import(lines=feed_lines(io.BytesIO(feed_bytes([huge, OTHER_AGENCY, b"{"]))), now=NOW)
+
+    assert [(error.line, error.code) for error in report.errors] == [(1, "too_long"), (3, "invalid_json")]
+    assert list(Agency.objects.values_list("external_id", flat=True)) == ["AG-2"]
+
+
+def test_reader_cuts_a_line_longer_than_the_limit_and_skips_its_rest():
+    lines = list(feed_lines(io.BytesIO(b"x" * (3 * MAX_LINE_BYTES) + b"\n{}\n")))
+
+    assert [len(line) for line in lines] == [MAX_LINE_BYTES + 1, 3]
+
+
 def test_unknown_type_is_rejected():
     error = only_error(run({"type": "loan", "id": "X"}))
 
@@ -759,12 +787,57 @@ def test_command_dry_run_saves_nothing(tmp_path):
     assert Agency.objects.count() == 0
 
 
+def standard_input(monkeypatch, data: bytes):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def feed_bytes(records):
+    return b"\n".join(
+        json.dumps(record, ensure_ascii=False).encode() if isinstance(record, dict) else record for record in records
+    )
+
+
 def test_command_reads_standard_input(monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(r, ensure_ascii=False) for r in WORLD)))
+    standard_input(monkeypatch, feed_bytes(WORLD))
 
     call_command("import_feed", "-", stdout=io.StringIO())
 
     assert Borrower.objects.count() == 1
+
+
+def test_command_rejects_only_the_line_that_is_not_utf8_in_a_file(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(feed_bytes([AGENCY, b'{"type": "agency", "id": "AG-\xff"}', BORROWER]))
+    err = io.StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_feed", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
+    assert Agency.objects.count() == Borrower.objects.count() == 1
+
+
+def test_command_rejects_only_the_line_that_is_not_utf8_on_standard_input(monkeypatch):
+    standard_input(monkeypatch, feed_bytes([AGENCY, b'{"type": "agency", "id": "AG-\xff"}', BORROWER]))
+    err = io.StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_feed", "-", stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
+    assert Agency.objects.count() == Borrower.objects.count() == 1
+
+
+def test_command_dry_run_reports_a_line_that_is_not_utf8(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(feed_bytes([AGENCY, b"\xc3(", BORROWER]))
+    err = io.StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_feed", str(path), "--dry-run", stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
+    assert Agency.objects.count() == 0
 
 
 def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_path):

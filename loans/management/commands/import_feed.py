@@ -1,10 +1,11 @@
+import contextlib
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loans.importer import feed_import
+from loans.importer import feed_import, feed_lines
 
 MAX_ERRORS_SHOWN = 500
 
@@ -20,15 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, **options):
         try:
-            if path == "-":
-                report = feed_import(lines=sys.stdin, now=timezone.now(), dry_run=dry_run)
-            else:
-                with open(path, encoding="utf-8") as feed:
-                    report = feed_import(lines=feed, now=timezone.now(), dry_run=dry_run)
+            with contextlib.nullcontext(sys.stdin.buffer) if path == "-" else open(path, "rb") as feed:
+                report = feed_import(lines=feed_lines(feed), now=timezone.now(), dry_run=dry_run)
         except OSError as error:
             raise CommandError(_("Cannot read the feed: %(error)s") % {"error": error}) from None
-        except UnicodeDecodeError:
-            raise CommandError(_("The feed is not UTF-8 text.")) from None
 
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             self.stderr.write(str(error))
