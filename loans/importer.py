@@ -152,14 +152,17 @@ def _parsed(lines: Iterable[bytes | str], report: ImportReport) -> Iterator[tupl
             continue
         try:
             record = json.loads(line, parse_float=Decimal)
-        except (ValueError, RecursionError) as error:
-            report.reject(
-                line=number,
-                record_type="",
-                record_id="",
-                code="invalid_json",
-                message=_("Not valid JSON: %(error)s") % {"error": error},
-            )
+        except json.JSONDecodeError as error:
+            message = _("Not valid JSON: the error is at character %(position)d.") % {"position": error.pos + 1}
+        except RecursionError:
+            message = _("Not valid JSON: it is nested too deeply.")
+        except ValueError:
+            # Python refuses to read integers of thousands of digits.
+            message = _("Not valid JSON: a number has too many digits.")
+        else:
+            message = None
+        if message is not None:
+            report.reject(line=number, record_type="", record_id="", code="invalid_json", message=message)
             continue
         try:
             json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
@@ -244,16 +247,20 @@ def _import_alone(number: int, record: dict, *, context: FeedContext, report: Im
     try:
         with transaction.atomic():
             _apply_line(number, record, context=context, report=report)
-    except DatabaseError as error:
+    except DatabaseError:
         # A constraint the checks did not foresee. The savepoint rolled the
-        # line back; cached rows may be stale, so reload them.
+        # line back; cached rows may be stale, so reload them. The database's
+        # own words may quote stored data, so they go to the log only.
+        logger.warning(
+            "Feed line %d (%s %r) refused by the database.", number, record_type, _loose_id(record), exc_info=True
+        )
         context.forget()
         report.reject(
             line=number,
             record_type=record_type,
             record_id=_loose_id(record),
             code="conflict",
-            message=_("The database refused the row: %(error)s") % {"error": error},
+            message=_("The database refused the row because it conflicts with stored data; it has been logged."),
         )
     except Exception:
         # A case the checks did not foresee must cost this line only: the

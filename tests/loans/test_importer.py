@@ -461,6 +461,28 @@ def test_line_with_an_unpaired_surrogate_is_rejected():
     assert Agency.objects.count() == 1
 
 
+def test_invalid_json_is_reported_by_position_without_the_decoder_text():
+    with translation.override("en"):
+        error = only_error(run('{"type": "agency", "id": "AG-1",,}'))
+
+    assert error.message == "Not valid JSON: the error is at character 33."
+
+
+def test_deeply_nested_line_is_rejected_as_too_deeply_nested():
+    with translation.override("en"):
+        report = run("[" * 100_000, AGENCY)
+
+    assert (only_error(report).line, only_error(report).message) == (1, "Not valid JSON: it is nested too deeply.")
+    assert Agency.objects.count() == 1
+
+
+def test_number_with_too_many_digits_is_rejected_without_the_decoder_text():
+    with translation.override("en"):
+        error = only_error(run('{"type": "agency", "id": ' + "9" * 5000 + "}"))
+
+    assert (error.code, error.message) == ("invalid_json", "Not valid JSON: a number has too many digits.")
+
+
 def test_json_that_is_not_an_object_is_rejected():
     error = only_error(run("[1, 2]"))
 
@@ -638,6 +660,19 @@ def test_database_refusal_costs_only_its_row_and_its_writes(monkeypatch):
     assert not Agency.objects.filter(external_id="HALF-WRITTEN").exists()
     assert Collector.objects.count() == Borrower.objects.count() == 1
     assert report.totals().created == 3
+
+
+def test_database_refusal_is_reported_without_the_database_text(monkeypatch):
+    def refused(ctx, record_id, record):
+        raise IntegrityError("duplicate key value violates unique constraint DETAIL: Key (phone)=(+8613800138001)")
+
+    monkeypatch.setitem(APPLIERS, "number", refused)
+
+    with translation.override("en"):
+        error = only_error(run(AGENCY, COLLECTOR, NUMBER))
+
+    assert "+8613800138001" not in error.message
+    assert error.message == "The database refused the row because it conflicts with stored data; it has been logged."
 
 
 def test_contact_in_the_future_is_rejected():
