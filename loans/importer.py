@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from loans.feed.context import FeedContext
 from loans.feed.fields import RowRejected
-from loans.feed.records import APPLIERS
+from loans.feed.records import APPLIERS, ID_OWNER_FIELDS
 from loans.feed.report import ImportReport
 
 logger = logging.getLogger(__name__)
@@ -212,6 +212,22 @@ def _record_id(record: dict) -> str:
     return value
 
 
+def _refuse_repeat(number: int, record_type: str, record_id: str, record: dict, *, context: FeedContext) -> None:
+    """Refuse a record already listed earlier in this import, whatever became
+    of the earlier one: otherwise the last would win, and importing the file
+    again would report changes. Replaying a line after a group rolled back
+    finds its own number and passes."""
+    owner = record.get(ID_OWNER_FIELDS.get(record_type, ""))
+    owner = str(owner).strip() if isinstance(owner, str | int) else ""
+    first = context.first_lines.setdefault((record_type, owner), {}).setdefault(record_id, number)
+    if first != number:
+        raise RowRejected(
+            _("Duplicate of line %(line)d: a feed may list each record only once.") % {"line": first},
+            code="duplicate",
+            field="id",
+        )
+
+
 def _import_chunk(chunk: list[tuple[int, dict]], *, context: FeedContext, report: ImportReport) -> None:
     for start in range(0, len(chunk), GROUP_SIZE):
         group = chunk[start : start + GROUP_SIZE]
@@ -299,6 +315,7 @@ def _apply_line(number: int, record: dict, *, context: FeedContext, report: Impo
     record_id = ""
     try:
         record_id = _record_id(record)
+        _refuse_repeat(number, record_type, record_id, record, context=context)
         outcome = applier(context, record_id, record)
     except RowRejected as rejection:
         report.reject(

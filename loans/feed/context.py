@@ -43,6 +43,9 @@ class FeedContext:
         # Measures created or changed in the current chunk, for their
         # advance notices. The run clears it after each chunk.
         self.touched_measures: list[int] = []
+        # The line on which each record first appeared in this run, by type,
+        # owning agency and id: a feed lists each record once.
+        self.first_lines: dict[tuple[str, str], dict[str, int]] = {}
         self._load_small()
         self.forget_chunk()
 

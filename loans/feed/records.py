@@ -537,6 +537,11 @@ def apply_preference(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
 
 Applier = Callable[[FeedContext, str, dict], Outcome]
 
+# Contacts and measures carry the agency's own ids, unique per agency: the
+# field naming that agency. Every other id is unique per type. The appliers
+# look existing rows up by the same key.
+ID_OWNER_FIELDS = {"contact": "agency", "measure": "performer"}
+
 # In the order a feed should list them: each type refers only to earlier ones.
 APPLIERS: dict[str, Applier] = {
     "agency": apply_agency,

@@ -675,6 +675,60 @@ def test_database_refusal_is_reported_without_the_database_text(monkeypatch):
     assert error.message == "The database refused the row because it conflicts with stored data; it has been logged."
 
 
+def test_record_repeated_in_one_feed_is_rejected_naming_its_first_line():
+    with translation.override("en"):
+        report = run(AGENCY, OTHER_AGENCY, {**AGENCY, "name": "另一个名称"})
+
+    error = only_error(report)
+    assert (error.line, error.code, error.field) == (3, "duplicate", "id")
+    assert error.message == "Duplicate of line 1: a feed may list each record only once."
+    assert Agency.objects.get(external_id="AG-1").name == AGENCY["name"]
+
+
+def test_reimporting_a_feed_with_a_repeated_record_changes_nothing():
+    feed = [*WORLD, {**BORROWER, "name": "张伟明"}]
+    run(*feed)
+
+    report = run(*feed)
+
+    assert report.totals().updated == 0
+
+
+def test_record_repeated_in_a_later_chunk_is_rejected():
+    lines = [json.dumps(record, ensure_ascii=False) for record in (AGENCY, OTHER_AGENCY, AGENCY)]
+
+    report = feed_import(lines=lines, now=NOW, chunk_size=1)
+
+    assert (only_error(report).line, only_error(report).code) == (3, "duplicate")
+
+
+def test_record_after_a_rejected_one_with_the_same_id_is_rejected():
+    report = run({**AGENCY, "status": "suspended"}, AGENCY)
+
+    assert [(error.line, error.code) for error in report.errors] == [(1, "missing"), (2, "duplicate")]
+
+
+def test_contact_repeated_for_the_same_agency_is_rejected():
+    report = run(*WORLD, contact(), contact(outcome="no_answer"))
+
+    assert (only_error(report).line, only_error(report).code) == (len(WORLD) + 2, "duplicate")
+
+
+def test_measure_repeated_for_the_same_performer_is_rejected():
+    measure = {
+        "type": "measure",
+        "id": "M-1",
+        "account": "LN-1",
+        "kind": "home_visit",
+        "planned_for": "2026-12-15T10:00:00+08:00",
+        "performer": "AG-1",
+    }
+
+    report = run(*WORLD, measure, {**measure, "performer": " AG-1 "}, {**measure, "performer": "AG-2"})
+
+    assert (only_error(report).line, only_error(report).code) == (len(WORLD) + 2, "duplicate")
+
+
 def test_contact_in_the_future_is_rejected():
     future = (NOW + datetime.timedelta(minutes=5)).isoformat()
 
@@ -889,7 +943,8 @@ def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_pat
 
 
 def test_new_assignment_to_a_suspended_agency_is_rejected():
-    run(*WORLD, {**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+    run(*WORLD)
+    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
 
     error = only_error(run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-11-28T13:00:00+08:00")))
 
@@ -898,7 +953,8 @@ def test_new_assignment_to_a_suspended_agency_is_rejected():
 
 
 def test_assignment_that_started_before_the_suspension_is_kept():
-    run(*WORLD, {**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+    run(*WORLD)
+    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
 
     report = run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-10-01T09:00:00+08:00"))
 
@@ -906,7 +962,8 @@ def test_assignment_that_started_before_the_suspension_is_kept():
 
 
 def test_new_open_assignment_to_a_suspended_collector_is_rejected():
-    run(*WORLD, {**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
+    run(*WORLD)
+    run({**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
 
     error = only_error(run(assignment(starts_at="2026-11-28T13:00:00+08:00")))
 
@@ -914,7 +971,8 @@ def test_new_open_assignment_to_a_suspended_collector_is_rejected():
 
 
 def test_open_assignment_that_started_before_a_collector_was_suspended_is_kept():
-    run(*WORLD, {**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
+    run(*WORLD)
+    run({**COLLECTOR, "status": "suspended", "status_reason": "辱骂借款人"})
 
     report = run(assignment(starts_at="2026-11-28T11:00:00+08:00"))
 
@@ -922,7 +980,8 @@ def test_open_assignment_that_started_before_a_collector_was_suspended_is_kept()
 
 
 def test_closed_assignment_of_a_former_collector_is_kept_as_history():
-    run(*WORLD, {**COLLECTOR, "status": "left"})
+    run(*WORLD)
+    run({**COLLECTOR, "status": "left"})
 
     report = run(assignment(ends_at="2026-10-01T09:00:00+08:00"))
 
