@@ -74,6 +74,9 @@ def feed_import(
             transaction.set_rollback(True)
     else:
         _run(lines=lines, now=now, report=report, chunk_size=chunk_size, commit_chunks=True)
+    # Unreadable lines are reported as a chunk is read, the chunk's records
+    # only when it is written: put the errors back in the file's order.
+    report.errors.sort(key=lambda error: error.line)
     return report
 
 

@@ -483,6 +483,12 @@ def test_number_with_too_many_digits_is_rejected_without_the_decoder_text():
     assert (error.code, error.message) == ("invalid_json", "Not valid JSON: a number has too many digits.")
 
 
+def test_errors_are_listed_in_line_order():
+    report = run(AGENCY, {**COLLECTOR, "agency": "AG-404"}, "{not json", "[1]", {"type": "nope", "id": "x"})
+
+    assert [error.line for error in report.errors] == [2, 3, 4, 5]
+
+
 def test_json_that_is_not_an_object_is_rejected():
     error = only_error(run("[1, 2]"))
 
@@ -937,6 +943,20 @@ def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_pat
 
     assert Agency.objects.count() == 1
     assert "line 2" in err.getvalue()
+
+
+def test_command_prints_rejected_lines_in_line_order(tmp_path):
+    err = io.StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command(
+            "import_feed",
+            str(write_feed(tmp_path, [AGENCY, {**COLLECTOR, "agency": "AG-404"}, "oops"])),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+
+    assert [line.split(":")[0] for line in err.getvalue().splitlines()] == ["line 2", "line 3"]
 
 
 # Suspensions: the desk's decisions stand; suspended parties get no new accounts.
