@@ -210,11 +210,11 @@ def write_feed(path: Path, accounts: int, now: datetime.datetime, **options) -> 
 
 
 def timed_import(label: str, path: Path, now: datetime.datetime):
-    from loans.importer import feed_import
+    from loans.importer import feed_import, feed_lines
 
     started = time.perf_counter()
-    with path.open(encoding="utf-8") as feed:
-        report = feed_import(lines=feed, now=now)
+    with path.open("rb") as feed:
+        report = feed_import(lines=feed_lines(feed), now=now)
     seconds = time.perf_counter() - started
     total = report.totals()
     print(
