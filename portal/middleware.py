@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework.views import APIView
 
 PATH_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -21,7 +22,10 @@ class ControlCharacterMiddleware:
     DataError, a 500. Checking here covers every URL at once, the admin's
     ``<path:object_id>`` and search box included, and every parameter a
     view reads without a form. Uploaded files are not read: their bytes
-    are not text.
+    are not text. API views parse their own bodies (JSON only; a form body
+    there is refused as an unsupported media type), so their bodies are
+    left to them: reading ``request.POST`` first would hand DRF the parsed
+    form instead.
     """
 
     def __init__(self, get_response):
@@ -30,6 +34,16 @@ class ControlCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if PATH_CONTROL_CHARACTERS.search(request.path_info):
             raise Http404
-        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+        if _holds_nul(request.GET):
             raise BadRequest
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method == "POST" and not _parses_own_body(view_func) and _holds_nul(request.POST):
+            raise BadRequest
+        return None
+
+
+def _parses_own_body(view_func) -> bool:
+    view_class = getattr(view_func, "cls", None)
+    return view_class is not None and issubclass(view_class, APIView)
