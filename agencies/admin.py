@@ -2,20 +2,21 @@
 (desk/admin.py) replaces them with versions that suspend through services."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from desk.history import DeskHistoryAdmin
 
 from .models import Agency, AuthorisedNumber, Collector
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(DeskHistoryAdmin):
     list_display = ["name", "short_name", "kind", "status", "licence_number", "authorised_since"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "short_name", "licence_number", "external_id"]
 
 
 @admin.register(Collector)
-class CollectorAdmin(SimpleHistoryAdmin):
+class CollectorAdmin(DeskHistoryAdmin):
     list_display = ["display_name", "badge_number", "agency", "status"]
     list_filter = ["status", "agency"]
     list_select_related = ["agency"]
@@ -24,7 +25,7 @@ class CollectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuthorisedNumber)
-class AuthorisedNumberAdmin(SimpleHistoryAdmin):
+class AuthorisedNumberAdmin(DeskHistoryAdmin):
     list_display = ["display", "agency", "collector", "valid_from", "valid_until"]
     list_filter = ["agency"]
     list_select_related = ["agency", "collector"]

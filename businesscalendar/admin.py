@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from desk.history import DeskHistoryAdmin
 
 from .china import library_has_official_schedule, library_holiday_name, library_is_working_day, library_year
 from .models import CalendarOverride, WorkingHours
@@ -32,7 +33,7 @@ def schedule_warning(*, today: datetime.date) -> str:
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(DeskHistoryAdmin):
     list_display = ["date", "weekday", "is_working_day", "library_says", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
@@ -73,7 +74,7 @@ class CalendarOverrideAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(SimpleHistoryAdmin):
+class WorkingHoursAdmin(DeskHistoryAdmin):
     """One row: the change list goes straight to it."""
 
     list_display = ["__str__", "opens_at", "closes_at"]

@@ -21,7 +21,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_tokens import ReadOnlyAdmin
 from agencies.models import Agency, AuthorisedNumber, Collector
@@ -34,6 +33,7 @@ from agencies.suspension import (
 
 from .actions import error_text, form_action
 from .forms import ReasonForm
+from .history import DeskHistoryAdmin
 from .models import DataAccessRecord
 from .roles import ROLES_BY_CODE, role_label
 
@@ -131,7 +131,7 @@ class AuthorisedNumberInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
+class AgencyAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
     list_display = ["name", "short_name", "kind", "status_text", "licence_number", "status_changed_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "short_name", "licence_number", "external_id"]
@@ -183,7 +183,7 @@ class AgencyAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Collector)
-class CollectorAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
+class CollectorAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
     list_display = ["display_name", "badge_number", "agency", "status_text", "external_id"]
     list_filter = ["status", "agency"]
     list_select_related = ["agency"]
@@ -228,7 +228,7 @@ class CollectorAdmin(SuspensionActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AuthorisedNumber)
-class AuthorisedNumberAdmin(SimpleHistoryAdmin):
+class AuthorisedNumberAdmin(DeskHistoryAdmin):
     list_display = ["display", "agency", "collector", "valid_from", "valid_until"]
     list_filter = ["agency"]
     list_select_related = ["agency", "collector"]

@@ -8,7 +8,8 @@ and ID numbers masked.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from desk.history import DeskHistoryAdmin
 
 from .models import (
     Assignment,
@@ -48,7 +49,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(SimpleHistoryAdmin):
+class StageAdmin(DeskHistoryAdmin):
     list_display = ["code", "position", "name_zh", "name_en", "min_days_past_due", "max_days_past_due", "on_ladder"]
     list_editable = ["position"]
     list_filter = ["on_ladder"]
@@ -160,7 +161,7 @@ class ScheduledMeasureAdmin(FeedDataAdmin):
 
 
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(SimpleHistoryAdmin, FeedDataAdmin):
+class ContactPreferenceAdmin(DeskHistoryAdmin, FeedDataAdmin):
     """The borrower's own choice: staff read it, only the borrower changes it."""
 
     list_display = [

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Collector
 from portal.bilingual import Bilingual
-from portal.masking import mask_id_number, mask_phone
+from portal.masking import mask_id_number, mask_name, mask_phone
 
 
 class Stage(Bilingual, models.Model):
@@ -73,6 +73,11 @@ class Borrower(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def masked_label(self) -> str:
+        """What ``__str__`` says, masked, for pages that must not show the full name."""
+        return f"{mask_name(self.name)} ({self.masked_phone})"
 
 
 class LoanAccount(models.Model):
@@ -329,3 +334,7 @@ class ContactPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.borrower}"
+
+    @property
+    def masked_label(self) -> str:
+        return self.borrower.masked_label

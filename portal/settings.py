@@ -233,6 +233,11 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The audit history is a record, never a way back: restoring an old version
+# would write past the services, the transitions and the timeline. The desk's
+# history admin (desk/history.py) also refuses the form itself.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Celery. Without REDIS_URL, a file-system broker under var/ lets the worker,
 # beat and web processes talk on one machine with no server at all.
 REDIS_BROKER_TRANSPORT_OPTIONS = {

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency
 from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
+from desk.history import DeskHistoryAdmin
 from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
 from desk.sla import sla_badge, target_state
@@ -95,7 +95,7 @@ class _Echo:
         return value
 
 
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(DeskHistoryAdmin):
     list_display = [
         "reference",
         "sla",
@@ -134,6 +134,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     search_help_text = _("Reference, borrower name, last 4 digits of the borrower's phone, or agency name.")
     ordering = [NEXT_DUE.asc(nulls_last=True), "-submitted_at"]
     actions = [_operation_action(operation) for operation in OPERATIONS]
+    history_masked_fields = {"caller_number": mask_phone}
 
     # Permissions ---------------------------------------------------------
 

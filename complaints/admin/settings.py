@@ -4,16 +4,16 @@ records they oversee (holds, agency tickets), each with its history."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from desk.actions import form_action, request_now
+from desk.history import DeskHistoryAdmin
 
 from ..models import AgencyTicket, Category, Hold, SLAPolicy, TriageItem
 from ..services import hold_lift
 from .forms import ReasonForm
 
 
-class SLAPolicyAdmin(SimpleHistoryAdmin):
+class SLAPolicyAdmin(DeskHistoryAdmin):
     list_display = [
         "severity",
         "acknowledge_amount",
@@ -36,7 +36,7 @@ class SLAPolicyAdmin(SimpleHistoryAdmin):
         return False
 
 
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(DeskHistoryAdmin):
     list_display = ["code", "label_zh", "label_en", "group", "default_severity", "is_active", "position"]
     list_filter = ["group", "default_severity", "is_active"]
     search_fields = ["code", "label_zh", "label_en"]
