@@ -3,13 +3,15 @@
 Stages are the lender's configuration and are edited here. Borrowers, accounts
 and their history come from the lender's feed (``manage.py import_feed``): the
 next import would overwrite an edit, so they are shown read-only, with phone
-and ID numbers masked.
+and ID numbers masked. Each page that shows a borrower's data records the
+view in the personal-data access log.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from desk.history import DeskHistoryAdmin
+from desk.personal_data import PersonalDataAdminMixin
 
 from .models import (
     Assignment,
@@ -68,12 +70,15 @@ class LoanAccountInline(ReadOnlyInline):
 
 
 @admin.register(Borrower)
-class BorrowerAdmin(FeedDataAdmin):
+class BorrowerAdmin(PersonalDataAdminMixin, FeedDataAdmin):
     list_display = ["external_id", "name", "masked_phone", "masked_id_number"]
     search_fields = ["external_id", "name", "phone"]
     fields = ["external_id", "name", "masked_phone", "masked_id_number", "email", "user"]
     readonly_fields = fields
     inlines = [LoanAccountInline]
+
+    def personal_data_subject(self, obj) -> str:
+        return f"borrower {obj.external_id}"
 
     @admin.display(description=_("mobile number"))
     def masked_phone(self, obj):
@@ -103,7 +108,7 @@ class ScheduledMeasureInline(ReadOnlyInline):
 
 
 @admin.register(LoanAccount)
-class LoanAccountAdmin(FeedDataAdmin):
+class LoanAccountAdmin(PersonalDataAdminMixin, FeedDataAdmin):
     list_display = [
         "reference",
         "borrower",
@@ -120,6 +125,9 @@ class LoanAccountAdmin(FeedDataAdmin):
     date_hierarchy = "due_date"
     raw_id_fields = ["borrower"]
     inlines = [StageChangeInline, AssignmentInline, ScheduledMeasureInline]
+
+    def personal_data_subject(self, obj) -> str:
+        return f"loan account {obj.reference} of borrower {obj.borrower.external_id}"
 
 
 @admin.register(StageChange)
@@ -161,7 +169,7 @@ class ScheduledMeasureAdmin(FeedDataAdmin):
 
 
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(DeskHistoryAdmin, FeedDataAdmin):
+class ContactPreferenceAdmin(PersonalDataAdminMixin, DeskHistoryAdmin, FeedDataAdmin):
     """The borrower's own choice: staff read it, only the borrower changes it."""
 
     list_display = [
@@ -176,3 +184,6 @@ class ContactPreferenceAdmin(DeskHistoryAdmin, FeedDataAdmin):
     list_select_related = ["borrower"]
     search_fields = ["borrower__external_id", "borrower__name"]
     raw_id_fields = ["borrower"]
+
+    def personal_data_subject(self, obj) -> str:
+        return f"contact preference of borrower {obj.borrower.external_id}"

@@ -25,6 +25,7 @@ from desk.actions import apply_each, error_text, form_action, request_now, selec
 from desk.history import DeskHistoryAdmin
 from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
+from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import sla_badge, target_state
 from loans.models import Borrower, ContactEvent
 from portal.masking import mask_name, mask_phone
@@ -95,7 +96,7 @@ class _Echo:
         return value
 
 
-class ComplaintAdmin(DeskHistoryAdmin):
+class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
     list_display = [
         "reference",
         "sla",
@@ -430,6 +431,9 @@ class ComplaintAdmin(DeskHistoryAdmin):
 
     # The complaint page --------------------------------------------------
 
+    def personal_data_subject(self, obj: Complaint) -> str:
+        return f"complaint {obj.reference}"
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self.get_object(request, object_id)
         if complaint is None:
@@ -458,12 +462,7 @@ class ComplaintAdmin(DeskHistoryAdmin):
                     self.message_user(request, gettext("Added to the timeline."), messages.SUCCESS)
                     return HttpResponseRedirect(request.path)
         else:
-            DataAccessRecord.objects.create(
-                user=request.user,
-                action=DataAccessRecord.Action.VIEWED,
-                subject=f"complaint {complaint.reference}",
-                at=now,
-            )
+            self.personal_data_viewed(request, complaint)
         context = {
             **self.admin_site.each_context(request),
             **self.complaint_page_context(request, complaint, now=now),
