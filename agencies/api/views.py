@@ -13,7 +13,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -51,7 +50,6 @@ class AgencyApiMixin:
 
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsAgencyToken]
-    parser_classes = [JSONParser]
     throttle_classes = [TokenRateThrottle]
 
     @property

@@ -1,0 +1,36 @@
+"""Bodies no client should send get a JSON refusal that says why, on every
+endpoint that reads one."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+WRITE_PATHS = ["/api/v1/contact-events/", "/api/v1/scheduled-measures/"]
+
+
+def ticket_write_paths(ticket):
+    reference = ticket.complaint.reference
+    return [f"/api/v1/tickets/{reference}/responses/", f"/api/v1/tickets/{reference}/extension-requests/"]
+
+
+def send(client, side, path, body: str):
+    return client.post(path, data=body, content_type="application/json", **side.auth)
+
+
+def test_deeply_nested_body_is_a_json_400_on_every_write_endpoint(client, side_a, ticket_a):
+    for path in WRITE_PATHS + ticket_write_paths(ticket_a):
+        response = send(client, side_a, path, "[" * 100_000)
+        assert response.status_code == 400, path
+        assert "nested too deeply" in response.json()["detail"]
+
+
+def test_malformed_json_says_where_it_broke(client, side_a):
+    response = send(client, side_a, WRITE_PATHS[0], '{"items": [}')
+    assert response.json()["detail"] == "The body is not valid JSON (line 1, column 12)."
+
+
+def test_malformed_json_refusal_is_in_the_callers_language(client, side_a):
+    response = client.post(
+        WRITE_PATHS[0], data="{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans", **side_a.auth
+    )
+    assert response.json()["detail"].startswith("请求正文不是有效的 JSON")
