@@ -31,7 +31,7 @@ from .serializers import (
     TicketDetailSerializer,
     TicketSerializer,
 )
-from .views import AUTH_RESPONSES, ERROR_RESPONSE, UNSUPPORTED_MEDIA, AgencyApiMixin
+from .views import AUTH_RESPONSES, ERROR_RESPONSE, TOO_LARGE, UNSUPPORTED_MEDIA, AgencyApiMixin
 
 NOT_FOUND = OpenApiResponse(ERROR_RESPONSE, description="No ticket (or file) of yours has this reference.")
 CONFLICT = OpenApiResponse(ERROR_RESPONSE, description="The ticket's state does not allow this (e.g. closed).")
@@ -108,6 +108,7 @@ class TicketResponseView(AgencyApiMixin, APIView):
             400: OpenApiResponse(description="A field is not valid; the body names it."),
             404: NOT_FOUND,
             409: CONFLICT,
+            413: TOO_LARGE,
             415: UNSUPPORTED_MEDIA,
             **AUTH_RESPONSES,
         },
@@ -142,6 +143,7 @@ class TicketExtensionView(AgencyApiMixin, APIView):
             400: OpenApiResponse(description="A field is not valid; the body names it."),
             404: NOT_FOUND,
             409: CONFLICT,
+            413: TOO_LARGE,
             415: UNSUPPORTED_MEDIA,
             **AUTH_RESPONSES,
         },

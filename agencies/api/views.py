@@ -36,6 +36,9 @@ from .throttling import TokenRateThrottle
 
 ERROR_RESPONSE = inline_serializer("Error", {"detail": serializers.CharField()})
 UNSUPPORTED_MEDIA = OpenApiResponse(ERROR_RESPONSE, description="Send the body as application/json.")
+TOO_LARGE = OpenApiResponse(
+    ERROR_RESPONSE, description="The body is larger than one call may send; the detail names the limit."
+)
 AUTH_RESPONSES = {
     401: OpenApiResponse(ERROR_RESPONSE, description="No token, or the token is invalid, expired or revoked."),
     403: OpenApiResponse(ERROR_RESPONSE, description="The token may not do this."),
@@ -100,6 +103,7 @@ BATCH_RESPONSES = {
         ),
         description="The body is not a batch: not JSON, no 'items' list, empty, or too long. Nothing was stored.",
     ),
+    413: TOO_LARGE,
     415: UNSUPPORTED_MEDIA,
     **AUTH_RESPONSES,
 }

@@ -34,3 +34,26 @@ def test_malformed_json_refusal_is_in_the_callers_language(client, side_a):
         WRITE_PATHS[0], data="{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans", **side_a.auth
     )
     assert response.json()["detail"].startswith("请求正文不是有效的 JSON")
+
+
+@pytest.fixture
+def small_upload_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_body_over_the_upload_limit_is_a_json_413_naming_the_limit_on_every_write_endpoint(
+    client, side_a, ticket_a, small_upload_limit
+):
+    body = '{"items": [], "padding": "' + "x" * small_upload_limit + '"}'
+    for path in WRITE_PATHS + ticket_write_paths(ticket_a):
+        response = send(client, side_a, path, body)
+        assert response.status_code == 413, path
+        assert "1000 bytes" in response.json()["detail"]
+
+
+def test_body_over_the_upload_limit_is_logged_as_a_413_call(client, side_a, small_upload_limit):
+    from agencies.models import ApiCallLog
+
+    send(client, side_a, WRITE_PATHS[0], "[" + "1," * small_upload_limit + "1]")
+    assert ApiCallLog.objects.get().status == 413
