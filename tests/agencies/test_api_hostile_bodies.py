@@ -57,3 +57,35 @@ def test_body_over_the_upload_limit_is_logged_as_a_413_call(client, side_a, smal
 
     send(client, side_a, WRITE_PATHS[0], "[" + "1," * small_upload_limit + "1]")
     assert ApiCallLog.objects.get().status == 413
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_unknown_api_path_is_a_json_404(client, side_a, method):
+    response = getattr(client, method)("/api/v1/no-such-endpoint/", **side_a.auth)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_post_to_unknown_api_path_is_a_json_404_not_a_csrf_page(side_a):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/api/v1/no-such-endpoint/", **side_a.auth)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+
+
+def test_known_api_path_without_its_slash_is_still_redirected(client, side_a):
+    response = client.get("/api/v1/tickets", **side_a.auth)
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/tickets/"
+
+
+def test_method_an_endpoint_does_not_take_is_a_json_405(client, side_a):
+    response = client.get(WRITE_PATHS[0], **side_a.auth)
+    assert response.status_code == 405
+    assert "detail" in response.json()
+
+
+def test_body_that_is_not_json_is_a_json_415(client, side_a):
+    response = client.post(WRITE_PATHS[0], data="items", content_type="text/plain", **side_a.auth)
+    assert response.status_code == 415
+    assert "detail" in response.json()
