@@ -1,12 +1,14 @@
 """Request and response shapes of the agency API. The ingest serializers'
 fields also do the per-item field validation (see :mod:`agencies.ingest`)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import AgencyResponse, AgencyTicket
 from conduct.models import Breach
+from loans.feed.fields import aware_datetime
 from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
 from portal.text import FreeTextSerializerField
 
@@ -26,12 +28,24 @@ AGENCY_MEASURE_KINDS = [
 ]
 
 
+class OffsetDateTimeField(serializers.DateTimeField):
+    """A time the agency reports, read by the same rule as the lender's feed:
+    with its UTC offset, or refused. DRF's own field would read a time
+    without one as China time."""
+
+    def to_internal_value(self, value):
+        try:
+            return aware_datetime(value, field=self.field_name)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages[0], code=error.code) from None
+
+
 class ContactEventItemSerializer(serializers.Serializer):
     external_id = serializers.CharField(
         max_length=64, help_text=_("Your own unique id for this event. Sending it again does not create a duplicate.")
     )
     account = serializers.CharField(max_length=40, help_text=_("The platform's account reference."))
-    occurred_at = serializers.DateTimeField(help_text=_("When the contact happened (ISO 8601 with offset)."))
+    occurred_at = OffsetDateTimeField(help_text=_("When the contact happened (ISO 8601 with offset)."))
     channel = serializers.ChoiceField(choices=ContactEvent.Channel.choices)
     party = serializers.ChoiceField(choices=ContactEvent.Party.choices, help_text=_("Who was contacted."))
     outcome = serializers.ChoiceField(choices=ContactEvent.Outcome.choices)
@@ -82,7 +96,9 @@ class ScheduledMeasureItemSerializer(serializers.Serializer):
     )
     account = serializers.CharField(max_length=40, help_text=_("The platform's account reference."))
     kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in AGENCY_MEASURE_KINDS])
-    planned_for = serializers.DateTimeField()
+    planned_for = OffsetDateTimeField(
+        help_text=_("When the measure is planned for, or was carried out (ISO 8601 with offset).")
+    )
     status = serializers.ChoiceField(
         choices=ScheduledMeasure.Status.choices, required=False, default=ScheduledMeasure.Status.PLANNED
     )

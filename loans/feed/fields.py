@@ -39,6 +39,32 @@ def id_number_is_valid(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def aware_datetime(value, *, field: str) -> datetime.datetime:
+    """A time without a UTC offset is refused, never read as China time: a
+    system that leaves the offset out may keep UTC, and a guessed offset
+    misplaces the moment by hours. The lender's feed and the agency API both
+    read times through this one rule.
+
+    Raises ValidationError (codes ``invalid``, ``invalid_time``,
+    ``naive_time``) with a message that names the field.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(_("“%(field)s” must be an ISO 8601 date and time.") % {"field": field}, code="invalid")
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            _("“%(field)s” is not an ISO 8601 date and time, e.g. 2026-11-28T14:30:00+08:00.") % {"field": field},
+            code="invalid_time",
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(
+            _("“%(field)s” has no UTC offset; write it like 2026-11-28T14:30:00+08:00.") % {"field": field},
+            code="naive_time",
+        )
+    return moment
+
+
 class Fields:
     """The fields of one record. ``allowed`` lists every field the type knows;
     anything else is refused so a misspelt field never goes unnoticed."""
@@ -148,27 +174,13 @@ class Fields:
         return cents
 
     def aware(self, name: str, *, required: bool = True) -> datetime.datetime | None:
-        """An ISO 8601 date and time with its UTC offset, e.g. 2026-11-28T14:30:00+08:00."""
         value = self._raw(name, required=required)
         if value is None:
             return None
-        if not isinstance(value, str):
-            raise self._invalid(name, _("“%(field)s” must be an ISO 8601 date and time.") % {"field": name})
         try:
-            moment = datetime.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise self._invalid(
-                name,
-                _("“%(field)s” is not an ISO 8601 date and time, e.g. 2026-11-28T14:30:00+08:00.") % {"field": name},
-                "invalid_time",
-            ) from None
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise self._invalid(
-                name,
-                _("“%(field)s” has no UTC offset; write it like 2026-11-28T14:30:00+08:00.") % {"field": name},
-                "naive_time",
-            )
-        return moment
+            return aware_datetime(value, field=name)
+        except ValidationError as error:
+            raise self._invalid(name, error.messages[0], error.code) from None
 
     def date(self, name: str, *, required: bool = True) -> datetime.date | None:
         value = self._raw(name, required=required)

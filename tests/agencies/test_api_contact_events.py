@@ -288,3 +288,17 @@ def test_second_collector_of_another_agency_is_rejected(client, side_a, side_b):
 def test_second_collector_who_is_the_collector_is_rejected(client, side_a):
     errors = rejected(post(client, side_a, [visit(side_a, second_collector=side_a.collector.badge_number)]))
     assert errors["second_collector"] == ["The second collector must be someone other than the collector."]
+
+
+def test_time_without_an_offset_is_rejected_naming_the_field(client, side_a):
+    naive = timezone.localtime(timezone.now() - datetime.timedelta(hours=1)).replace(tzinfo=None).isoformat()
+    errors = rejected(post(client, side_a, [event(side_a, occurred_at=naive)]))
+    assert errors["occurred_at"] == ["“occurred_at” has no UTC offset; write it like 2026-11-28T14:30:00+08:00."]
+
+
+def test_time_without_an_offset_leaves_the_rest_of_the_batch_stored(client, side_a):
+    naive = timezone.localtime(timezone.now() - datetime.timedelta(hours=1)).replace(tzinfo=None).isoformat()
+    items = [event(side_a, external_id="naive", occurred_at=naive), event(side_a, external_id="with-offset")]
+    response = post(client, side_a, items)
+    assert response.status_code == 207
+    assert list(ContactEvent.objects.values_list("external_id", flat=True)) == ["with-offset"]

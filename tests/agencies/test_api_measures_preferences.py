@@ -76,6 +76,12 @@ def test_done_measure_in_the_future_is_rejected(client, side_a):
     assert "planned_for" in errors_of(post(client, side_a, [measure(side_a, status="done")]))
 
 
+def test_measure_time_without_an_offset_is_rejected_naming_the_field(client, side_a):
+    naive = timezone.localtime(timezone.now() + datetime.timedelta(days=5)).replace(tzinfo=None).isoformat()
+    errors = errors_of(post(client, side_a, [measure(side_a, planned_for=naive)]))
+    assert errors["planned_for"] == ["“planned_for” has no UTC offset; write it like 2026-11-28T14:30:00+08:00."]
+
+
 def test_lender_only_measure_kind_is_rejected(client, side_a):
     assert "kind" in errors_of(post(client, side_a, [measure(side_a, kind="credit_report")]))
 
