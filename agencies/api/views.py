@@ -1,8 +1,8 @@
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,7 @@ from agencies.models import ApiCallLog, ApiToken
 from agencies.workspace_selectors import contact_preferences_for_agency
 from conduct.models import Breach
 from conduct.selectors import breaches_for_agency
+from loans.feed.fields import aware_datetime
 
 from .authentication import BearerTokenAuthentication
 from .permissions import IsAgencyToken
@@ -161,16 +162,11 @@ def _parse_changed_since(raw: str | None, *, name: str = "changed_since") -> dat
     if not raw:
         return None
     try:
-        value = parse_datetime(raw)
-    except ValueError:
-        value = None
-    message = _("Give a date and time with its offset, e.g. 2026-11-28T09:00:00+08:00.")
-    if value is None or timezone.is_naive(value):
-        raise ValidationError({name: [message]})
-    try:
-        return value.astimezone(datetime.UTC)
+        return aware_datetime(raw, field=name).astimezone(datetime.UTC)
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
     except OverflowError:
-        raise ValidationError({name: [message]}) from None
+        raise ValidationError({name: [_("This date is out of range.")]}) from None
 
 
 @extend_schema_view(
