@@ -4,7 +4,11 @@ A batch is validated item by item, but looked up in bulk: one query each for
 the accounts and their assignments, the collectors, the authorised numbers and
 the already-recorded external ids, then one ``bulk_create``. Good items are
 kept even when others in the batch are rejected; each rejected item is
-reported by its index with the reason per field. A contact that happened
+reported by its index with the reason per field. An external id sent again
+is compared with what was recorded under it: the same item is ``exists``;
+different values the intake will not take over are a ``conflict`` naming
+the fields, so a client never believes its new values were kept. A contact
+that happened
 against the rules the agency can be held to (a call from a number that was
 not authorised) is kept, not refused, and the answer warns that it is
 flagged: a refused report would hide the conduct the portal exists to show.
@@ -31,6 +35,7 @@ CREATED = "created"
 UPDATED = "updated"
 EXISTS = "exists"
 REJECTED = "rejected"
+CONFLICT = "conflict"
 CHANNELS_NEEDING_NUMBER = {ContactEvent.Channel.CALL, ContactEvent.Channel.SMS}
 
 
@@ -42,8 +47,9 @@ class BatchResult:
         return sum(1 for result in self.results if result["status"] == status)
 
     @property
-    def has_rejections(self) -> bool:
-        return any(result["status"] == REJECTED for result in self.results)
+    def has_refusals(self) -> bool:
+        """Some item was not stored as sent (rejected, or in conflict)."""
+        return any(result["status"] in (REJECTED, CONFLICT) for result in self.results)
 
     def as_dict(self) -> dict:
         return {
@@ -51,12 +57,13 @@ class BatchResult:
             "updated": self.count(UPDATED),
             "exists": self.count(EXISTS),
             "rejected": self.count(REJECTED),
+            "conflict": self.count(CONFLICT),
             "results": self.results,
         }
 
 
 class _Item:
-    __slots__ = ("index", "raw", "data", "errors", "warnings", "status")
+    __slots__ = ("index", "raw", "data", "errors", "warnings", "status", "conflicting")
 
     def __init__(self, index, raw):
         self.index = index
@@ -65,6 +72,7 @@ class _Item:
         self.errors = {}
         self.warnings = {}
         self.status = None
+        self.conflicting = []
 
     def reject(self, field_name: str, message: str) -> None:
         self.errors.setdefault(field_name, []).append(str(message))
@@ -83,6 +91,8 @@ class _Item:
         result = {"index": self.index, "external_id": external_id, "status": REJECTED if self.errors else self.status}
         if self.errors:
             result["errors"] = self.errors
+        elif self.conflicting:
+            result["fields"] = self.conflicting
         elif self.warnings:
             result["warnings"] = self.warnings
         return result
@@ -132,6 +142,17 @@ def _reject_duplicates_in_batch(items: list[_Item]) -> None:
         seen.add(external_id)
 
 
+def _differing_fields(*, stored: dict, incoming: dict) -> list[str]:
+    """The fields, of those in ``stored``, whose recorded value differs from
+    the one sent again; a missing optional value and an empty one are the
+    same."""
+
+    def blank_as_empty(value):
+        return "" if value is None else value
+
+    return [name for name, value in stored.items() if blank_as_empty(value) != blank_as_empty(incoming.get(name))]
+
+
 def _assignment_periods(*, agency: Agency, references: set[str]) -> tuple[dict, dict]:
     """Account ids by reference, and this agency's assignment periods by
     account id: two queries for the whole batch."""
@@ -173,6 +194,22 @@ def _not_assigned_message() -> str:
     return _("This account is not assigned to your agency at that time.")
 
 
+# An item's fields, and the columns that record them.
+STORED_EVENT_FIELDS = {
+    "account": "account__reference",
+    "occurred_at": "occurred_at",
+    "channel": "channel",
+    "party": "party",
+    "outcome": "outcome",
+    "from_number": "from_number",
+    "collector": "collector__badge_number",
+    "second_collector": "second_collector__badge_number",
+    "duration_seconds": "duration_seconds",
+    "recording": "recording_ref",
+}
+MEASURE_UPDATABLE_FIELDS = ("kind", "planned_for", "status", "how_to_avoid")
+
+
 def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime) -> BatchResult:
     parsed = _validate_fields(items, ContactEventItemSerializer)
     _reject_duplicates_in_batch(parsed)
@@ -198,14 +235,17 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
             item.reject("from_number", _("Calls and SMS need the number they came from."))
     valid = [item for item in valid if item.ok]
 
-    existing = set(
-        ContactEvent.objects.filter(
+    existing = {
+        row.pop("external_id"): {name: row[column] for name, column in STORED_EVENT_FIELDS.items()}
+        for row in ContactEvent.objects.filter(
             agency=agency, external_id__in=[item.data["external_id"] for item in valid]
-        ).values_list("external_id", flat=True)
-    )
+        ).values("external_id", *STORED_EVENT_FIELDS.values())
+    }
     for item in valid:
-        if item.data["external_id"] in existing:
-            item.status = EXISTS
+        stored = existing.get(item.data["external_id"])
+        if stored is not None:
+            item.conflicting = _differing_fields(stored=stored, incoming=item.data)
+            item.status = CONFLICT if item.conflicting else EXISTS
     valid = [item for item in valid if item.status is None]
 
     account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
@@ -329,19 +369,22 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
                     )
                 )
                 continue
-            if measure.account_id != data["account_id"]:
-                item.reject("account", _("This external id was already used for another account."))
+            # A measure may be moved, carried out or cancelled, never moved
+            # to another account.
+            item.conflicting = _differing_fields(
+                stored={"account": measure.account_id}, incoming={"account": data["account_id"]}
+            )
+            if item.conflicting:
+                item.status = CONFLICT
                 continue
-            changes = {
-                name: data[name]
-                for name in ("kind", "planned_for", "status", "how_to_avoid")
-                if getattr(measure, name) != data[name]
-            }
+            changes = _differing_fields(
+                stored={name: getattr(measure, name) for name in MEASURE_UPDATABLE_FIELDS}, incoming=data
+            )
             if not changes:
                 item.status = EXISTS
                 continue
-            for name, value in changes.items():
-                setattr(measure, name, value)
+            for name in changes:
+                setattr(measure, name, data[name])
             measure.updated_at = now
             item.status = UPDATED
             to_update.append(measure)
@@ -356,9 +399,7 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
                 ).values_list("pk", flat=True)
             )
         if to_update:
-            ScheduledMeasure.objects.bulk_update(
-                to_update, ["kind", "planned_for", "status", "how_to_avoid", "updated_at"]
-            )
+            ScheduledMeasure.objects.bulk_update(to_update, [*MEASURE_UPDATABLE_FIELDS, "updated_at"])
         # The borrower's advance notices: scheduled, moved or withdrawn in
         # the same transaction (the notices sweep would catch up otherwise).
         measure_notices_refresh(measure_ids=created_ids + [measure.pk for measure in to_update], now=now)

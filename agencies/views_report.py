@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from .access import agency_required
 from .forms import ContactReportForm
-from .ingest import CREATED, EXISTS, contact_events_ingest
+from .ingest import CONFLICT, CREATED, EXISTS, contact_events_ingest
 from .workspace_selectors import accounts_assigned_to_agency
 
 
@@ -32,6 +32,15 @@ def report_contact(request):
             return redirect("agency:report_contact")
         if result["status"] == EXISTS:
             form.add_error("external_id", _("A contact with this reference was already recorded."))
+        if result["status"] == CONFLICT:
+            form.add_error(
+                "external_id",
+                _(
+                    "A contact with this reference was already recorded with other details (%(fields)s). "
+                    "Give a new contact a new reference."
+                )
+                % {"fields": ", ".join(str(form.fields[name].label) for name in result["fields"])},
+            )
         for field, errors in result.get("errors", {}).items():
             for error in errors:
                 form.add_error(field if field in form.fields else None, error)

@@ -13,7 +13,13 @@ from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
 from portal.text import FreeTextSerializerField
 
 MAX_BATCH = 1000
-ITEM_RESULT_STATUSES = [("created", "created"), ("updated", "updated"), ("exists", "exists"), ("rejected", "rejected")]
+ITEM_RESULT_STATUSES = [
+    ("created", "created"),
+    ("updated", "updated"),
+    ("exists", "exists"),
+    ("rejected", "rejected"),
+    ("conflict", "conflict"),
+]
 SLA_STATES = [
     ("on_track", "on_track"),
     ("at_risk", "at_risk"),
@@ -127,6 +133,14 @@ class ItemResultSerializer(serializers.Serializer):
         required=False,
         help_text=_("Only for stored items that broke a conduct rule: field name to messages. The item is kept."),
     )
+    fields = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "Only for conflict items: the fields whose values differ from those already recorded under this "
+            "external id. Nothing was changed."
+        ),
+    )
 
 
 class BatchResultSerializer(serializers.Serializer):
@@ -134,6 +148,7 @@ class BatchResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     exists = serializers.IntegerField()
     rejected = serializers.IntegerField()
+    conflict = serializers.IntegerField()
     results = ItemResultSerializer(many=True)
 
 

@@ -101,8 +101,8 @@ BATCH_RESPONSES = {
     200: OpenApiResponse(BatchResultSerializer, description="Every item was recorded (or had been already)."),
     207: OpenApiResponse(
         BatchResultSerializer,
-        description="Some items were rejected; the others were recorded. Each rejected item is listed by its index "
-        "with the reasons per field.",
+        description="Some items were rejected or in conflict; the others were recorded. Each rejected item is "
+        "listed by its index with the reasons per field, each conflict with the fields that differ.",
     ),
     400: OpenApiResponse(
         inline_serializer(
@@ -126,10 +126,11 @@ class ContactEventBatchView(AgencyApiMixin, APIView):
         summary="Report contact events",
         description=(
             f"Report up to {MAX_BATCH} calls, messages, letters or visits. Idempotent by your `external_id`: an "
-            "event sent again is reported as `exists` and not stored twice. Each item is checked: the account must "
-            "be assigned to your agency at `occurred_at`, the collector must be one of yours and `occurred_at` may "
-            "not be in the future. A call or SMS from a number that was not one of your authorised numbers at that "
-            "time is stored and flagged as a conduct breach; its result carries a warning."
+            "event sent again is reported as `exists` and not stored twice; sent again with other values it is a "
+            "`conflict` naming the `fields` that differ, and the recorded event is kept unchanged. Each item is "
+            "checked: the account must be assigned to your agency at `occurred_at`, the collector must be one of "
+            "yours and `occurred_at` may not be in the future. A call or SMS from a number that was not one of your "
+            "authorised numbers at that time is stored and flagged as a conduct breach; its result carries a warning."
         ),
         request=ContactEventBatchSerializer,
         responses=BATCH_RESPONSES,
@@ -137,7 +138,7 @@ class ContactEventBatchView(AgencyApiMixin, APIView):
     )
     def post(self, request, *args, **kwargs):
         result = contact_events_ingest(agency=self.agency, items=_batch_items(request), now=timezone.now())
-        return Response(result.as_dict(), status=207 if result.has_rejections else status.HTTP_200_OK)
+        return Response(result.as_dict(), status=207 if result.has_refusals else status.HTTP_200_OK)
 
 
 class ScheduledMeasureBatchView(AgencyApiMixin, APIView):
@@ -146,7 +147,8 @@ class ScheduledMeasureBatchView(AgencyApiMixin, APIView):
         summary="Report scheduled measures",
         description=(
             f"Announce up to {MAX_BATCH} home visits, lawyer's letters or reminders, or update ones you sent before "
-            "(same `external_id`: a new date, `done`, `cancelled`). The account must be assigned to your agency now; "
+            "(same `external_id`: a new date, `done`, `cancelled`); one sent again for another account is a "
+            "`conflict`. The account must be assigned to your agency now; "
             "a planned measure must be dated in the future."
         ),
         request=ScheduledMeasureBatchSerializer,
@@ -155,7 +157,7 @@ class ScheduledMeasureBatchView(AgencyApiMixin, APIView):
     )
     def post(self, request, *args, **kwargs):
         result = scheduled_measures_ingest(agency=self.agency, items=_batch_items(request), now=timezone.now())
-        return Response(result.as_dict(), status=207 if result.has_rejections else status.HTTP_200_OK)
+        return Response(result.as_dict(), status=207 if result.has_refusals else status.HTTP_200_OK)
 
 
 def _parse_changed_since(raw: str | None, *, name: str = "changed_since") -> datetime.datetime | None:

@@ -48,11 +48,50 @@ def test_good_event_is_recorded(client, side_a):
 
 
 def test_sending_the_same_event_twice_stores_it_once(client, side_a):
-    post(client, side_a, [event(side_a)])
-    response = post(client, side_a, [event(side_a)])
+    item = event(side_a)
+    post(client, side_a, [item])
+    response = post(client, side_a, [item])
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "exists"
     assert ContactEvent.objects.count() == 1
+
+
+def test_same_external_id_with_other_values_is_a_conflict_naming_the_fields(client, side_a):
+    item = event(side_a)
+    post(client, side_a, [item])
+    response = post(client, side_a, [{**item, "outcome": "no_answer", "duration_seconds": None}])
+    assert response.status_code == 207
+    body = response.json()
+    assert (body["conflict"], body["exists"]) == (1, 0)
+    assert body["results"][0] == {
+        "index": 0,
+        "external_id": "ev-1",
+        "status": "conflict",
+        "fields": ["outcome", "duration_seconds"],
+    }
+
+
+def test_conflicting_resend_keeps_the_recorded_event(client, side_a):
+    item = event(side_a)
+    post(client, side_a, [item])
+    post(client, side_a, [{**item, "outcome": "no_answer"}])
+    assert ContactEvent.objects.get().outcome == "connected"
+
+
+def test_resend_with_the_number_in_another_accepted_form_still_exists(client, side_a):
+    item = event(side_a)
+    post(client, side_a, [item])
+    national = "0" + normalise_number(side_a.number.number)[3:]
+    response = post(client, side_a, [{**item, "from_number": national}])
+    assert response.json()["results"][0]["status"] == "exists"
+
+
+def test_resend_with_the_same_moment_at_another_offset_still_exists(client, side_a):
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    post(client, side_a, [event(side_a, occurred_at=moment.isoformat())])
+    elsewhere = moment.astimezone(datetime.timezone(datetime.timedelta(hours=-5)))
+    response = post(client, side_a, [event(side_a, occurred_at=elsewhere.isoformat())])
+    assert response.json()["results"][0]["status"] == "exists"
 
 
 def test_number_in_national_form_is_accepted(client, side_a):

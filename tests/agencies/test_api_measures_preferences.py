@@ -62,9 +62,13 @@ def test_measure_sent_again_with_new_status_is_updated(client, side_a):
     assert ScheduledMeasure.objects.get().status == "cancelled"
 
 
-def test_external_id_reused_for_another_account_is_rejected(client, side_a):
-    ScheduledMeasureFactory(external_id="m-1", performer=side_a.agency)
-    assert "account" in errors_of(post(client, side_a, [measure(side_a)]))
+def test_external_id_reused_for_another_account_is_a_conflict_naming_the_account(client, side_a):
+    stored = ScheduledMeasureFactory(external_id="m-1", performer=side_a.agency)
+    response = post(client, side_a, [measure(side_a)])
+    assert response.status_code == 207
+    result = response.json()["results"][0]
+    assert (result["status"], result["fields"]) == ("conflict", ["account"])
+    assert ScheduledMeasure.objects.get().account_id == stored.account_id
 
 
 def test_planned_measure_in_the_past_is_rejected(client, side_a):

@@ -64,3 +64,12 @@ def test_same_reference_twice_is_refused_the_second_time(client_a, side_a):
     response = client_a.post(reverse("agency:report_contact"), form_data(side_a))
     assert response.status_code == 400
     assert ContactEvent.objects.count() == 1
+
+
+def test_same_reference_with_other_details_names_what_differs(client_a, side_a):
+    client_a.post(reverse("agency:report_contact"), form_data(side_a))
+    response = client_a.post(reverse("agency:report_contact"), form_data(side_a, outcome="refused"))
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["external_id"]
+    assert "already recorded with other details (Outcome)" in message
+    assert ContactEvent.objects.get().outcome == "connected"
