@@ -225,3 +225,23 @@ def test_ticket_page_withholds_the_borrowers_words_without_consent(client_a, tic
     content = client_a.get(ticket_url(ticket_a)).content.decode()
     assert "three nights in a row" not in content
     assert "did not agree to share" in content
+
+
+def test_refused_extension_request_page_says_why(client_a, ticket_a):
+    client_a.post(ticket_url(ticket_a, "agency:ask_extension"), {"reason": "On leave."})
+    response = client_a.post(
+        ticket_url(ticket_a, "agency:ask_extension"), {"reason": "Again."}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "More time has already been asked for on this ticket." in response.content.decode()
+
+
+def test_refused_response_on_a_closed_ticket_page_says_why(client_a, ticket_a):
+    AgencyTicket.objects.filter(pk=ticket_a.pk).update(status=AgencyTicket.Status.CLOSED)
+    response = client_a.post(
+        ticket_url(ticket_a, "agency:respond"),
+        {"statement": "We checked the call log.", "remediation": "warned"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "This ticket is closed." in response.content.decode()
