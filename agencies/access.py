@@ -4,8 +4,8 @@ from functools import wraps
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .models import AgencyMembership
 
@@ -27,7 +27,8 @@ def agency_required(view):
             return redirect_to_login(request.get_full_path(), login_url="agency:signin")
         membership = AgencyMembership.objects.select_related("agency").filter(user=request.user).first()
         if membership is None:
-            raise PermissionDenied
+            reason = _("This user is not a member of a collection agency.")
+            return render(request, "agency/refused.html", {"reason": reason}, status=403)
         if not membership.agency.is_active:
             logout(request)
             return render(request, "agency/suspended.html", status=403)

@@ -1,8 +1,8 @@
 """For agency managers: their API tokens, recent API calls and sign-ins."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .access import agency_required
@@ -14,7 +14,8 @@ from .workspace_selectors import agency_api_calls, agency_api_tokens, agency_sig
 @agency_required
 def access_overview(request):
     if request.membership.role != AgencyMembership.Role.MANAGER:
-        raise PermissionDenied
+        reason = _("Only your agency's managers can see its API tokens and sign-ins.")
+        return render(request, "agency/refused.html", {"reason": reason}, status=403)
     return render(
         request,
         "agency/access.html",
