@@ -152,12 +152,14 @@ def test_b_token_sees_its_own_ticket(client, side_b, b_refs):
     assert client.get(f"/api/v1/tickets/{b_refs['reference']}/", **side_b.auth).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/api/v1/tickets/A%00B/", "/api/v1/contact-preferences/?account=A%00B", "/api/v1/tickets/?status=%00"],
-)
-def test_nul_characters_from_the_client_are_not_a_server_error(client, side_a, ticket_a, path):
-    assert client.get(path, **side_a.auth).status_code in (200, 404)
+def test_nul_in_an_api_path_is_404(client, side_a, ticket_a):
+    assert client.get("/api/v1/tickets/A%00B/", **side_a.auth).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/contact-preferences/?account=A%00B", "/api/v1/tickets/?status=%00"])
+def test_nul_in_an_api_query_is_a_json_400(client, side_a, ticket_a, path):
+    response = client.get(path, **side_a.auth)
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
 
 
 def test_nul_in_evidence_token_is_404(client, side_a, ticket_a):
