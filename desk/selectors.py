@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from complaints.models import OPEN_STATUSES, AgencyTicket, Category, Complaint, SLATarget
+from complaints.sla_state import SlaState
 from conduct.selectors import breaches_by_agency
 from loans.models import Assignment
 from notices.selectors import noncompliant_measures_by_agency
 
-from .sla import SlaState, open_target_summary, state_of_summary
+from .sla import open_target_summary, state_of_summary
 
 TREND_WEEKS = 12
 

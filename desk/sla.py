@@ -4,20 +4,11 @@ well as colour so staff who do not see colour read it the same."""
 import datetime
 from dataclasses import dataclass
 
-from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import OPEN_STATUSES, SLATarget
-
-
-class SlaState(models.TextChoices):
-    BREACHED = "breached", _("Breached")
-    AT_RISK = "at_risk", _("At risk")
-    ON_TRACK = "on_track", _("On track")
-    PAUSED = "paused", _("Paused")
-    NONE = "none", _("No open deadline")
-
+from complaints.sla_state import WORST_FIRST, SlaState, sla_state, sla_state_q
 
 ICONS = {
     SlaState.BREACHED: "✖",
@@ -26,19 +17,7 @@ ICONS = {
     SlaState.PAUSED: "⏸",
     SlaState.NONE: "–",
 }
-_RANK = {SlaState.BREACHED: 0, SlaState.AT_RISK: 1, SlaState.ON_TRACK: 2, SlaState.PAUSED: 3}
-
-
-def target_state(target: SLATarget, *, now: datetime.datetime) -> str:
-    if target.met_at is not None or target.cancelled_at is not None:
-        return SlaState.NONE
-    if target.breached_at is not None or (target.paused_at is None and target.due_at <= now):
-        return SlaState.BREACHED
-    if target.paused_at is not None:
-        return SlaState.PAUSED
-    if target.warn_at <= now:
-        return SlaState.AT_RISK
-    return SlaState.ON_TRACK
+_RANK = {state: rank for rank, state in enumerate(WORST_FIRST)}
 
 
 def duration_text(delta: datetime.timedelta) -> str:
@@ -83,8 +62,8 @@ def sla_badge(targets, *, now: datetime.datetime) -> SlaBadge:
     open_targets = [t for t in targets if t.met_at is None and t.cancelled_at is None]
     if not open_targets:
         return SlaBadge(SlaState.NONE, None, "")
-    target = min(open_targets, key=lambda t: (_RANK[target_state(t, now=now)], t.due_at))
-    state = target_state(target, now=now)
+    target = min(open_targets, key=lambda t: (_RANK[sla_state(t, now=now)], t.due_at))
+    state = sla_state(target, now=now)
     kind = target.get_kind_display()
     if state == SlaState.BREACHED:
         detail = _("%(target)s, %(time)s overdue") % {"target": kind, "time": duration_text(now - target.due_at)}
@@ -99,8 +78,8 @@ def sla_badge(targets, *, now: datetime.datetime) -> SlaBadge:
 
 
 def open_target_summary(now: datetime.datetime):
-    """Per complaint with running clocks: how many run (not paused), how
-    many have passed their warning time, how many are overdue.
+    """Per complaint with open clocks: how many are in each state (named by
+    the state's value).
 
     Computed from the open targets alone (a few per open complaint, found
     through the partial unique index), never by probing every complaint.
@@ -109,31 +88,21 @@ def open_target_summary(now: datetime.datetime):
         SLATarget.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
         .order_by()
         .values("complaint_id")
-        .annotate(
-            running=Count("pk", filter=Q(paused_at__isnull=True)),
-            warned=Count("pk", filter=Q(paused_at__isnull=True, warn_at__lte=now)),
-            overdue=Count("pk", filter=Q(breached_at__isnull=False) | Q(paused_at__isnull=True, due_at__lte=now)),
-        )
+        .annotate(**{state.value: Count("pk", filter=sla_state_q(state, now=now)) for state in WORST_FIRST})
     )
 
 
+def _worst_is(state: str) -> Q:
+    worse = WORST_FIRST[: WORST_FIRST.index(state)]
+    return Q(**{other.value: 0 for other in worse}, **{f"{state.value}__gt": 0})
+
+
 # The badge's rule (worst open target wins) in terms of the summary.
-STATE_RULES = {
-    SlaState.BREACHED: Q(overdue__gt=0),
-    SlaState.AT_RISK: Q(overdue=0, warned__gt=0),
-    SlaState.ON_TRACK: Q(overdue=0, warned=0, running__gt=0),
-    SlaState.PAUSED: Q(overdue=0, running=0),
-}
+STATE_RULES = {state: _worst_is(state) for state in WORST_FIRST}
 
 
 def state_of_summary(row: dict) -> str:
-    if row["overdue"]:
-        return SlaState.BREACHED
-    if row["warned"]:
-        return SlaState.AT_RISK
-    if row["running"]:
-        return SlaState.ON_TRACK
-    return SlaState.PAUSED
+    return next(state for state in WORST_FIRST if row[state.value])
 
 
 def sla_state_filter(queryset, *, state: str, now: datetime.datetime):

@@ -10,11 +10,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from complaints.models import SLATarget
+from complaints.sla_state import SlaState
 
 from .actions import request_now
 from .charts import bar_chart, line_chart, sparkline
 from .selectors import agency_scorecards, breaches_this_week, complaints_trend, open_complaints_by_sla_state, week_start
-from .sla import SlaState, duration_text
+from .sla import duration_text
 
 FIGURES_SECONDS = 60
 

@@ -26,12 +26,13 @@ from desk.history import DeskHistoryAdmin
 from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
-from desk.sla import sla_badge, target_state
+from desk.sla import sla_badge
 from loans.models import Borrower, ContactEvent
 from portal.masking import mask_name, mask_phone
 
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
 from ..services import complaint_note_add
+from ..sla_state import sla_state
 from ..uploads import stored_path
 from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter, TriageFilter
 from .forms import NoteForm
@@ -533,7 +534,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
             "complaint": complaint,
             "original": complaint,
             "badge": sla_badge([t for t in targets if t.is_open], now=now),
-            "targets": [{"target": t, "state": target_state(t, now=now)} for t in targets],
+            "targets": [{"target": t, "state": sla_state(t, now=now)} for t in targets],
             "timeline": timeline,
             "contacts": contacts,
             "evidence": list(complaint.evidence.all()),
