@@ -6,11 +6,11 @@ assigned to it, so a view or API endpoint cannot forget the scope.
 
 import datetime
 
-from django.db.models import BooleanField, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from complaints.models import AgencyTicket, SLATarget
+from complaints.models import AgencyTicket
 from complaints.selectors import (
     evidence_for_ticket,
     holds_for_account,
@@ -18,6 +18,8 @@ from complaints.selectors import (
     tickets_for_agency,
     timeline_for_ticket,
 )
+from complaints.sla_state import SlaState, sla_state_q
+from complaints.sla_state import sla_state as clock_state
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
 
 from .models import Agency, AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
@@ -89,42 +91,27 @@ TICKET_STATUS_FILTERS = ("open", "responded", "closed", "moved")
 CONTACT_WINDOW = datetime.timedelta(days=7)
 
 
-class SlaState:
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    BREACHED = "breached"
-    ANSWERED = "answered"
-    MOVED = "moved"
+# A ticket no longer waiting for the agency reads as one of these rather
+# than by its clock.
+ANSWERED = "answered"
+MOVED = "moved"
 
 
 def _tickets_base(*, agency: Agency) -> QuerySet:
     """The agency's tickets (through the complaints app's scoped selector),
-    with the warning time of the open response deadline."""
-    warn_at = SLATarget.objects.filter(
-        complaint_id=OuterRef("complaint_id"),
-        kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).values("warn_at")[:1]
-    return (
-        tickets_for_agency(agency=agency)
-        .select_related("complaint__borrower")
-        .annotate(response_warn_at=Subquery(warn_at))
-    )
+    with the clock their response deadline is read from."""
+    return tickets_for_agency(agency=agency).select_related("complaint__borrower", "response_target")
 
 
 def sla_state(ticket, *, now: datetime.datetime) -> str:
-    """Where the agency stands against its response deadline."""
+    """Where the agency stands against its response deadline: while the
+    ticket waits for it, the state of its clock, judged as the desk judges
+    it (so a clock paused for the borrower reads paused, not breached)."""
     if ticket.is_moved:
-        return SlaState.MOVED
+        return MOVED
     if ticket.status != ticket.Status.OPEN:
-        return SlaState.ANSWERED
-    if ticket.response_due_at is not None and now >= ticket.response_due_at:
-        return SlaState.BREACHED
-    warn_at = getattr(ticket, "response_warn_at", None)
-    if warn_at is not None and now >= warn_at:
-        return SlaState.AT_RISK
-    return SlaState.ON_TRACK
+        return ANSWERED
+    return clock_state(ticket.response_target, now=now)
 
 
 def agency_tickets(*, agency: Agency, status: str | None = None, collector_id: int | None = None) -> QuerySet:
@@ -135,7 +122,7 @@ def agency_tickets(*, agency: Agency, status: str | None = None, collector_id: i
         tickets = tickets.filter(status=status)
     if collector_id is not None:
         tickets = tickets.filter(complaint__collector_id=collector_id, complaint__collector__agency=agency)
-    return tickets.order_by(F("response_due_at").asc(nulls_last=True), "-opened_at", "pk")
+    return tickets.order_by(F("response_target__due_at").asc(nulls_last=True), "-opened_at", "pk")
 
 
 def agency_ticket(*, agency: Agency, reference: str) -> AgencyTicket:
@@ -213,7 +200,7 @@ def agency_ticket_summary(*, agency: Agency, now: datetime.datetime) -> dict[str
     """How many open tickets are breached, at risk and on track."""
     open_tickets = _tickets_base(agency=agency).filter(status=AgencyTicket.Status.OPEN)
     return open_tickets.aggregate(
-        breached=Count("pk", filter=Q(response_due_at__lte=now)),
-        at_risk=Count("pk", filter=Q(response_due_at__gt=now, response_warn_at__lte=now)),
+        breached=Count("pk", filter=sla_state_q(SlaState.BREACHED, now=now, through="response_target")),
+        at_risk=Count("pk", filter=sla_state_q(SlaState.AT_RISK, now=now, through="response_target")),
         open=Count("pk"),
     )

@@ -357,7 +357,7 @@ def generate(*, complaints: int, seed: int) -> None:
             "met_at",
             "cancelled_at",
         ]
-        ticket_fields = ["complaint_id", "agency_id", "status", "opened_at", "response_due_at", "first_response_at"]
+        ticket_fields = ["complaint_id", "agency_id", "status", "opened_at", "first_response_at"]
         triage_fields = ["complaint_id", "opened_at", "done_at", "done_by_id"]
         triage_rows = []
         event_fields = ["complaint_id", "at", "kind", "visibility", "text"]
@@ -482,9 +482,7 @@ def generate(*, complaints: int, seed: int) -> None:
                         None,
                     )
                 )
-                ticket_rows.append(
-                    (n, agency, "open" if status == "with_agency" else "closed", sent, response_due, responded)
-                )
+                ticket_rows.append((n, agency, "open" if status == "with_agency" else "closed", sent, responded))
             # Routing puts every complaint on the triage queue; taking it
             # (being assigned) triages it.
             assignee = complaint_rows[-1][10]
@@ -497,6 +495,13 @@ def generate(*, complaints: int, seed: int) -> None:
                 flush(cursor)
                 print(f"  {n:,} complaints ({time.perf_counter() - started:.0f} s)", flush=True)
         flush(cursor)
+        # Each complaint here has at most one first-response clock: its
+        # ticket reads its deadline there.
+        cursor.execute(
+            f"UPDATE {AgencyTicket._meta.db_table} AS t SET response_target_id = s.id "
+            f"FROM {SLATarget._meta.db_table} AS s "
+            "WHERE s.complaint_id = t.complaint_id AND s.kind = 'agency_first_response'"
+        )
     with connection.cursor() as cursor:
         # What autovacuum does to a table that has settled: statistics and
         # the visibility map (index-only scans).

@@ -559,7 +559,16 @@ class AgencyTicket(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("agency"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("opened at"))
-    response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True, db_index=True)
+    # The agency's deadline is this clock's, read and never copied, so a
+    # pause, a resume or an extension moves the one the agency sees.
+    response_target = models.ForeignKey(
+        "SLATarget",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first response due"),
+    )
     first_response_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("last responded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -598,6 +607,10 @@ class AgencyTicket(models.Model):
     @property
     def is_moved(self) -> bool:
         return self.status == self.Status.MOVED
+
+    @property
+    def response_due_at(self) -> datetime.datetime | None:
+        return self.response_target.due_at if self.response_target_id else None
 
     @property
     def reference(self) -> str:

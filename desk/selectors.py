@@ -168,9 +168,10 @@ def _score_first_responses(scores: dict, *, since: datetime.datetime, now: datet
     after the deadline or has not come.
     """
     tickets = AgencyTicket.objects.filter(opened_at__gte=since, opened_at__lte=now).order_by()
-    due = Q(response_due_at__isnull=False) & (Q(first_response_at__isnull=False) | Q(response_due_at__lte=now))
-    late = Q(response_due_at__isnull=False) & (
-        Q(first_response_at__isnull=True, response_due_at__lte=now) | Q(first_response_at__gt=F("response_due_at"))
+    due_at = "response_target__due_at"
+    due = Q(**{f"{due_at}__isnull": False}) & (Q(first_response_at__isnull=False) | Q(**{f"{due_at}__lte": now}))
+    late = Q(**{f"{due_at}__isnull": False}) & (
+        Q(first_response_at__isnull=True, **{f"{due_at}__lte": now}) | Q(first_response_at__gt=F(due_at))
     )
     counts = tickets.values("agency_id").annotate(
         responses=Count("pk", filter=Q(first_response_at__isnull=False)),

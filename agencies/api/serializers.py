@@ -24,6 +24,8 @@ SLA_STATES = [
     ("on_track", "on_track"),
     ("at_risk", "at_risk"),
     ("breached", "breached"),
+    ("paused", "paused"),
+    ("none", "none"),
     ("answered", "answered"),
     ("moved", "moved"),
 ]

@@ -96,7 +96,7 @@ class AgencyTicketAdmin(admin.ModelAdmin):
         "extension_status",
     ]
     list_filter = ["status", "extension_status", "agency"]
-    list_select_related = ["complaint", "agency"]
+    list_select_related = ["complaint", "agency", "response_target"]
     search_fields = ["complaint__reference"]
     show_full_result_count = False
 

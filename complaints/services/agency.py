@@ -208,13 +208,11 @@ def agency_extension_approve(
             due_at=new_due,
             extension_count=target.extension_count + 1,
         )
+        ticket.refresh_from_db(fields=["response_target"])
         ticket.extension_status = AgencyTicket.ExtensionStatus.APPROVED
         ticket.extension_decided_at = now
         ticket.extension_decided_by = by
-        ticket.response_due_at = new.due_at
-        ticket.save(
-            update_fields=["extension_status", "extension_decided_at", "extension_decided_by", "response_due_at"]
-        )
+        ticket.save(update_fields=["extension_status", "extension_decided_at", "extension_decided_by"])
         event = timeline_add(
             complaint=complaint,
             kind=Kind.EXTENSION_APPROVED,

@@ -101,14 +101,14 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
     )
     round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
     target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
+    ticket.refresh_from_db(fields=["response_target"])
     ticket.agency = agency
     ticket.status = AgencyTicket.Status.OPEN
     ticket.platform_message = message
-    ticket.response_due_at = target.due_at
     ticket.closed_at = None
     if not created:
         ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
-    ticket.save()
+    ticket.save(update_fields=["agency", "status", "platform_message", "closed_at", "extension_status"])
     with notify.staff_language():
         subject = _("New complaint ticket %(reference)s (%(severity)s)") % {
             "reference": complaint.reference,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
 
-from ..models import Complaint, SLAPolicy, SLATarget, TimelineEvent
+from ..models import AgencyTicket, Complaint, SLAPolicy, SLATarget, TimelineEvent
 from . import notify
 from .timeline import timeline_add
 
@@ -72,7 +72,9 @@ def target_start(
     paused_total: datetime.timedelta = datetime.timedelta(0),
 ) -> SLATarget:
     """Start a clock. Caller holds the complaint's lock. An open clock of the
-    same kind is stopped first (the database allows one open per kind)."""
+    same kind is stopped first (the database allows one open per kind); the
+    current agency ticket follows a new first-response clock, so its
+    deadline is always the one that runs."""
     calendar = calendar or business_calendar()
     policy = policy_for(complaint.severity)
     default_amount, default_unit = _target_spec(policy, kind)
@@ -98,6 +100,8 @@ def target_start(
         paused_total=paused_total,
         paused_at=now if complaint.waiting_on_borrower_since and kind in PAUSABLE_KINDS else None,
     )
+    if kind == Kind.AGENCY_FIRST_RESPONSE:
+        AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
     sync_due_columns(complaint)
     return target
 

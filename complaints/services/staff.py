@@ -98,9 +98,6 @@ def complaint_set_severity(
                 started_at=target.started_at,
                 paused_total=target.paused_total,
             )
-        agency_target = sla.open_targets(complaint, SLATarget.Kind.AGENCY_FIRST_RESPONSE).first()
-        if agency_target is not None:
-            AgencyTicket.objects.current().filter(complaint=complaint).update(response_due_at=agency_target.due_at)
         timeline_add(
             complaint=complaint,
             kind=Kind.SEVERITY_CHANGED,

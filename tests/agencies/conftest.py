@@ -99,6 +99,13 @@ def open_ticket(side: AgencySide, *, consent_to_share: bool = True, files=(), ca
     return AgencyTicket.objects.select_related("complaint").get(complaint=complaint)
 
 
+def response_clock(ticket):
+    """The ticket's first-response clock, as a queryset to move it with."""
+    from complaints.models import AgencyTicket, SLATarget
+
+    return SLATarget.objects.filter(pk=AgencyTicket.objects.get(pk=ticket.pk).response_target_id)
+
+
 @pytest.fixture
 def ticket_a(side_a):
     return open_ticket(side_a)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from complaints.models import AgencyResponse, AgencyTicket, SLATarget, TimelineEvent
 from complaints.uploads import check_upload
 
-from .conftest import open_ticket
+from .conftest import open_ticket, response_clock
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -114,7 +114,9 @@ def test_evidence_downloads_as_attachment(client, side_a):
 
 
 def test_breached_ticket_reports_breached(client, side_a, ticket_a):
-    AgencyTicket.objects.filter(pk=ticket_a.pk).update(response_due_at=timezone.now() - datetime.timedelta(hours=1))
+    response_clock(ticket_a).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2), due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     assert client.get(url(ticket_a), **side_a.auth).json()["sla_state"] == "breached"
 
 

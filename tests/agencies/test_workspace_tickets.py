@@ -9,7 +9,7 @@ from complaints.models import AgencyResponse, AgencyTicket, SLATarget, TimelineE
 from complaints.uploads import check_upload
 from tests.factories import ContactEventFactory
 
-from .conftest import open_ticket
+from .conftest import open_ticket, response_clock
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,8 +27,8 @@ def test_ticket_is_opened_for_the_assigned_agency(ticket_a, side_a):
 def test_inbox_lists_own_tickets_soonest_deadline_first(client_a, side_a):
     later = open_ticket(side_a)
     sooner = open_ticket(side_a)
-    AgencyTicket.objects.filter(pk=sooner.pk).update(response_due_at=timezone.now() + datetime.timedelta(hours=2))
-    AgencyTicket.objects.filter(pk=later.pk).update(response_due_at=timezone.now() + datetime.timedelta(days=2))
+    response_clock(sooner).update(due_at=timezone.now() + datetime.timedelta(hours=2))
+    response_clock(later).update(due_at=timezone.now() + datetime.timedelta(days=2))
     response = client_a.get(reverse("agency:inbox"))
     assert response.status_code == 200
     listed = [ticket.pk for ticket in response.context["page"].object_list]
@@ -36,7 +36,7 @@ def test_inbox_lists_own_tickets_soonest_deadline_first(client_a, side_a):
 
 
 def test_inbox_shows_sla_state_as_text(client_a, ticket_a):
-    AgencyTicket.objects.filter(pk=ticket_a.pk).update(response_due_at=timezone.now() - datetime.timedelta(minutes=1))
+    response_clock(ticket_a).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
     response = client_a.get(reverse("agency:inbox"))
     assert "sla-breached" in response.content.decode()
 
@@ -45,7 +45,7 @@ def test_ticket_near_its_warning_time_is_at_risk(client_a, ticket_a):
     SLATarget.objects.filter(complaint=ticket_a.complaint, kind="agency_first_response").update(
         warn_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    AgencyTicket.objects.filter(pk=ticket_a.pk).update(response_due_at=timezone.now() + datetime.timedelta(hours=1))
+    response_clock(ticket_a).update(due_at=timezone.now() + datetime.timedelta(hours=1))
     response = client_a.get(reverse("agency:inbox"))
     assert response.context["page"].object_list[0].sla_state == "at_risk"
 
@@ -210,8 +210,10 @@ class TestEvidenceDownload:
 
 def test_inbox_counts_breached_and_at_risk_tickets(client_a, side_a):
     breached, at_risk, _calm = open_ticket(side_a), open_ticket(side_a), open_ticket(side_a)
-    AgencyTicket.objects.filter(pk=breached.pk).update(response_due_at=timezone.now() - datetime.timedelta(hours=1))
-    AgencyTicket.objects.filter(pk=at_risk.pk).update(response_due_at=timezone.now() + datetime.timedelta(hours=1))
+    response_clock(breached).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2), due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    response_clock(at_risk).update(due_at=timezone.now() + datetime.timedelta(hours=1))
     SLATarget.objects.filter(complaint=at_risk.complaint, kind="agency_first_response").update(
         warn_at=timezone.now() - datetime.timedelta(minutes=5)
     )

@@ -124,10 +124,22 @@ def scorecard_data():
             complaint=c,
             agency=a,
             opened_at=opened,
-            response_due_at=opened + 3 * H,
+            response_target=target(
+                c,
+                kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE,
+                started=opened,
+                due=opened + 3 * H,
+                warn=opened + 2 * H,
+                met_at=opened + response_after if response_after else None,
+            ),
             first_response_at=opened + response_after if response_after else None,
         )
-    AgencyTicket.objects.create(complaint=b1, agency=b, opened_at=NOW - H, response_due_at=NOW + D)
+    AgencyTicket.objects.create(
+        complaint=b1,
+        agency=b,
+        opened_at=NOW - H,
+        response_target=target(b1, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, due=NOW + D, warn=NOW + H),
+    )
     return a, b
 
 
