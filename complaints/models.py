@@ -417,6 +417,7 @@ class TimelineEvent(models.Model):
         HOLD_PLACED = "hold_placed", _("Agency work on the account paused")
         HOLD_LIFTED = "hold_lifted", _("Agency work on the account resumed")
         AGENCY_CHANGED = "agency_changed", _("Responsible agency changed")
+        TICKET_STATUS_CHANGED = "ticket_status", _("Agency ticket status changed")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("complaint")
@@ -546,6 +547,20 @@ class AgencyTicket(models.Model):
         RESPONDED = "responded", _("Agency responded")
         CLOSED = "closed", _("Closed")
         MOVED = "moved", _("Moved to another agency")
+
+    # The allowed status changes: from -> {to}. Nothing else may change a
+    # ticket's status; ``complaints.services.tickets.ticket_move`` applies it.
+    #   open -> responded (the agency answers), closed (the complaint ends),
+    #       moved (another agency is found responsible).
+    #   responded -> open (sent back for more), closed, moved.
+    #   closed -> open (the complaint reopens and is sent again), moved.
+    #   moved -> nothing: the agency it moved to gets a ticket of its own.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.OPEN: frozenset({Status.RESPONDED, Status.CLOSED, Status.MOVED}),
+        Status.RESPONDED: frozenset({Status.OPEN, Status.CLOSED, Status.MOVED}),
+        Status.CLOSED: frozenset({Status.OPEN, Status.MOVED}),
+        Status.MOVED: frozenset(),
+    }
 
     class ExtensionStatus(models.TextChoices):
         NONE = "", _("None asked")

@@ -11,6 +11,7 @@ from ..models import OPEN_STATUSES, AgencyResponse, AgencyTicket, Party, SLATarg
 from ..uploads import CheckedFile
 from . import notify, sla
 from .core import ComplaintTransitionError, evidence_add, evidence_event, lock, move
+from .tickets import ticket_move
 from .timeline import timeline_add
 
 Kind = TimelineEvent.Kind
@@ -67,8 +68,9 @@ def agency_response_submit(
         first = ticket.first_response_at is None
         ticket.first_response_at = ticket.first_response_at or now
         ticket.responded_at = now
-        ticket.status = AgencyTicket.Status.RESPONDED
-        ticket.save(update_fields=["first_response_at", "responded_at", "status"])
+        ticket.save(update_fields=["first_response_at", "responded_at"])
+        if ticket.status != AgencyTicket.Status.RESPONDED:
+            ticket_move(complaint=complaint, ticket=ticket, to=AgencyTicket.Status.RESPONDED, now=now, author=user)
         sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.AGENCY_FIRST_RESPONSE,), now=now)
         data = {
             "response": response.pk,

@@ -12,6 +12,7 @@ from ..uploads import CheckedFile
 from . import notify, sla
 from .core import ComplaintTransitionError, evidence_add, evidence_event, lock, move, require_open, touch
 from .intake import _borrower_visibility
+from .tickets import ticket_close
 from .timeline import timeline_add
 
 Kind = TimelineEvent.Kind
@@ -91,11 +92,7 @@ def complaint_withdraw(*, complaint: Complaint, borrower, user, reason: str, now
             extra_fields={"waiting_on_borrower_since": None},
         )
         sla.targets_cancel(complaint=complaint, now=now)
-        from ..models import AgencyTicket
-
-        AgencyTicket.objects.current().filter(complaint=complaint).update(
-            status=AgencyTicket.Status.CLOSED, closed_at=now
-        )
+        ticket_close(complaint=complaint, now=now, author=user)
         return complaint
 
 

@@ -29,6 +29,7 @@ from ..models import (
 )
 from . import notify, sla
 from .core import lock, move
+from .tickets import ticket_move
 from .timeline import timeline_add
 
 
@@ -103,12 +104,14 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
     target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
     ticket.refresh_from_db(fields=["response_target"])
     ticket.agency = agency
-    ticket.status = AgencyTicket.Status.OPEN
     ticket.platform_message = message
-    ticket.closed_at = None
     if not created:
         ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
-    ticket.save(update_fields=["agency", "status", "platform_message", "closed_at", "extension_status"])
+    ticket.save(update_fields=["agency", "platform_message", "extension_status"])
+    if ticket.status != AgencyTicket.Status.OPEN:
+        ticket_move(
+            complaint=complaint, ticket=ticket, to=AgencyTicket.Status.OPEN, now=now, extra_fields={"closed_at": None}
+        )
     with notify.staff_language():
         subject = _("New complaint ticket %(reference)s (%(severity)s)") % {
             "reference": complaint.reference,

@@ -25,6 +25,7 @@ from ..models import (
 from . import notify, sla
 from .core import ComplaintTransitionError, lock, move, require_open, touch
 from .routing import _alert_on_call, _hold_place, tell_hold_placed, ticket_open
+from .tickets import ticket_close, ticket_move
 from .timeline import timeline_add
 
 Kind = TimelineEvent.Kind
@@ -187,9 +188,7 @@ def complaint_move_to_agency(
         previous = complaint.agency
         old_ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
         if old_ticket is not None:
-            old_ticket.status = AgencyTicket.Status.MOVED
-            old_ticket.closed_at = now
-            old_ticket.save(update_fields=["status", "closed_at"])
+            ticket_move(complaint=complaint, ticket=old_ticket, to=AgencyTicket.Status.MOVED, now=now, author=by)
         sla.targets_cancel(complaint=complaint, now=now, kinds=(SLATarget.Kind.AGENCY_FIRST_RESPONSE,))
         with notify.staff_language():
             note = _("moved from %(agency)s by staff") % {"agency": previous or "-"}
@@ -461,9 +460,7 @@ def complaint_resolve(
         )
         sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.FINAL_DECISION, SLATarget.Kind.REVIEW), now=now)
         sla.targets_cancel(complaint=complaint, now=now)
-        AgencyTicket.objects.current().filter(complaint=complaint).exclude(status=AgencyTicket.Status.CLOSED).update(
-            status=AgencyTicket.Status.CLOSED, closed_at=now
-        )
+        ticket_close(complaint=complaint, now=now, author=by)
         notify.ticket_webhook(
             complaint=complaint,
             event="ticket.decided",
@@ -505,9 +502,7 @@ def complaint_merge(*, duplicate: Complaint, primary: Complaint, by, now: dateti
             extra_fields={"merged_into": primary, "closed_reason": Complaint.ClosedReason.MERGED},
         )
         sla.targets_cancel(complaint=duplicate, now=now)
-        AgencyTicket.objects.current().filter(complaint=duplicate).update(
-            status=AgencyTicket.Status.CLOSED, closed_at=now
-        )
+        ticket_close(complaint=duplicate, now=now, author=by)
         timeline_add(
             complaint=primary,
             kind=Kind.MERGED,
