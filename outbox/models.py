@@ -9,8 +9,10 @@ class Obligation(models.Model):
 
     Publishing a Celery task is only a shortcut: the row is the promise, and
     the sweep delivers whatever is still pending. ``key`` makes creation
-    idempotent; the delivery step locks the row and acts only while it is
-    pending, so a task delivered twice does the work once.
+    idempotent. Delivery claims the row first (``claimed_until``, committed
+    before the handler runs), so a task delivered twice does the work once
+    and no lock is held while the outside world answers; a claim that runs
+    out (a worker lost mid-delivery) makes the row due again.
     """
 
     class Status(models.TextChoices):
@@ -25,6 +27,7 @@ class Obligation(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     result = models.CharField(_("result"), max_length=200, blank=True, help_text=_("E.g. the provider's message id."))
     created_at = models.DateTimeField(_("created at"))

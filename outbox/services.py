@@ -1,12 +1,15 @@
 import datetime
 import logging
+import time
+from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from portal.redis_breaker import breaker_for
 
-from .handlers import PermanentError, TransientError, handler_for
+from .handlers import PermanentError, TransientError, handler_for, queue_for
 from .models import Obligation
 
 logger = logging.getLogger(__name__)
@@ -23,6 +26,10 @@ def backoff(attempts: int) -> datetime.timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
+def claim_period() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+
+
 def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datetime | None = None) -> Obligation:
     """Record an obligation inside the caller's transaction; publish its
     delivery task once that transaction commits.
@@ -35,90 +42,179 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
         defaults={"kind": kind, "payload": payload, "created_at": now, "next_attempt_at": now + SWEEP_GRACE},
     )
     if created:
-        transaction.on_commit(lambda: obligation_publish(obligation_id=obligation.pk))
+        transaction.on_commit(lambda: obligation_publish(obligation_id=obligation.pk, kind=kind))
     return obligation
 
 
-def obligation_publish(*, obligation_id: int) -> bool:
-    """Ask a worker to deliver now. Never raises: a broker that is down or
+def _enqueue(task, *, args: list, queue: str | None) -> bool:
+    """Publish on the kind's queue. Never raises: a broker that is down or
     hung only delays delivery until the sweep.
 
     While the broker's Redis has just failed (for the cache or a publish in
-    this process), the row is left to the sweep at once: each try at a frozen
-    Redis waits out the socket timeouts, and it is a borrower who waits.
+    this process), the rows are left to the sweep at once: each try at a
+    frozen Redis waits out the socket timeouts, and it may be a borrower who
+    waits.
     """
-    from .tasks import deliver_obligation_task
-
-    breaker = breaker_for(deliver_obligation_task.app.conf.broker_url or "")
+    breaker = breaker_for(task.app.conf.broker_url or "")
     if not breaker.allows():
-        logger.info("Broker recently failed; obligation %s is left to the sweep.", obligation_id)
+        logger.info("Broker recently failed; %s%r is left to the sweep.", task.name, args)
         return False
+    options = {"queue": queue} if queue else {}
     try:
-        deliver_obligation_task.apply_async(args=[obligation_id])
-    except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+        task.apply_async(args=args, **options)
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the rows for the sweep
         breaker.trip(error)
-        logger.warning("Could not publish obligation %s; the sweep will deliver it.", obligation_id, exc_info=True)
+        logger.warning("Could not publish %s%r; the sweep will deliver it.", task.name, args, exc_info=True)
         return False
     return True
 
 
-def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = None) -> Obligation | None:
-    """Deliver one obligation if it is still pending. Safe to call twice."""
+def obligation_publish(*, obligation_id: int, kind: str) -> bool:
+    """Ask a worker to deliver now."""
+    from .tasks import deliver_obligation_task
+
+    return _enqueue(deliver_obligation_task, args=[obligation_id], queue=queue_for(kind))
+
+
+def _claim(*, obligation_id: int, now: datetime.datetime) -> Obligation | None:
+    """Take the row for one try, in a transaction of its own that commits
+    before the handler runs. None when it is not pending or another worker's
+    claim still runs."""
     with transaction.atomic():
         obligation = Obligation.objects.select_for_update().filter(pk=obligation_id).first()
         if obligation is None or obligation.status != Obligation.Status.PENDING:
-            return obligation
-        now = now or timezone.now()
+            return None
+        if obligation.claimed_until is not None and obligation.claimed_until > now:
+            return None
         obligation.attempts += 1
-        try:
-            result = handler_for(obligation.kind)(obligation)
-        except TransientError as error:
-            if obligation.attempts >= MAX_ATTEMPTS:
-                obligation.status = Obligation.Status.FAILED
-            obligation.next_attempt_at = now + backoff(obligation.attempts)
-            obligation.last_error = str(error)[:2000]
-            logger.warning("Obligation %s failed (attempt %s): %s", obligation.key, obligation.attempts, error)
-        except PermanentError as error:
-            obligation.status = Obligation.Status.FAILED
-            obligation.last_error = str(error)[:2000]
-            logger.error("Obligation %s failed permanently: %s", obligation.key, error)
-        else:
-            obligation.status = Obligation.Status.DELIVERED
-            obligation.delivered_at = now
-            obligation.result = (result or "")[:200]
-            obligation.last_error = ""
-        obligation.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "result", "delivered_at"])
-        return obligation
+        # The sweep leaves the row alone until the claim has run out.
+        obligation.claimed_until = obligation.next_attempt_at = now + claim_period()
+        obligation.save(update_fields=["attempts", "claimed_until", "next_attempt_at"])
+    return obligation
+
+
+def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = None) -> Obligation | None:
+    """Deliver one obligation if it is still pending and nobody else holds
+    it. Safe to call twice, also while the first call is still running.
+
+    Claim, call the handler with no transaction open (the caller must not
+    hold one either), then record the outcome only if the row is still ours (pending, our attempt): a try
+    whose claim ran out and was taken over, or that staff cancelled
+    meanwhile, changes nothing.
+    """
+    obligation = _claim(obligation_id=obligation_id, now=now or timezone.now())
+    if obligation is None:
+        return Obligation.objects.filter(pk=obligation_id).first()
+    changes = {"claimed_until": None}
+    try:
+        result = handler_for(obligation.kind)(obligation)
+    except PermanentError as error:
+        changes.update(status=Obligation.Status.FAILED, last_error=str(error)[:2000])
+        logger.error("Obligation %s failed permanently: %s", obligation.key, error)
+    except Exception as error:  # noqa: BLE001 - a bug in a handler is retried like a timeout, then shown to staff
+        if not isinstance(error, TransientError):
+            logger.exception("Obligation %s: the handler raised an unexpected error.", obligation.key)
+        finished = now or timezone.now()
+        changes.update(next_attempt_at=finished + backoff(obligation.attempts), last_error=str(error)[:2000])
+        if obligation.attempts >= MAX_ATTEMPTS:
+            changes["status"] = Obligation.Status.FAILED
+        logger.warning("Obligation %s failed (attempt %s): %s", obligation.key, obligation.attempts, error)
+    else:
+        changes.update(
+            status=Obligation.Status.DELIVERED,
+            delivered_at=now or timezone.now(),
+            result=(result or "")[:200],
+            last_error="",
+        )
+    recorded = Obligation.objects.filter(
+        pk=obligation.pk, status=Obligation.Status.PENDING, attempts=obligation.attempts
+    ).update(**changes)
+    if not recorded:
+        logger.warning("Obligation %s changed during delivery; its outcome is not recorded.", obligation.key)
+    return Obligation.objects.filter(pk=obligation_id).first()
+
+
+def obligations_deliver(*, obligation_ids: list[int], now: datetime.datetime | None = None) -> int:
+    """Deliver a batch the sweep handed out, one claim at a time. Stops
+    taking rows once ``OUTBOX_BATCH_SECONDS`` are spent (a hanging receiver
+    in the batch), so the task ends inside its time limit; the rows left
+    stay pending and the sweep hands them out again."""
+    stop_at = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
+    delivered = 0
+    for obligation_id in obligation_ids:
+        if time.monotonic() > stop_at:
+            break
+        obligation = obligation_deliver(obligation_id=obligation_id, now=now)
+        if obligation is not None and obligation.status == Obligation.Status.DELIVERED:
+            delivered += 1
+    return delivered
 
 
 def obligation_retry(*, obligation_id: int, now: datetime.datetime | None = None) -> None:
     """Staff send a failed obligation again."""
     now = now or timezone.now()
-    Obligation.objects.filter(pk=obligation_id, status=Obligation.Status.FAILED).update(
-        status=Obligation.Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
+    retried = Obligation.objects.filter(pk=obligation_id, status=Obligation.Status.FAILED).update(
+        status=Obligation.Status.PENDING, attempts=0, next_attempt_at=now, claimed_until=None, last_error=""
     )
-    obligation_publish(obligation_id=obligation_id)
+    if retried:
+        obligation_publish(obligation_id=obligation_id, kind=Obligation.objects.get(pk=obligation_id).kind)
 
 
-def outbox_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
-    """Deliver what is due and pending. Reads ``now`` once; harmless to re-run.
-
-    Rows are delivered here, in the beat-triggered task, rather than published
-    again: if the broker lost the first task, it may be down still.
-    """
-    now = now or timezone.now()
-    delivered = 0
+def _due_batches(*, now: datetime.datetime):
+    """(queue, ids) for every due row, at most ``OUTBOX_BATCH_SIZE`` ids a
+    batch, all of one queue."""
+    size = settings.OUTBOX_BATCH_SIZE
     last_id = 0
     while True:
-        ids = list(
+        rows = list(
             Obligation.objects.filter(status=Obligation.Status.PENDING, next_attempt_at__lte=now, pk__gt=last_id)
             .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
+            .values_list("pk", "kind")[: size * 10]
         )
-        if not ids:
-            return delivered
-        for obligation_id in ids:
-            obligation = obligation_deliver(obligation_id=obligation_id, now=now)
-            if obligation is not None and obligation.status == Obligation.Status.DELIVERED:
-                delivered += 1
-        last_id = ids[-1]
+        if not rows:
+            return
+        by_queue: dict[str | None, list[int]] = defaultdict(list)
+        for pk, kind in rows:
+            by_queue[queue_for(kind)].append(pk)
+        for queue, ids in by_queue.items():
+            for start in range(0, len(ids), size):
+                yield queue, ids[start : start + size]
+        last_id = rows[-1][0]
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Hand what is due and pending to the workers, a batch per task on the
+    queue of its kind, so a backlog drains as fast as the pools allow.
+    Returns the rows handed out (or delivered here).
+
+    A handed-out row is not due again for a claim period: a second sweep
+    hands out nothing twice, and a lost task's rows come back after it.
+    When publishing fails (the broker is down) the sweep delivers the rest
+    itself. Reads ``now`` once; harmless to re-run.
+    """
+    from .tasks import deliver_obligations_task
+
+    now = now or timezone.now()
+    handed_out = 0
+    for queue, ids in _due_batches(now=now):
+        if not _enqueue(deliver_obligations_task, args=[ids], queue=queue):
+            return handed_out + outbox_deliver_due(now=now)
+        Obligation.objects.filter(pk__in=ids, status=Obligation.Status.PENDING, next_attempt_at__lte=now).update(
+            next_attempt_at=now + claim_period()
+        )
+        handed_out += len(ids)
+    return handed_out
+
+
+def outbox_deliver_due(*, now: datetime.datetime | None = None) -> int:
+    """Deliver what is due in this process, for ``OUTBOX_BATCH_SECONDS`` at
+    most: the sweep's fallback while the broker is down. Reads ``now``
+    once; harmless to re-run."""
+    now = now or timezone.now()
+    stop_at = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
+    delivered = 0
+    for _queue, ids in _due_batches(now=now):
+        if time.monotonic() > stop_at:
+            break
+        delivered += obligations_deliver(obligation_ids=ids, now=now)
+    return delivered

@@ -8,6 +8,11 @@ def deliver_obligation_task(obligation_id: int) -> None:
     services.obligation_deliver(obligation_id=obligation_id)
 
 
+@shared_task(acks_late=True)
+def deliver_obligations_task(obligation_ids: list[int]) -> int:
+    return services.obligations_deliver(obligation_ids=obligation_ids)
+
+
 @shared_task
 def outbox_sweep_task() -> int:
     return services.outbox_sweep()

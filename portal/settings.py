@@ -288,6 +288,20 @@ CELERY_BEAT_SCHEDULE = {
     "portal-purge-sign-in-codes": {"task": "portal.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
 }
 
+# The outbox (outbox/). Webhooks go to agencies' own servers, which may hang:
+# their tasks use the "webhooks" queue, served by its own worker pool (README,
+# Production), so a frozen receiver never delays routing or borrowers'
+# messages. Each try gives up after these timeouts.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = 3
+WEBHOOK_READ_TIMEOUT_SECONDS = 5
+# A row claimed by a worker (or handed to one by the sweep) is left to it this
+# long: longer than any task may run, so only a lost worker's claim runs out.
+OUTBOX_CLAIM_SECONDS = 2 * CELERY_TASK_TIME_LIMIT
+# The sweep hands due rows to workers this many to a task; a task stops
+# taking rows after this many seconds, well inside its soft time limit.
+OUTBOX_BATCH_SIZE = 100
+OUTBOX_BATCH_SECONDS = 60
+
 # Outbound messages. Console or file in development; a provider in production.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notices.sms.ConsoleBackend")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))

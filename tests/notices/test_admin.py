@@ -6,7 +6,7 @@ from notices import sms
 from notices.models import MeasureNoticeState, Notice, NoticeDelivery, NoticeTemplate
 from notices.services import borrower_notify, dispatch_due
 from outbox.models import Obligation
-from outbox.services import obligation_deliver, outbox_sweep
+from outbox.services import obligation_deliver, outbox_deliver_due
 from tests.factories import ContactPreferenceFactory, ScheduledMeasureFactory, UserFactory
 
 from .conftest import at
@@ -104,7 +104,7 @@ def test_notices_cannot_be_added_or_deleted_in_admin(staff, failed_notice):
 def test_compliance_page_shows_the_proof_of_each_attempt(staff, sms_outbox):
     measure = ScheduledMeasureFactory(planned_for=at(2, 14))
     dispatch_due(now=at(1, 10))
-    outbox_sweep(now=at(1, 10, 5))
+    outbox_deliver_due(now=at(1, 10, 5))
     state = MeasureNoticeState.objects.get(measure=measure)
     body = staff.get(reverse("admin:notices_measurenoticestate_change", args=[state.pk])).content.decode()
     assert sms_outbox[0].message_id in body
@@ -115,7 +115,7 @@ def test_proof_export_lists_every_attempt_and_is_recorded(staff, sms_outbox):
 
     measure = ScheduledMeasureFactory(planned_for=at(2, 14))
     dispatch_due(now=at(1, 10))
-    outbox_sweep(now=at(1, 10, 5))
+    outbox_deliver_due(now=at(1, 10, 5))
     state = MeasureNoticeState.objects.get(measure=measure)
     response = staff.post(
         reverse("admin:notices_measurenoticestate_changelist"),

@@ -8,7 +8,7 @@ from notices.models import NoticeAttempt, NoticeDelivery
 from notices.services import borrower_notify, deliveries_release_due
 from outbox.models import Obligation
 from outbox.services import MAX_ATTEMPTS, obligation_deliver
-from outbox.tasks import deliver_obligation_task
+from outbox.tasks import deliver_obligation_task, deliver_obligations_task
 from tests.factories import BorrowerFactory, ContactPreferenceFactory
 
 from .conftest import at
@@ -215,6 +215,7 @@ def test_broker_down_loses_nothing_the_sweep_sends_it(monkeypatch, sms_outbox, d
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(deliver_obligation_task, "apply_async", broker_down)
+    monkeypatch.setattr(deliver_obligations_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         notice = _notice(ContactPreference.Channel.SMS)
     assert sms_outbox == []
@@ -230,7 +231,7 @@ def test_dispatch_task_run_twice_issues_and_sends_once(sms_outbox, monkeypatch):
     from notices import tasks
     from notices.measures import measure_notices_sync
     from notices.models import Notice
-    from outbox.services import outbox_sweep
+    from outbox.services import outbox_deliver_due
     from tests.factories import ScheduledMeasureFactory
 
     monkeypatch.setattr(timezone, "now", lambda: at(7, 13))
@@ -238,8 +239,8 @@ def test_dispatch_task_run_twice_issues_and_sends_once(sms_outbox, monkeypatch):
     measure_notices_sync(measure=measure, now=at(1, 10))
     tasks.dispatch_due_task.apply()
     tasks.dispatch_due_task.apply()
-    outbox_sweep(now=at(7, 14))
-    outbox_sweep(now=at(7, 14))
+    outbox_deliver_due(now=at(7, 14))
+    outbox_deliver_due(now=at(7, 14))
     assert Notice.objects.filter(measure=measure, status=Notice.Status.ISSUED).count() == 1
     assert len(sms_outbox) == 1
 

@@ -13,7 +13,7 @@ from notices.measures import (
 from notices.models import MeasureNoticeState, Notice, NoticeDelivery, NoticeRule
 from notices.selectors import noncompliant_measures_count, notice_for_measure
 from notices.services import deliveries_release_due, dispatch_due
-from outbox.services import outbox_sweep
+from outbox.services import outbox_deliver_due
 from tests.factories import AgencyFactory, ContactPreferenceFactory, ScheduledMeasureFactory
 
 from .conftest import at
@@ -237,7 +237,7 @@ def test_rule_channels_limit_where_a_notice_goes():
 
 def _deliver_everything(now):
     dispatch_due(now=now)
-    outbox_sweep(now=now + datetime.timedelta(minutes=1))
+    outbox_deliver_due(now=now + datetime.timedelta(minutes=1))
 
 
 def test_notice_delivered_before_the_deadline_is_compliant(handler_clock):
@@ -315,7 +315,7 @@ def test_quiet_hours_waiting_sms_is_released_at_eight(sms_outbox, handler_clock)
     assert deliveries_release_due(now=at(1, 23)) == 0
     assert deliveries_release_due(now=at(2, 8)) == 2
     handler_clock(at(2, 8, 1))
-    outbox_sweep(now=at(2, 8, 1))
+    outbox_deliver_due(now=at(2, 8, 1))
     assert [m.to for m in sms_outbox] == [measure.account.borrower.phone]
 
 

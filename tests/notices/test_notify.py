@@ -4,7 +4,7 @@ from loans.models import ContactPreference
 from notices.models import Notice, NoticeDelivery
 from notices.services import borrower_notify
 from outbox.models import Obligation
-from outbox.services import outbox_sweep
+from outbox.services import outbox_deliver_due
 from tests.factories import BorrowerFactory, ContactPreferenceFactory, LoanAccountFactory
 
 from .conftest import at
@@ -63,7 +63,7 @@ def test_notify_twice_with_one_key_keeps_one_notice_and_one_message(sms_outbox):
     borrower = BorrowerFactory()
     first = _notify(borrower)
     second = _notify(borrower)
-    outbox_sweep(now=at(1, 10, 5))
+    outbox_deliver_due(now=at(1, 10, 5))
     assert first.pk == second.pk
     assert Notice.objects.count() == 1
     assert len(sms_outbox) == 1
@@ -78,7 +78,7 @@ def test_notify_publishes_delivery_only_after_commit(sms_outbox, django_capture_
 def test_notify_sms_is_sent_by_the_outbox(sms_outbox):
     borrower = BorrowerFactory()
     _notify(borrower)
-    outbox_sweep(now=at(1, 10, 5))
+    outbox_deliver_due(now=at(1, 10, 5))
     assert [m.to for m in sms_outbox] == [borrower.phone]
     assert sms_outbox[0].text.startswith("【催收服务平台】")
 
@@ -112,7 +112,7 @@ def test_notify_links_the_complaint_and_its_account():
 def test_notify_email_carries_both_languages(mailoutbox):
     borrower = BorrowerFactory()
     notice = _notify(borrower)
-    outbox_sweep(now=at(1, 10, 5))
+    outbox_deliver_due(now=at(1, 10, 5))
     assert len(mailoutbox) == 1
     assert notice.body_zh in mailoutbox[0].body and notice.body_en in mailoutbox[0].body
 

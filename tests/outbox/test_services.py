@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from outbox import handlers, services
@@ -27,9 +28,48 @@ def _broken(obligation):
     raise handlers.PermanentError("no address")
 
 
+@handlers.handler("test.hook", queue=handlers.WEBHOOKS_QUEUE)
+def _hook(obligation):
+    calls.append(obligation.key)
+
+
+@handlers.handler("test.reentrant")
+def _reentrant(obligation):
+    calls.append(obligation.key)
+    services.obligation_deliver(obligation_id=obligation.pk)
+
+
+class WorkerLost(BaseException):
+    """The worker process dies in the middle of a delivery."""
+
+
+@handlers.handler("test.crash")
+def _crash(obligation):
+    raise WorkerLost
+
+
+@handlers.handler("test.cancelled")
+def _cancelled_meanwhile(obligation):
+    Obligation.objects.filter(pk=obligation.pk).update(status=Obligation.Status.CANCELLED)
+
+
+@handlers.handler("test.bug")
+def _bug(obligation):
+    raise KeyError("payload")
+
+
+in_atomic_block: list[bool] = []
+
+
+@handlers.handler("test.transaction")
+def _transaction(obligation):
+    in_atomic_block.append(connection.in_atomic_block)
+
+
 @pytest.fixture(autouse=True)
 def _reset_calls():
     calls.clear()
+    in_atomic_block.clear()
 
 
 def test_create_twice_with_one_key_keeps_one_row():
@@ -78,27 +118,145 @@ def test_permanent_failure_fails_at_once():
     assert (obligation.status, obligation.last_error) == (Obligation.Status.FAILED, "no address")
 
 
-def test_sweep_delivers_only_due_rows():
+@pytest.fixture
+def handed_out(monkeypatch):
+    """The batches the sweep publishes, as (queue, ids)."""
+    from outbox import tasks
+
+    batches = []
+
+    def publish(args, **options):
+        batches.append((options.get("queue"), args[0]))
+
+    monkeypatch.setattr(tasks.deliver_obligations_task, "apply_async", publish)
+    return batches
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from outbox import tasks
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.deliver_obligations_task, "apply_async", refuse)
+    monkeypatch.setattr(tasks.deliver_obligation_task, "apply_async", refuse)
+
+
+def test_sweep_hands_out_only_due_rows(handed_out):
     now = timezone.now()
     due = services.obligation_create(key="due", kind="test.ok", payload={}, now=now - datetime.timedelta(minutes=5))
     services.obligation_create(key="fresh", kind="test.ok", payload={}, now=now)
     assert services.outbox_sweep(now=now) == 1
-    assert calls == [due.key]
+    assert handed_out == [(None, [due.pk])]
+    assert calls == []
 
 
-def test_sweep_run_again_changes_nothing():
+def test_sweep_run_again_hands_out_nothing_twice(handed_out):
     now = timezone.now()
     services.obligation_create(key="once", kind="test.ok", payload={}, now=now - datetime.timedelta(minutes=5))
     services.outbox_sweep(now=now)
     assert services.outbox_sweep(now=now) == 0
-    assert calls == ["once"]
+    assert len(handed_out) == 1
 
 
-def test_publish_swallows_broker_errors(monkeypatch):
+def test_sweep_hands_out_again_once_a_lost_batch_claim_runs_out(handed_out):
+    now = timezone.now()
+    services.obligation_create(key="lost", kind="test.ok", payload={}, now=now - datetime.timedelta(minutes=5))
+    services.outbox_sweep(now=now)
+    services.outbox_sweep(now=now + services.claim_period())
+    assert len(handed_out) == 2
+
+
+def test_sweep_hands_out_batches_of_the_configured_size(handed_out, settings):
+    settings.OUTBOX_BATCH_SIZE = 2
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    for number in range(5):
+        services.obligation_create(key=f"b{number}", kind="test.ok", payload={}, now=past)
+    services.outbox_sweep(now=timezone.now())
+    assert [len(ids) for _queue, ids in handed_out] == [2, 2, 1]
+
+
+def test_sweep_puts_webhooks_on_their_own_queue(handed_out):
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    hook = services.obligation_create(key="hook", kind="test.hook", payload={}, now=past)
+    ok = services.obligation_create(key="ok", kind="test.ok", payload={}, now=past)
+    services.outbox_sweep(now=timezone.now())
+    assert sorted(handed_out, key=str) == sorted([(None, [ok.pk]), (handlers.WEBHOOKS_QUEUE, [hook.pk])], key=str)
+
+
+def test_sweep_delivers_itself_when_the_broker_is_down(broker_down):
+    now = timezone.now()
+    services.obligation_create(key="stuck", kind="test.ok", payload={}, now=now - datetime.timedelta(minutes=5))
+    assert services.outbox_sweep(now=now) == 1
+    assert calls == ["stuck"]
+
+
+def test_publish_puts_a_webhook_on_its_own_queue(monkeypatch):
     from outbox import tasks
 
-    def refuse(*args, **kwargs):
-        raise ConnectionError("broker down")
+    queues = []
+    monkeypatch.setattr(tasks.deliver_obligation_task, "apply_async", lambda args, **o: queues.append(o.get("queue")))
+    services.obligation_publish(obligation_id=1, kind="test.hook")
+    services.obligation_publish(obligation_id=2, kind="test.ok")
+    assert queues == [handlers.WEBHOOKS_QUEUE, None]
 
-    monkeypatch.setattr(tasks.deliver_obligation_task, "apply_async", refuse)
-    assert services.obligation_publish(obligation_id=1) is False
+
+def test_batch_task_delivers_each_row_once():
+    from outbox import tasks
+
+    first = services.obligation_create(key="one", kind="test.ok", payload={})
+    second = services.obligation_create(key="two", kind="test.ok", payload={})
+    tasks.deliver_obligations_task.apply(args=[[first.pk, second.pk]])
+    tasks.deliver_obligations_task.apply(args=[[first.pk, second.pk]])
+    assert calls == ["one", "two"]
+
+
+def test_second_delivery_while_the_first_is_in_flight_does_nothing():
+    obligation = services.obligation_create(key="inflight", kind="test.reentrant", payload={})
+    services.obligation_deliver(obligation_id=obligation.pk)
+    obligation.refresh_from_db()
+    assert (calls, obligation.status, obligation.attempts) == (["inflight"], Obligation.Status.DELIVERED, 1)
+
+
+def test_claim_that_ran_out_makes_the_row_due_again(handed_out):
+    now = timezone.now()
+    obligation = services.obligation_create(key="crash", kind="test.crash", payload={}, now=now)
+    with pytest.raises(WorkerLost):
+        services.obligation_deliver(obligation_id=obligation.pk, now=now)
+    services.outbox_sweep(now=now + services.claim_period() - datetime.timedelta(seconds=1))
+    assert handed_out == []
+    services.outbox_sweep(now=now + services.claim_period())
+    assert handed_out == [(None, [obligation.pk])]
+
+
+def test_outcome_is_not_recorded_over_a_cancellation_made_in_flight():
+    obligation = services.obligation_create(key="withdrawn", kind="test.cancelled", payload={})
+    services.obligation_deliver(obligation_id=obligation.pk)
+    obligation.refresh_from_db()
+    assert obligation.status == Obligation.Status.CANCELLED
+
+
+def test_unexpected_handler_error_is_retried_with_backoff():
+    now = timezone.now()
+    obligation = services.obligation_create(key="bug", kind="test.bug", payload={}, now=now)
+    services.obligation_deliver(obligation_id=obligation.pk, now=now)
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.next_attempt_at, obligation.claimed_until) == (
+        Obligation.Status.PENDING,
+        now + services.backoff(1),
+        None,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_handler_runs_with_no_transaction_open():
+    obligation = services.obligation_create(key="outside", kind="test.transaction", payload={})
+    services.obligation_deliver(obligation_id=obligation.pk)
+    assert in_atomic_block == [False]
+
+
+def test_publish_swallows_broker_errors(broker_down):
+    assert services.obligation_publish(obligation_id=1, kind="test.ok") is False
