@@ -9,11 +9,13 @@ from complaints.models import AgencyTicket, Hold, Status, TimelineEvent, TriageI
 from complaints.selectors import holds_for_account
 from complaints.services import complaint_route, responsible_party
 from complaints.services.notify import EMAIL, ROUTE, SMS, WEBHOOK
+from outbox.handlers import WEBHOOKS_QUEUE, queue_for
 from outbox.models import Obligation
 from outbox.services import obligation_deliver
 from tests.factories import AgencyFactory, AssignmentFactory, CollectorFactory, ContactEventFactory
 
 from .conftest import NOW, category
+from .webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -134,55 +136,50 @@ def test_webhook_is_queued_only_for_agencies_with_an_address(submit, agency):
     assert not Obligation.objects.filter(kind=WEBHOOK).exists()
 
 
-def test_webhook_is_signed_with_the_agency_secret(submit, agency, monkeypatch):
-    agency.webhook_url = "https://agency.example.cn/hooks"
-    agency.webhook_secret = "s3cret"
-    agency.save()
-    complaint = submit()
-    complaint_route(complaint_id=complaint.pk, now=NOW)
-    sent = {}
-
-    class Response:
-        status = 200
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *args):
-            return False
-
-    def fake_urlopen(request, timeout):
-        sent["body"] = request.data.decode()
-        sent["headers"] = dict(request.header_items())
-        return Response()
-
-    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
-    obligation = Obligation.objects.get(kind=WEBHOOK)
-    obligation_deliver(obligation_id=obligation.pk)
-    timestamp = sent["headers"]["X-timestamp"]
+def test_webhook_is_signed_with_the_agency_secret(submit, agency):
+    with Receiver() as receiver:
+        agency.webhook_url = receiver.url
+        agency.webhook_secret = "s3cret"
+        agency.save()
+        complaint = submit()
+        complaint_route(complaint_id=complaint.pk, now=NOW)
+        obligation_deliver(obligation_id=Obligation.objects.get(kind=WEBHOOK).pk)
+    sent = receiver.requests[0]
+    timestamp = sent["headers"]["X-Timestamp"]
     expected = hmac.new(b"s3cret", f"{timestamp}.{sent['body']}".encode(), hashlib.sha256).hexdigest()
-    assert sent["headers"]["X-signature"] == expected
+    assert sent["headers"]["X-Signature"] == expected
     assert json.loads(sent["body"])["data"]["reference"] == complaint.reference
 
 
-def test_webhook_server_error_is_retried_with_backoff(submit, agency, monkeypatch):
-    import urllib.error
-
-    agency.webhook_url = "https://agency.example.cn/hooks"
-    agency.webhook_secret = "s3cret"
-    agency.save()
-    complaint = submit()
-    complaint_route(complaint_id=complaint.pk, now=NOW)
-
-    def failing(request, timeout):
-        raise urllib.error.HTTPError(request.full_url, 503, "busy", {}, None)
-
-    monkeypatch.setattr("urllib.request.urlopen", failing)
-    obligation = Obligation.objects.get(kind=WEBHOOK)
-    obligation_deliver(obligation_id=obligation.pk, now=NOW)
+def test_webhook_server_error_is_retried_with_backoff(submit, agency):
+    with Receiver(status=503) as receiver:
+        agency.webhook_url = receiver.url
+        agency.webhook_secret = "s3cret"
+        agency.save()
+        complaint = submit()
+        complaint_route(complaint_id=complaint.pk, now=NOW)
+        obligation = Obligation.objects.get(kind=WEBHOOK)
+        obligation_deliver(obligation_id=obligation.pk, now=NOW)
     obligation.refresh_from_db()
     assert (obligation.status, obligation.attempts) == (Obligation.Status.PENDING, 1)
     assert obligation.next_attempt_at > NOW
+
+
+def test_webhook_redirect_is_not_followed(submit, agency):
+    with Receiver(status=302) as receiver:
+        agency.webhook_url = receiver.url
+        agency.save()
+        complaint = submit()
+        complaint_route(complaint_id=complaint.pk, now=NOW)
+        obligation = Obligation.objects.get(kind=WEBHOOK)
+        obligation_deliver(obligation_id=obligation.pk, now=NOW)
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.last_error) == (Obligation.Status.FAILED, "HTTP 302")
+
+
+def test_webhooks_use_their_own_queue():
+    assert queue_for(WEBHOOK) == WEBHOOKS_QUEUE
+    assert (queue_for(ROUTE), queue_for(EMAIL), queue_for(SMS)) == (None, None, None)
 
 
 def test_complaint_withdrawn_before_routing_is_not_sent_anywhere(submit):
