@@ -1,11 +1,13 @@
 """The Celery app for the integration tests' worker subprocess.
 
-Plain ``portal`` Celery with two test seams read from the environment:
+Plain ``portal`` Celery with three test seams read from the environment:
 ``COMPLAINTS_TEST_ROUTE_GATE`` makes the routing handler announce itself
 (``<gate>.entered``) and wait until the file ``<gate>`` exists, so a test
 can kill the worker in the middle of routing; ``COMPLAINTS_TEST_VISIBILITY``
 shortens the Redis visibility timeout (and the restore sweep's period) so an
-unacknowledged task comes back within the test.
+unacknowledged task comes back within the test;
+``COMPLAINTS_TEST_NO_QUIET_HOURS`` lets borrowers' messages go out whatever
+the time of day the test runs at.
 """
 
 import os
@@ -16,6 +18,8 @@ import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 django.setup()
+
+from django.conf import settings  # noqa: E402
 
 from outbox import handlers  # noqa: E402
 from portal.celery import app  # noqa: E402
@@ -43,3 +47,6 @@ if _visibility:
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+
+if os.environ.get("COMPLAINTS_TEST_NO_QUIET_HOURS"):
+    settings.NOTICE_QUIET_HOURS = ("00:00", "00:00")

@@ -24,11 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import AgencyTicket, Complaint, TimelineEvent
-from complaints.services.notify import EMAIL, ROUTE
+from complaints.services.notify import EMAIL, ROUTE, WEBHOOK
+from notices.models import NoticeDelivery
+from outbox.handlers import WEBHOOKS_QUEUE
 from outbox.models import Obligation
 from outbox.services import outbox_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
 from tests.redis_server import RedisServer, celery_broker_at, require, wait_for
+
+from .webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -36,6 +40,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # The product requirement: a borrower's submit answers within 5 s even when
 # the broker hangs. A bound, not a speed goal.
 SUBMIT_BOUND_SECONDS = 5
+# Complaints filed against an agency whose webhook receiver is frozen, and
+# how long their acknowledgements may take: a healthy run needs a few
+# seconds, one pool shared with the webhooks at least HUNG_WEBHOOKS read
+# timeouts (5 s each).
+HUNG_WEBHOOKS = 8
+ACKNOWLEDGEMENT_BOUND_SECONDS = 20
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -75,9 +85,10 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, broker_url: str, folder: str):
+    def __init__(self, broker_url: str, folder: str, queue: str = "celery"):
         self.broker_url = broker_url
         self.folder = folder
+        self.queue = queue
         self.process = None
 
     def start(self, **extra_env):
@@ -99,6 +110,10 @@ class Worker:
                 "-A",
                 "tests.complaints.integration_worker",
                 "worker",
+                "--queues",
+                self.queue,
+                "--hostname",
+                f"{self.queue}@%h",
                 "--pool",
                 "solo",
                 "--without-heartbeat",
@@ -109,7 +124,7 @@ class Worker:
             ],
             cwd=ROOT,
             env=env,
-            stdout=open(Path(self.folder) / "worker.log", "ab"),  # noqa: SIM115 - closed with the process
+            stdout=open(Path(self.folder) / f"{self.queue}-worker.log", "ab"),  # noqa: SIM115 - closed with the process
             stderr=subprocess.STDOUT,
         )
 
@@ -132,6 +147,16 @@ class Worker:
 def worker(broker, transactional_db):
     folder = tempfile.mkdtemp(prefix="complaints-worker-")
     handle = Worker(broker.url, folder)
+    yield handle
+    handle.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def webhook_worker(broker, transactional_db):
+    """The pool that serves only the webhooks queue, as in production."""
+    folder = tempfile.mkdtemp(prefix="complaints-webhook-worker-")
+    handle = Worker(broker.url, folder, queue=WEBHOOKS_QUEUE)
     yield handle
     handle.stop()
     shutil.rmtree(folder, ignore_errors=True)
@@ -171,6 +196,10 @@ def sweep_now():
     return outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=5))
 
 
+def route_delivered() -> bool:
+    return Obligation.objects.filter(kind=ROUTE, status=Obligation.Status.DELIVERED).exists()
+
+
 def routed_once(complaint: Complaint) -> None:
     assert AgencyTicket.objects.filter(complaint=complaint).count() == 1
     assert TimelineEvent.objects.filter(complaint=complaint, kind=TimelineEvent.Kind.ROUTED).count() == 1
@@ -194,6 +223,7 @@ def test_submit_with_broker_down_is_kept_and_routed_once_when_it_returns(borrowe
     worker.start()
     sweep_now()
     sweep_now()
+    wait_for(route_delivered, what="the worker to route the batch the sweep handed out")
     routed_once(complaint)
     # Follow-up messages went through the broker to the worker, once each.
     mail = wait_for(
@@ -215,10 +245,7 @@ def test_submit_with_broker_hung_answers_within_bound_and_routes_once_after(borr
     assert Complaint.objects.filter(pk=complaint.pk).exists()
 
     sweep_now()
-    wait_for(
-        lambda: Obligation.objects.filter(kind=ROUTE, status=Obligation.Status.DELIVERED).exists(),
-        what="routing",
-    )
+    wait_for(route_delivered, what="routing")
     routed_once(complaint)
 
 
@@ -232,10 +259,14 @@ def test_worker_killed_while_routing_leaves_no_second_ticket_or_message(borrower
     assert not AgencyTicket.objects.exists()
     assert Obligation.objects.get(kind=ROUTE).status == Obligation.Status.PENDING
 
-    # A new worker gets the unacknowledged task back after the (shortened)
-    # visibility timeout; beat's sweep also delivers the pending row.
+    # The lost worker's claim runs out (here at once rather than after
+    # OUTBOX_CLAIM_SECONDS). A new worker gets the unacknowledged task back
+    # after the (shortened) visibility timeout; beat's sweep also hands the
+    # pending row out again.
+    Obligation.objects.filter(kind=ROUTE).update(claimed_until=timezone.now())
     worker.start(COMPLAINTS_TEST_VISIBILITY="2")
     sweep_now()
+    wait_for(route_delivered, what="routing by the new worker")
     routed_once(complaint)
     redis = broker.client()
     wait_for(
@@ -249,3 +280,30 @@ def test_worker_killed_while_routing_leaves_no_second_ticket_or_message(borrower
     )
     assert mail.attempts == 1
     assert Obligation.objects.filter(kind=EMAIL, key__startswith=f"complaint:{complaint.pk}:agency-mail").count() == 1
+
+
+def acknowledgements_sent(complaints: list[Complaint]) -> bool:
+    keys = [f"complaint:{complaint.pk}:complaint.acknowledged:" for complaint in complaints]
+    sent = NoticeDelivery.objects.filter(channel="sms", status=NoticeDelivery.Status.SENT)
+    return all(sent.filter(notice__key__startswith=key).exists() for key in keys)
+
+
+def test_agency_webhook_that_hangs_does_not_delay_borrowers_acknowledgements(
+    borrower_client, broker, worker, webhook_worker
+):
+    with Receiver(hang=True) as receiver:
+        borrower_client.agency.webhook_url = receiver.url
+        borrower_client.agency.save(update_fields=["webhook_url"])
+        broker.start()
+        worker.start(COMPLAINTS_TEST_NO_QUIET_HOURS="1")
+        webhook_worker.start()
+        complaints = [submit(borrower_client)[0] for _ in range(HUNG_WEBHOOKS)]
+        # Sharing one pool, each acknowledgement would queue behind the
+        # webhooks before it, each holding the worker for its read timeout.
+        wait_for(
+            lambda: acknowledgements_sent(complaints),
+            what="every borrower's acknowledgement",
+            timeout=ACKNOWLEDGEMENT_BOUND_SECONDS,
+        )
+        wait_for(lambda: len(receiver.requests) >= 1, what="the webhook pool to try the frozen receiver")
+    assert Obligation.objects.filter(kind=WEBHOOK, status=Obligation.Status.DELIVERED).count() == 0
