@@ -251,7 +251,9 @@ def test_unexpected_handler_error_is_retried_with_backoff():
     )
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after this test then leaves the groups the
+# migrations made for the next serialized test to restore.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_handler_runs_with_no_transaction_open():
     obligation = services.obligation_create(key="outside", kind="test.transaction", payload={})
     services.obligation_deliver(obligation_id=obligation.pk)
