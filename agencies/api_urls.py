@@ -1,7 +1,7 @@
 """The agency REST API: /api/v1/... (namespace versioning), its OpenAPI
 schema at /api/schema/ and documentation at /api/docs/."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from .api import tickets, views
 from .api.docs import SchemaView, SwaggerDocsView
@@ -26,7 +26,4 @@ urlpatterns = [
     path("v1/", include((v1_patterns, "v1"), namespace="v1")),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api_schema"), name="api_docs"),
-    # Last, and only for paths ending in a slash, so a known path without
-    # its slash is still redirected to it (APPEND_SLASH).
-    re_path(r"^(?:.*/)?$", views.not_found),
 ]

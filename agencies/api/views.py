@@ -1,10 +1,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,7 +12,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -75,14 +73,6 @@ class AgencyApiMixin:
                 at=timezone.now(),
             )
         return response
-
-
-@csrf_exempt
-def not_found(request, *args, **kwargs):
-    """Any path under /api/ that names no endpoint: a JSON 404 like the
-    endpoints' own, not the site's HTML page, whatever the method (and
-    without the CSRF check, which would answer a POST with an HTML 403)."""
-    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
 
 
 def _batch_items(request) -> list:
