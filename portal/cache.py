@@ -10,14 +10,26 @@ without the break each would wait out the socket timeout.
 Django builds a new ``redis.Redis`` client for every cache call (about
 70 µs); sessions are read from the cache on every signed-in request. The
 client is thread-safe and only wraps the pool, so one per pool will do.
+
+A caller that must know whether a write or delete happened (the session
+engine, which records the keys whose stale copies to evict later) uses
+``raising(cache)``: the same cache, client and breaker, raising
+``CacheUnavailable`` where it would answer as a miss.
 """
+
+import copy
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
 from .redis_breaker import breaker_for
+
+
+class CacheUnavailable(Exception):
+    """Redis did not carry out a call of a raising cache."""
 
 
 class _ReusingClient(RedisCacheClient):
@@ -34,19 +46,35 @@ class _ReusingClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
+    raises = False
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusingClient
         self.breaker = breaker_for(self._servers[0])
 
+    @cached_property
+    def strict(self) -> "RedisCache":
+        """This cache on the same client and breaker, raising where it would
+        answer as a miss."""
+        strict = copy.copy(self)
+        strict.raises = True
+        strict._cache = self._cache
+        return strict
+
     def _guarded(self, failed, call, *args, **kwargs):
-        """``call(...)``, or ``failed`` when Redis cannot answer it."""
+        """``call(...)``, or ``failed`` when Redis cannot answer it (the
+        strict cache raises ``CacheUnavailable`` instead)."""
         if not self.breaker.allows():
+            if self.raises:
+                raise CacheUnavailable(f"Redis at {self.breaker.name} failed moments ago.")
             return failed
         try:
             return call(*args, **kwargs)
         except RedisError as error:
             self.breaker.trip(error)
+            if self.raises:
+                raise CacheUnavailable(f"Redis at {self.breaker.name} failed.") from error
             return failed
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -85,3 +113,9 @@ class RedisCache(DjangoRedisCache):
 
     def clear(self):
         return self._guarded(False, super().clear)
+
+
+def raising(cache):
+    """``cache``, raising when a call fails: the project's Redis cache would
+    answer as a miss, other backends raise already."""
+    return cache.strict if isinstance(cache, RedisCache) else cache

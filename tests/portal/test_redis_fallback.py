@@ -9,7 +9,7 @@ from django.urls import reverse
 from redis.exceptions import ConnectionError, TimeoutError
 
 from portal import redis_breaker
-from portal.cache import RedisCache
+from portal.cache import CacheUnavailable, RedisCache, raising
 from portal.sessions import SessionStore
 
 
@@ -107,6 +107,21 @@ def test_every_thread_shares_the_break_of_one_server(clock):
     first.get("a")
     second.get("a")
     assert second._cache.calls == 0
+
+
+def test_strict_cache_raises_where_the_cache_misses(clock):
+    cache = failing_cache(ConnectionError("Connection refused."))
+    with pytest.raises(CacheUnavailable):
+        raising(cache).delete("key")
+    assert cache.delete("key") is False
+
+
+def test_strict_cache_shares_the_break(clock):
+    cache = failing_cache(TimeoutError("Timeout reading from socket"))
+    cache.get("a")
+    with pytest.raises(CacheUnavailable):
+        cache.strict.set("b", 1)
+    assert cache._cache.calls == 1
 
 
 class FrozenRedisCache(BaseCache):
