@@ -6,13 +6,32 @@ not handle errors at all. With the cache on Redis, Redis going down then took
 every signed-in page with it. Here any cache call that fails counts as a
 miss, so the session is read from and written to the database alone; the
 database holds every session anyway.
+
+A write or delete that misses the cache leaves the copy the cache already
+held. Once a frozen Redis answers again, that copy would be served until it
+expires: a session signed out, or whose key was cycled at sign-in, while
+Redis hung would be signed in again, and a changed one would go back to its
+old data. So the engine records the key of every session whose cache write
+or delete failed (``SessionEviction``, in the database, in the same request)
+and beat's sweep deletes those keys from the cache once it answers. Until
+the sweep runs (every 30 s) the old copy can still be read: checking the
+table on every load would close that window at the cost of a query on every
+signed-in request.
 """
 
+import datetime
 import logging
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.utils import timezone
+
+from .cache import raising
+from .models import SessionEviction
 
 logger = logging.getLogger(__name__)
+
+_FAILED = object()
 
 
 class _MissOnError:
@@ -35,6 +54,13 @@ class _MissOnError:
         except Exception:  # noqa: BLE001 - any cache failure falls back to the database
             logger.warning("Session cache call %s failed; using the database.", name, exc_info=True)
             return failed
+
+    def done(self, name, *args) -> bool:
+        """Whether the cache carried out ``name(*args)``."""
+        return self._call(name, _FAILED, *args) is not _FAILED
+
+    async def adone(self, name, *args) -> bool:
+        return await self._acall(name, _FAILED, *args) is not _FAILED
 
     def get(self, key):
         return self._call("get", None, key)
@@ -62,6 +88,50 @@ class _MissOnError:
 
 
 class SessionStore(CachedDBStore):
+    """``cached_db`` whose saves and deletes record the sessions the cache
+    missed. Not recorded: a new key, which the cache cannot hold an older
+    copy of, and the cache write after a load, which leaves the cache as
+    stale as it was (and any stale copy is recorded already)."""
+
     def __init__(self, session_key=None):
         super().__init__(session_key)
-        self._cache = _MissOnError(self._cache)
+        self._cache = _MissOnError(raising(self._cache))
+
+    def save(self, must_create=False):
+        new = must_create or self.session_key is None
+        super(CachedDBStore, self).save(must_create)
+        if not self._cache.done("set", self.cache_key, self._session, self.get_expiry_age()) and not new:
+            session_eviction_record(session_key=self.session_key, now=timezone.now())
+
+    async def asave(self, must_create=False):
+        new = must_create or self.session_key is None
+        await super(CachedDBStore, self).asave(must_create)
+        key = await self.acache_key()
+        if not await self._cache.adone("aset", key, self._session, await self.aget_expiry_age()) and not new:
+            await sync_to_async(session_eviction_record)(session_key=self.session_key, now=timezone.now())
+
+    def delete(self, session_key=None):
+        super(CachedDBStore, self).delete(session_key)
+        session_key = session_key or self.session_key
+        if session_key and not self._cache.done("delete", self.cache_key_prefix + session_key):
+            session_eviction_record(session_key=session_key, now=timezone.now())
+
+    async def adelete(self, session_key=None):
+        await super(CachedDBStore, self).adelete(session_key)
+        session_key = session_key or self.session_key
+        if session_key and not await self._cache.adone("adelete", self.cache_key_prefix + session_key):
+            await sync_to_async(session_eviction_record)(session_key=session_key, now=timezone.now())
+
+
+def session_eviction_record(*, session_key: str, now: datetime.datetime) -> None:
+    """Remember that the cache may hold a stale copy of this session.
+
+    One statement whether or not the key is recorded already; a recorded key
+    is stamped again, so a sweep that began before keeps its row.
+    """
+    SessionEviction.objects.bulk_create(
+        [SessionEviction(session_key=session_key, recorded_at=now)],
+        update_conflicts=True,
+        unique_fields=["session_key"],
+        update_fields=["recorded_at"],
+    )

@@ -4,12 +4,16 @@ clients that raise as redis-py does (no Redis needed)."""
 import logging
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from redis.exceptions import ConnectionError, TimeoutError
 
 from portal import redis_breaker
 from portal.cache import CacheUnavailable, RedisCache, raising
+from portal.models import SessionEviction
 from portal.sessions import SessionStore
 
 
@@ -146,7 +150,10 @@ class WriteFailingCache(FrozenRedisCache):
 @pytest.fixture
 def session_cache(settings):
     def use(backend):
-        settings.CACHES = {**settings.CACHES, "sessions": {"BACKEND": f"{__name__}.{backend.__name__}"}}
+        settings.CACHES = {
+            **settings.CACHES,
+            "sessions": {"BACKEND": f"{backend.__module__}.{backend.__qualname__}", "LOCATION": "sessions"},
+        }
         settings.SESSION_CACHE_ALIAS = "sessions"
 
     return use
@@ -185,3 +192,120 @@ def test_session_flush_removes_it_from_the_database_while_the_cache_fails(sessio
 def test_signed_in_page_answers_while_the_session_cache_fails(session_cache, borrower_client):
     session_cache(FrozenRedisCache)
     assert borrower_client.get(reverse("portal:loans")).status_code == 200
+
+
+# A write or delete the cache missed leaves its old copy: the key is recorded.
+
+
+class RefusedRedisCache(RedisCache):
+    """The project's Redis cache with every call refused."""
+
+    def __init__(self, location, params):
+        super().__init__("redis://127.0.0.1:1/0", params)
+        self._cache = FailingClient(ConnectionError("Connection refused."))
+
+
+class SwitchableCache(LocMemCache):
+    """A working cache that fails as a frozen Redis does while ``down``."""
+
+    down = False
+
+    def _check(self):
+        if SwitchableCache.down:
+            raise TimeoutError("Timeout reading from socket")
+
+    def get(self, *args, **kwargs):
+        self._check()
+        return super().get(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        self._check()
+        return super().set(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check()
+        return super().delete(*args, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        self._check()
+        return super().has_key(*args, **kwargs)
+
+
+@pytest.fixture
+def switchable(session_cache, monkeypatch):
+    session_cache(SwitchableCache)
+    monkeypatch.setattr(SwitchableCache, "down", False)
+    caches["sessions"].clear()
+    return SwitchableCache
+
+
+def saved_session() -> SessionStore:
+    store = SessionStore()
+    store["borrower"] = 7
+    store.save()
+    return store
+
+
+def recorded() -> set[str]:
+    return set(SessionEviction.objects.values_list("session_key", flat=True))
+
+
+@pytest.mark.django_db
+def test_flushing_a_session_while_the_cache_fails_records_its_key(session_cache):
+    session_cache(FrozenRedisCache)
+    store = saved_session()
+    key = store.session_key
+    store.flush()
+    assert recorded() == {key}
+
+
+@pytest.mark.django_db
+def test_saving_a_changed_session_while_the_cache_fails_records_its_key(session_cache):
+    session_cache(FrozenRedisCache)
+    store = saved_session()
+    store["borrower"] = 8
+    store.save()
+    assert recorded() == {store.session_key}
+
+
+@pytest.mark.django_db
+def test_new_session_saved_while_the_cache_fails_is_not_recorded(session_cache):
+    session_cache(FrozenRedisCache)
+    saved_session()
+    assert recorded() == set()
+
+
+@pytest.mark.django_db
+def test_cycling_the_key_at_sign_in_while_the_cache_fails_records_the_old_key(session_cache):
+    session_cache(FrozenRedisCache)
+    store = saved_session()
+    old = store.session_key
+    store.cycle_key()
+    assert recorded() == {old}
+
+
+@pytest.mark.django_db
+def test_session_deleted_while_the_project_redis_cache_refuses_is_recorded(session_cache, clock):
+    session_cache(RefusedRedisCache)
+    store = saved_session()
+    key = store.session_key
+    store.flush()
+    assert recorded() == {key}
+
+
+@pytest.mark.django_db
+def test_session_flushed_asynchronously_while_the_cache_fails_is_recorded(session_cache):
+    session_cache(FrozenRedisCache)
+    store = saved_session()
+    key = store.session_key
+    async_to_sync(store.aflush)()
+    assert recorded() == {key}
+
+
+@pytest.mark.django_db
+def test_session_written_while_the_cache_answers_is_not_recorded(switchable):
+    store = saved_session()
+    store["borrower"] = 8
+    store.save()
+    store.flush()
+    assert recorded() == set()
