@@ -23,7 +23,9 @@ import datetime
 import logging
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.core.cache import caches
 from django.utils import timezone
 
 from .cache import raising
@@ -135,3 +137,33 @@ def session_eviction_record(*, session_key: str, now: datetime.datetime) -> None
         unique_fields=["session_key"],
         update_fields=["recorded_at"],
     )
+
+
+def session_evictions_sweep(*, now: datetime.datetime, batch_size: int = 500) -> int:
+    """Delete from the cache every session recorded by ``now``, then its row;
+    return how many. Reads ``now`` once; harmless to re-run.
+
+    Deletes through the raising cache, so a row goes only once its key is
+    gone: the project cache would answer a failed delete as done. While the
+    cache still fails, the rows wait for the next run.
+    """
+    cache = raising(caches[settings.SESSION_CACHE_ALIAS])
+    evicted = 0
+    last_id = 0
+    while True:
+        rows = list(
+            SessionEviction.objects.filter(recorded_at__lte=now, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "session_key")[:batch_size]
+        )
+        if not rows:
+            return evicted
+        try:
+            cache.delete_many([SessionStore.cache_key_prefix + key for _pk, key in rows])
+        except Exception:  # noqa: BLE001 - any cache failure leaves the rows for the next run
+            logger.warning("Session cache still failing; stale sessions are evicted later.", exc_info=True)
+            return evicted
+        ids = [pk for pk, _key in rows]
+        deleted, _details = SessionEviction.objects.filter(pk__in=ids, recorded_at__lte=now).delete()
+        evicted += deleted
+        last_id = ids[-1]

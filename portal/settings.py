@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one place that declares what beat runs.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task", "schedule": 30.0},
+    "portal-session-evictions-sweep": {"task": "portal.tasks.session_evictions_sweep_task", "schedule": 30.0},
     "complaints-sla-sweep": {"task": "complaints.tasks.sla_sweep_task", "schedule": 60.0},
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},

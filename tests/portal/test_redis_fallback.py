@@ -1,6 +1,7 @@
 """The cache and sessions when the Redis behind them fails, with stand-in
 clients that raise as redis-py does (no Redis needed)."""
 
+import datetime
 import logging
 
 import pytest
@@ -14,7 +15,8 @@ from redis.exceptions import ConnectionError, TimeoutError
 from portal import redis_breaker
 from portal.cache import CacheUnavailable, RedisCache, raising
 from portal.models import SessionEviction
-from portal.sessions import SessionStore
+from portal.sessions import SessionStore, session_eviction_record, session_evictions_sweep
+from portal.tasks import session_evictions_sweep_task
 
 
 class FailingClient:
@@ -194,7 +196,10 @@ def test_signed_in_page_answers_while_the_session_cache_fails(session_cache, bor
     assert borrower_client.get(reverse("portal:loans")).status_code == 200
 
 
-# A write or delete the cache missed leaves its old copy: the key is recorded.
+# A write or delete the cache missed leaves its old copy: the key is recorded
+# and the sweep evicts it once the cache answers.
+
+NOW = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
 
 
 class RefusedRedisCache(RedisCache):
@@ -248,6 +253,10 @@ def saved_session() -> SessionStore:
 
 def recorded() -> set[str]:
     return set(SessionEviction.objects.values_list("session_key", flat=True))
+
+
+def cached(session_key: str):
+    return caches["sessions"].get(SessionStore.cache_key_prefix + session_key)
 
 
 @pytest.mark.django_db
@@ -309,3 +318,73 @@ def test_session_written_while_the_cache_answers_is_not_recorded(switchable):
     store.save()
     store.flush()
     assert recorded() == set()
+
+
+@pytest.mark.django_db
+def test_sweep_deletes_the_cached_copy_and_the_row(switchable):
+    store = saved_session()
+    session_eviction_record(session_key=store.session_key, now=NOW)
+    assert session_evictions_sweep(now=NOW) == 1
+    assert cached(store.session_key) is None
+    assert recorded() == set()
+
+
+@pytest.mark.django_db
+def test_sweep_keeps_the_row_while_the_cache_still_fails(switchable):
+    session_eviction_record(session_key="a" * 32, now=NOW)
+    switchable.down = True
+    assert session_evictions_sweep(now=NOW) == 0
+    assert recorded() == {"a" * 32}
+
+
+@pytest.mark.django_db
+def test_sweep_keeps_the_row_while_the_project_redis_cache_refuses(session_cache, clock):
+    session_cache(RefusedRedisCache)
+    session_eviction_record(session_key="a" * 32, now=NOW)
+    assert session_evictions_sweep(now=NOW) == 0
+    assert recorded() == {"a" * 32}
+
+
+@pytest.mark.django_db
+def test_sweep_run_twice_is_harmless(switchable):
+    session_eviction_record(session_key="a" * 32, now=NOW)
+    assert session_evictions_sweep(now=NOW) == 1
+    assert session_evictions_sweep(now=NOW) == 0
+    assert recorded() == set()
+
+
+@pytest.mark.django_db
+def test_sweep_works_in_batches(switchable):
+    for index in range(5):
+        session_eviction_record(session_key=f"{index}" * 32, now=NOW)
+    assert session_evictions_sweep(now=NOW, batch_size=2) == 5
+    assert recorded() == set()
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_a_key_recorded_again_after_its_now(switchable):
+    session_eviction_record(session_key="a" * 32, now=NOW)
+    session_eviction_record(session_key="a" * 32, now=NOW + datetime.timedelta(seconds=1))
+    assert session_evictions_sweep(now=NOW) == 0
+    assert recorded() == {"a" * 32}
+
+
+@pytest.mark.django_db
+def test_session_signed_out_while_the_cache_hung_is_not_served_from_it_after_the_sweep(switchable):
+    store = saved_session()
+    key = store.session_key
+    switchable.down = True
+    store.flush()
+    switchable.down = False
+    assert SessionStore(key).load() == {"borrower": 7}  # the stale copy, until the sweep
+    session_evictions_sweep_task()
+    assert SessionStore(key).load() == {}
+
+
+def test_beat_sweeps_session_evictions_every_30_seconds(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["portal-session-evictions-sweep"]
+    assert (entry["task"], entry["schedule"]) == ("portal.tasks.session_evictions_sweep_task", 30.0)
+    assert entry["task"] in app.tasks
