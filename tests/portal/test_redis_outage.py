@@ -13,6 +13,8 @@ import time
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from complaints.services.notify import ROUTE
 from outbox.models import Obligation
 from outbox.services import outbox_sweep
 from portal import redis_breaker
+from portal.sessions import SessionStore, session_evictions_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
 from tests.redis_server import RedisServer, celery_broker_at, require
 
@@ -167,3 +170,23 @@ def test_agency_workspace_answers_while_redis_is_out(redis_everywhere, outage):
     session.save()
     outage()
     assert_answers(client, reverse("agency:inbox"))
+
+
+def test_borrower_signed_out_while_redis_hung_stays_signed_out_once_it_returns(borrower_client, redis_everywhere):
+    cookie = django_settings.SESSION_COOKIE_NAME
+    old_key = borrower_client.cookies[cookie].value
+    redis_everywhere.pause()
+    assert borrower_client.post(reverse("portal:signout")).status_code == 302
+    redis_everywhere.resume()
+    # A worker has met no failure, and the web processes' break ends in seconds.
+    for breaker in redis_breaker._breakers.values():
+        breaker.open_until = 0.0
+    assert caches["default"].has_key(SessionStore.cache_key_prefix + old_key)  # the signed-in copy is back
+
+    session_evictions_sweep(now=timezone.now())
+
+    stolen = Client()
+    stolen.cookies[cookie] = old_key
+    response = stolen.get(reverse("portal:loans"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portal:signin"))
