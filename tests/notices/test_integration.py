@@ -7,11 +7,9 @@ worker subprocess on the test database (so PostgreSQL is needed). In CI
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -23,37 +21,11 @@ from notices.services import borrower_notify
 from outbox.models import Obligation
 from outbox.tasks import deliver_obligation_task
 from tests.factories import ContactPreferenceFactory
+from tests.redis_server import RedisServer, celery_broker_at, require, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-DEADLINE_SECONDS = 60
-
-
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"Integration test requirement missing in CI: {reason}")
-    pytest.skip(reason)
-
-
-def wait_for(condition, *, what: str, timeout: float = DEADLINE_SECONDS):
-    """Poll with a deadline (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -64,44 +36,19 @@ def folder():
 
 
 @pytest.fixture
-def broker(folder):
-    _require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    _require(
+def broker():
+    require(shutil.which("redis-server") is not None, "redis-server is not installed")
+    require(
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
         "the worker subprocess needs PostgreSQL (set DATABASE_URL)",
     )
-    import redis
-    from celery import current_app
-    from kombu import pools
-
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def answers():
-        try:
-            return redis.Redis(port=port, socket_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    wait_for(answers, what="redis-server to start", timeout=15)
-    app = current_app._get_current_object()
-    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
-    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    app.conf.broker_transport_options = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield app.conf.broker_url
-    server.terminate()
-    server.wait(10)
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
+    server = RedisServer()
+    server.start()
+    try:
+        with celery_broker_at(server.url):
+            yield server.url
+    finally:
+        server.remove()
 
 
 @pytest.fixture
