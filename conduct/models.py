@@ -12,7 +12,7 @@ class Breach(models.Model):
     and the party responsible. At most one per contact and rule."""
 
     class Rule(models.TextChoices):
-        QUIET_HOURS = "quiet_hours", _("Contact in the quiet hours (22:00–08:00)")
+        QUIET_HOURS = "quiet_hours", _("Contact in the quiet hours")
         AGENCY_HOURS = "agency_hours", _("Contact outside the agency's permitted hours")
         OUTSIDE_WINDOW = "outside_window", _("Contact outside the hours the borrower chose")
         WRONG_CHANNEL = "wrong_channel", _("Contact by a channel the borrower did not choose")
@@ -63,7 +63,7 @@ class Breach(models.Model):
 
 
 _EVIDENCE = {
-    Breach.Rule.QUIET_HOURS: _("at %(time)s China time"),
+    Breach.Rule.QUIET_HOURS: _("at %(time)s China time, in the quiet hours %(start)s–%(end)s"),
     Breach.Rule.AGENCY_HOURS: _("at %(time)s; the agency may contact borrowers %(start)s–%(end)s"),
     Breach.Rule.OUTSIDE_WINDOW: _("at %(time)s; the borrower chose %(start)s–%(end)s"),
     Breach.Rule.WRONG_CHANNEL: _("by %(channel)s; the borrower chose %(preferred)s"),
@@ -83,6 +83,9 @@ _EVIDENCE = {
 def breach_evidence(rule: str, facts: dict) -> str:
 
     template = _EVIDENCE.get(rule)
+    if rule == Breach.Rule.QUIET_HOURS and "start" not in facts:
+        # Found before the facts carried the configured hours.
+        template = _("at %(time)s China time")
     if template is None:
         return ""
     values = dict(facts)

@@ -21,6 +21,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from businesscalendar.hours import DailyWindow, collection_quiet_hours
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
 from notices.models import Notice
 from portal.phones import normalise_number
@@ -28,7 +29,6 @@ from portal.phones import normalise_number
 from .models import Breach
 
 Rule = Breach.Rule
-QUIET_FROM, QUIET_UNTIL = datetime.time(22, 0), datetime.time(8, 0)
 MAX_CONNECTED_CALLS_A_DAY = 3
 MAX_UNANSWERED_CALLS_A_DAY = 6
 # Calls in which someone answered, and attempts nobody answered.
@@ -115,10 +115,7 @@ def _hhmm(value: datetime.time) -> str:
 
 
 def _within(moment: datetime.time, start: datetime.time, end: datetime.time) -> bool:
-    """Is ``moment`` in [start, end), a window that may run past midnight?"""
-    if start <= end:
-        return start <= moment < end
-    return moment >= start or moment < end
+    return DailyWindow(start=start, end=end).contains_time(moment)
 
 
 def _during(periods, moment) -> bool:
@@ -145,6 +142,7 @@ class _Book:
         self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [call events]
         self.attempts = defaultdict(list)  # borrower id -> [(occurred at, outcome)], newest first
         self.visit_notices = {}  # account id -> when the first home-visit notice was issued
+        self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
 
     @classmethod
     def load(cls, events: list[ContactEvent]) -> "_Book":
@@ -273,7 +271,8 @@ def _time_rules(event: ContactEvent, book: _Book):
     if event.channel not in IMMEDIATE_CHANNELS:
         return
     when = _local(event.occurred_at).time()
-    if _within(when, QUIET_FROM, QUIET_UNTIL):
+    quiet = book.quiet_hours
+    if quiet.contains_time(when):
         preference = book.preference_at(event.account.borrower_id, event.occurred_at)
         consented = (
             preference is not None
@@ -281,7 +280,11 @@ def _time_rules(event: ContactEvent, book: _Book):
             and _within(when, preference.window_start, preference.window_end)
         )
         if not consented:
-            yield Finding(event, Rule.QUIET_HOURS, {"time": when.strftime("%H:%M")})
+            yield Finding(
+                event,
+                Rule.QUIET_HOURS,
+                {"time": when.strftime("%H:%M"), "start": _hhmm(quiet.start), "end": _hhmm(quiet.end)},
+            )
     agency = event.agency
     if not _within(when, agency.contact_hours_start, agency.contact_hours_end):
         yield Finding(

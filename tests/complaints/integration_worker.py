@@ -49,4 +49,4 @@ if _visibility:
     }
 
 if os.environ.get("COMPLAINTS_TEST_NO_QUIET_HOURS"):
-    settings.NOTICE_QUIET_HOURS = ("00:00", "00:00")
+    settings.PLATFORM_MESSAGE_QUIET_HOURS = ("00:00", "00:00")

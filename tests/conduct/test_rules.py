@@ -63,6 +63,33 @@ def test_call_in_the_quiet_hours_breaks_the_quiet_hours_and_the_agencys_hours(as
     assert rules_broken(contact(assignment, at(10, 22, 30))) == {Rule.QUIET_HOURS, Rule.AGENCY_HOURS}
 
 
+def test_collection_quiet_hours_are_their_own_setting(assignment, settings):
+    settings.COLLECTION_QUIET_HOURS = ("23:00", "08:00")
+    assert Rule.QUIET_HOURS not in rules_broken(contact(assignment, at(10, 22, 30)))
+    assert Rule.QUIET_HOURS in rules_broken(contact(assignment, at(10, 23, 30)))
+
+
+def test_platform_message_quiet_hours_do_not_change_the_collectors_rule(assignment, settings):
+    settings.PLATFORM_MESSAGE_QUIET_HOURS = ("19:00", "08:00")
+    assert Rule.QUIET_HOURS not in rules_broken(contact(assignment, at(10, 21, 30)))
+
+
+def test_quiet_hours_breach_names_the_hours_in_force(assignment, settings):
+    settings.COLLECTION_QUIET_HOURS = ("21:30", "07:30")
+    event = contact(assignment, at(10, 21, 45))
+    rules_broken(event)
+    breach = Breach.objects.get(contact_event=event, rule=Rule.QUIET_HOURS)
+    assert breach.facts == {"time": "21:45", "start": "21:30", "end": "07:30"}
+    assert breach.evidence == "at 21:45 China time, in the quiet hours 21:30–07:30"
+
+
+def test_quiet_hours_breach_found_before_the_hours_were_recorded_still_reads(assignment):
+    event = contact(assignment, at(10, 22, 30))
+    assert Breach(contact_event=event, rule=Rule.QUIET_HOURS, facts={"time": "22:30"}).evidence == (
+        "at 22:30 China time"
+    )
+
+
 def test_night_call_inside_the_window_the_borrower_chose_is_consented(assignment):
     ContactPreferenceFactory(
         borrower=assignment.account.borrower,

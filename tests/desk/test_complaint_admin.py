@@ -325,12 +325,12 @@ def test_page_shows_the_conduct_breaches_of_the_contacts_around_the_incident(cli
         contact_event=linked,
         rule=Breach.Rule.QUIET_HOURS,
         agency=linked.agency,
-        facts={"time": "23:10"},
+        facts={"time": "23:10", "start": "22:00", "end": "08:00"},
         detected_at=NOW,
     )
     complaint = submit(borrower=account.borrower, account=account, contact_event=linked)
     content = client_for(agent).get(page(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<strong>Contact in the quiet hours (22:00–08:00)</strong>: at 23:10 China time" in content
+    assert "<strong>Contact in the quiet hours</strong>: at 23:10 China time, in the quiet hours 22:00–08:00" in content
 
 
 def test_list_sorts_by_the_sla_column_both_ways(client_for, agent, submit):

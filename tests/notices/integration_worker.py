@@ -18,4 +18,4 @@ __all__ = ["app"]
 
 settings.SMS_BACKEND = "notices.sms.FileBackend"
 settings.SMS_FILE_PATH = os.environ["NOTICES_TEST_SMS_DIR"]
-settings.NOTICE_QUIET_HOURS = ("00:00", "00:00")
+settings.PLATFORM_MESSAGE_QUIET_HOURS = ("00:00", "00:00")

@@ -110,7 +110,7 @@ def _messages(folder: Path) -> list[str]:
 
 
 def test_worker_sends_the_sms_once_even_when_its_task_is_delivered_again(worker, settings):
-    settings.NOTICE_QUIET_HOURS = ("00:00", "00:00")
+    settings.PLATFORM_MESSAGE_QUIET_HOURS = ("00:00", "00:00")
     first = _notify("TS-INT-1")
     wait_for(lambda: len(_messages(worker)) == 1, what="the first SMS")
     obligation = Obligation.objects.get(key=first.deliveries.get(channel="sms").obligation_key)

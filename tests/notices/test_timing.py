@@ -1,6 +1,7 @@
 import datetime
 
-from notices.timing import QuietHours, external_not_before, notice_deadline, notice_send_at
+from businesscalendar.hours import DailyWindow
+from notices.timing import external_not_before, latest_send_at, notice_deadline, notice_send_at
 
 from .conftest import at
 
@@ -55,22 +56,18 @@ def test_daytime_messages_are_not_held():
     assert external_not_before(now=at(1, 15)) == at(1, 15)
 
 
-def test_quiet_hours_are_read_in_shanghai_time_whatever_the_input_zone():
-    utc_evening = datetime.datetime(2026, 12, 1, 13, 30, tzinfo=datetime.UTC)  # 21:30 in Shanghai
-    assert QuietHours().contains(utc_evening)
-
-
-def test_quiet_hours_can_be_configured(settings):
-    settings.NOTICE_QUIET_HOURS = ("22:00", "07:00")
+def test_platform_quiet_hours_are_their_own_setting(settings):
+    settings.PLATFORM_MESSAGE_QUIET_HOURS = ("22:00", "07:00")
     assert external_not_before(now=at(1, 21, 30)) == at(1, 21, 30)
+    assert external_not_before(now=at(2, 7, 30)) == at(2, 7, 30)
 
 
-def test_quiet_hours_within_one_day_are_understood():
-    lunch = QuietHours(start=datetime.time(12, 0), end=datetime.time(13, 30))
-    assert lunch.contains(at(1, 12, 15)) and not lunch.contains(at(1, 14))
-    assert lunch.next_end(at(1, 12, 15)) == at(1, 13, 30)
-    assert lunch.previous_start(at(1, 12, 15)) == at(1, 11, 59)
+def test_collection_quiet_hours_do_not_move_platform_messages(settings):
+    settings.COLLECTION_QUIET_HOURS = ("20:00", "09:00")
+    assert external_not_before(now=at(1, 20, 30)) == at(1, 20, 30)
+    assert external_not_before(now=at(1, 21, 30)) == at(2, 8)
 
 
-def test_equal_start_and_end_mean_no_quiet_hours():
-    assert not QuietHours(start=datetime.time(0, 0), end=datetime.time(0, 0)).contains(at(1, 23))
+def test_send_time_moves_to_just_before_quiet_hours_that_start_at_noon():
+    lunch = DailyWindow(start=datetime.time(12, 0), end=datetime.time(13, 30))
+    assert latest_send_at(at(1, 12, 15), quiet=lunch) == at(1, 11, 59)

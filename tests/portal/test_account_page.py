@@ -242,7 +242,7 @@ def test_account_page_marks_contacts_that_broke_the_conduct_rules(borrower, borr
     ).content.decode()
     assert page.count("Against the collection rules") == 1
     assert (
-        "Against the collection rules: Contact in the quiet hours (22:00–08:00); "
+        "Against the collection rules: Contact in the quiet hours; "
         "Call or SMS from a number not registered for the agency" in page
     )
 
