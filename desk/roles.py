@@ -1,9 +1,9 @@
-"""The support desk's roles: stable group names, translated labels, and the
-permissions each role holds.
+"""The support desk's roles: stable group names and translated labels. The
+permissions each role holds are declared in :mod:`complaints.permissions`.
 
 Groups are named by their stable code; the label is what staff read. Running
 :func:`roles_sync` again (every ``migrate`` does) sets each group's
-permissions to exactly what is declared here, picking up permissions of
+permissions to exactly what is declared, picking up permissions of
 models added since.
 """
 
@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+
+from complaints import permissions
 
 logger = logging.getLogger(__name__)
 
@@ -31,54 +33,12 @@ class Role:
     permissions: tuple[str, ...] = field(default=())
 
 
-_TRIAGE_PERMISSIONS = (
-    "desk.view_dashboard",
-    "desk.add_complaint_note",
-    "desk.export_complaints",
-    "complaints.change_complaint",
-    "complaints.view_complaint_evidence",
-    "complaints.change_triageitem",
-)
-
-_SUPERVISOR_PERMISSIONS = _TRIAGE_PERMISSIONS + (
-    "desk.escalate_complaint",
-    "desk.extend_beyond_first",
-    "desk.lift_account_hold",
-    "desk.approve_agency_extension",
-    "desk.suspend_party",
-    "agencies.add_agency",
-    "agencies.change_agency",
-    "agencies.add_collector",
-    "agencies.change_collector",
-    "agencies.add_authorisednumber",
-    "agencies.change_authorisednumber",
-    "loans.add_assignment",
-    "loans.change_assignment",
-    "complaints.supervise_complaint",
-    "complaints.change_agencyticket",
-    "complaints.change_hold",
-    "complaints.add_slapolicy",
-    "complaints.change_slapolicy",
-    "complaints.add_category",
-    "complaints.change_category",
-    "notices.add_noticerule",
-    "notices.change_noticerule",
-    "notices.add_stagenoticerule",
-    "notices.change_stagenoticerule",
-    "notices.add_noticetemplate",
-    "notices.change_noticetemplate",
-    "businesscalendar.add_calendaroverride",
-    "businesscalendar.change_calendaroverride",
-    "businesscalendar.delete_calendaroverride",
-    "businesscalendar.change_workinghours",
-)
-
 ROLES = (
     Role(
         code=TRIAGE_AGENT,
         label=_("Triage agent"),
         description=_("Handles complaints day to day: assigns, acknowledges, asks, replies, resolves."),
-        permissions=_TRIAGE_PERMISSIONS,
+        permissions=permissions.TRIAGE_PERMISSIONS,
     ),
     Role(
         code=SUPERVISOR,
@@ -87,13 +47,13 @@ ROLES = (
             "Everything a triage agent does, plus escalations, second extensions, suspensions, "
             "policy changes, lifting holds and approving agencies' extension requests."
         ),
-        permissions=_SUPERVISOR_PERMISSIONS,
+        permissions=permissions.SUPERVISOR_PERMISSIONS,
     ),
     Role(
         code=AUDITOR,
         label=_("Auditor"),
         description=_("Reads everything, changes nothing."),
-        permissions=("desk.view_dashboard", "complaints.view_complaint_evidence"),
+        permissions=permissions.AUDITOR_PERMISSIONS,
     ),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}

@@ -30,6 +30,7 @@ from desk.sla import sla_badge
 from loans.models import Borrower, ContactEvent
 from portal.masking import mask_name, mask_phone
 
+from .. import permissions
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
 from ..services import complaint_note_add
 from ..sla_state import sla_state
@@ -147,19 +148,19 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         return False
 
     def has_escalate_permission(self, request) -> bool:
-        return request.user.has_perm("desk.escalate_complaint")
+        return request.user.has_perm(permissions.ESCALATE_COMPLAINT)
 
     def has_lift_hold_permission(self, request) -> bool:
-        return request.user.has_perm("desk.lift_account_hold")
+        return request.user.has_perm(permissions.LIFT_ACCOUNT_HOLD)
 
     def has_approve_extension_permission(self, request) -> bool:
-        return request.user.has_perm("desk.approve_agency_extension")
+        return request.user.has_perm(permissions.APPROVE_AGENCY_EXTENSION)
 
     def has_export_permission(self, request) -> bool:
         return request.user.has_perm("desk.export_complaints")
 
     def has_note_permission(self, request) -> bool:
-        return self.has_change_permission(request) and request.user.has_perm("desk.add_complaint_note")
+        return self.has_change_permission(request) and request.user.has_perm(permissions.ADD_COMPLAINT_NOTE)
 
     def has_evidence_permission(self, request) -> bool:
         return request.user.has_perm("complaints.view_complaint_evidence")
@@ -520,6 +521,8 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
             hidden.add("lift_hold")
         if ticket is None or ticket.extension_status != AgencyTicket.ExtensionStatus.REQUESTED:
             hidden |= {"approve_extension", "refuse_extension"}
+        if complaint.extension_count >= 1 and not permissions.user_may_grant_second_extension(request.user):
+            hidden.add("extend")
         operations = [
             operation
             for operation in OPERATIONS

@@ -73,11 +73,10 @@ def _escalate(complaint, data, user, now):
 
 
 def _extend(complaint, data, user, now):
-    # A second extension is the supervisor's: the service refuses it unless
-    # the approver holds that right.
-    approver = user if user.has_perm("desk.extend_beyond_first") else None
+    # Whoever extends from the desk approves the extension too; the service
+    # decides whether they may grant a second one.
     return services.complaint_extend(
-        complaint=complaint, by=user, reason=data["reason"].strip(), now=now, approved_by=approver
+        complaint=complaint, by=user, reason=data["reason"].strip(), now=now, approved_by=user
     )
 
 

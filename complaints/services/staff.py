@@ -22,6 +22,7 @@ from ..models import (
     Status,
     TimelineEvent,
 )
+from ..permissions import user_may_grant_second_extension
 from . import notify, sla
 from .core import ComplaintTransitionError, lock, move, require_open, touch
 from .routing import _alert_on_call, _hold_place, tell_hold_placed, ticket_open
@@ -381,7 +382,7 @@ def complaint_extend(*, complaint: Complaint, by, reason: str, now: datetime.dat
         if complaint.extension_count == 0:
             days = policy.first_extension_days
         elif complaint.extension_count == 1:
-            if not notify.is_supervisor(approved_by):
+            if not user_may_grant_second_extension(approved_by):
                 raise PermissionDenied(_("A second extension needs a supervisor's approval."))
             days = policy.second_extension_days
         else:

@@ -1,0 +1,75 @@
+"""The desk's permission names, what each desk role holds, and the checks
+that both the admin (to decide what to offer) and the services (to enforce
+it) ask.
+
+The permissions themselves stay declared where Django needs them, on
+``Complaint.Meta`` and ``desk.models.DeskPermission.Meta``; everything else
+names them from here.
+"""
+
+# Declared on complaints.Complaint.
+SUPERVISE_COMPLAINT = "complaints.supervise_complaint"
+VIEW_COMPLAINT_EVIDENCE = "complaints.view_complaint_evidence"
+
+# Declared on desk.DeskPermission.
+VIEW_DASHBOARD = "desk.view_dashboard"
+ADD_COMPLAINT_NOTE = "desk.add_complaint_note"
+EXPORT_COMPLAINTS = "desk.export_complaints"
+ESCALATE_COMPLAINT = "desk.escalate_complaint"
+EXTEND_BEYOND_FIRST = "desk.extend_beyond_first"
+LIFT_ACCOUNT_HOLD = "desk.lift_account_hold"
+APPROVE_AGENCY_EXTENSION = "desk.approve_agency_extension"
+SUSPEND_PARTY = "desk.suspend_party"
+
+# Handling complaints day to day.
+TRIAGE_PERMISSIONS = (
+    VIEW_DASHBOARD,
+    ADD_COMPLAINT_NOTE,
+    EXPORT_COMPLAINTS,
+    "complaints.change_complaint",
+    VIEW_COMPLAINT_EVIDENCE,
+    "complaints.change_triageitem",
+)
+# Everything a triage agent does, plus what only a supervisor decides:
+# escalations, second extensions, holds, agencies' extension requests,
+# suspensions and the policies the desk runs on.
+SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
+    ESCALATE_COMPLAINT,
+    EXTEND_BEYOND_FIRST,
+    LIFT_ACCOUNT_HOLD,
+    APPROVE_AGENCY_EXTENSION,
+    SUSPEND_PARTY,
+    "agencies.add_agency",
+    "agencies.change_agency",
+    "agencies.add_collector",
+    "agencies.change_collector",
+    "agencies.add_authorisednumber",
+    "agencies.change_authorisednumber",
+    "loans.add_assignment",
+    "loans.change_assignment",
+    SUPERVISE_COMPLAINT,
+    "complaints.change_agencyticket",
+    "complaints.change_hold",
+    "complaints.add_slapolicy",
+    "complaints.change_slapolicy",
+    "complaints.add_category",
+    "complaints.change_category",
+    "notices.add_noticerule",
+    "notices.change_noticerule",
+    "notices.add_stagenoticerule",
+    "notices.change_stagenoticerule",
+    "notices.add_noticetemplate",
+    "notices.change_noticetemplate",
+    "businesscalendar.add_calendaroverride",
+    "businesscalendar.change_calendaroverride",
+    "businesscalendar.delete_calendaroverride",
+    "businesscalendar.change_workinghours",
+)
+# Reading everything the desk reads, besides every "view" permission.
+AUDITOR_PERMISSIONS = (VIEW_DASHBOARD, VIEW_COMPLAINT_EVIDENCE)
+
+
+def user_may_grant_second_extension(user) -> bool:
+    """A complaint's second extension, past the policy's first limit, is a
+    supervisor's decision (the domain's extension rule)."""
+    return bool(user and user.is_active and user.has_perm(EXTEND_BEYOND_FIRST))
