@@ -8,6 +8,7 @@ from complaints.models import (
     OPEN_STATUSES,
     TRANSITIONS,
     AgencyResponse,
+    AgencyTicket,
     Complaint,
     SLATarget,
     Status,
@@ -483,3 +484,19 @@ def test_sending_back_to_the_agency_starts_a_new_response_clock(routed, agency_u
     assert complaint.status == Status.WITH_AGENCY
     assert (complaint.ticket.status, complaint.ticket.platform_message) == ("open", "Send the call recording.")
     assert complaint.ticket.response_due_at == open_clock.due_at
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (AgencyTicket.Status.RESPONDED, "responded"),
+        (AgencyTicket.Status.CLOSED, "ticket_closed"),
+        (AgencyTicket.Status.MOVED, "ticket_moved"),
+    ],
+)
+def test_agency_extension_request_refused_with_the_tickets_own_reason(routed, agency_user, status, code):
+    ticket = routed().ticket
+    AgencyTicket.objects.filter(pk=ticket.pk).update(status=status)
+    with pytest.raises(ComplaintTransitionError) as refused:
+        services.agency_extension_request(ticket=ticket, user=agency_user, reason="Busy", now=LATER)
+    assert refused.value.code == code
