@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import FreeTextField
 from complaints.forms import EvidenceField
 from complaints.models import AgencyResponse
 from loans.models import ContactEvent
-from portal.text import FreeTextField
 
 
 class SignInForm(forms.Form):

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from common.phones import normalise_number
 from complaints.models import Hold
 from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
 from notices.measures import measure_notices_refresh
-from portal.phones import normalise_number
 
 from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
 from .models import Agency, AuthorisedNumber, Collector
@@ -178,7 +178,7 @@ def _canonical(number: str) -> str:
 
 def _authorised_numbers(*, agency: Agency) -> dict[str, list]:
     """The agency's numbers with their validity periods, keyed by E.164 as
-    :func:`~portal.phones.normalise_number` writes it (stored numbers may be
+    :func:`~common.phones.normalise_number` writes it (stored numbers may be
     in another accepted form)."""
     numbers = defaultdict(list)
     for number, valid_from, valid_until in AuthorisedNumber.objects.filter(agency=agency).values_list(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.phones import display_number
+from common.phones import display_number
 
 
 class Agency(models.Model):

@@ -16,7 +16,7 @@ import qrcode.image.svg
 from django.contrib.auth import authenticate
 from django.db import transaction
 
-from portal.ratelimit import hashed_key, ratelimit_hit
+from common.ratelimit import hashed_key, ratelimit_hit
 
 from .models import AgencyMembership, AgencySignInAttempt
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.ratelimit import client_ip
+from common.ratelimit import client_ip
 
 from .access import VERIFIED_SESSION_KEY
 from .forms import CodeForm, SignInForm

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from portal.masking import mask_name
+from common.masking import mask_name
 
 from .access import agency_required
 from .workspace_selectors import accounts_assigned_to_agency, preference_changes_for_agency

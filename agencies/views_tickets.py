@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.masking import mask_name, mask_phone
 from complaints.models import AgencyTicket
 from complaints.services.agency import agency_extension_request, agency_response_submit
-from portal.masking import mask_name, mask_phone
 
 from .access import agency_required
 from .evidence import evidence_file_response

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import normalise_number
+from common.text import FreeTextField
 from loans.models import ContactEvent
-from portal.phones import normalise_number
-from portal.text import FreeTextField
 
 from .models import Category
 from .selectors import categories_grouped

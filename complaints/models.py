@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Collector
+from common.bilingual import Bilingual
 from loans.models import Borrower, ContactEvent, LoanAccount
-from portal.bilingual import Bilingual
 
 # Crockford's base32: no I, L, O or U, so a reference read over the phone is
 # not misheard.

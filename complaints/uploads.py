@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import strip_bidi_controls
+from common.text import strip_bidi_controls
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 20 * 1024 * 1024

@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from agencies.models import Agency, AuthorisedNumber, Collector
 from businesscalendar.hours import DailyWindow, collection_quiet_hours
+from common.phones import normalise_number
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
 from notices.models import Notice
-from portal.phones import normalise_number
 
 from .models import Breach
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.suspension import REASON_MAX_LENGTH
-from portal.text import FreeTextField
+from common.text import FreeTextField
 
 
 class ReasonForm(forms.Form):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Collector
-from portal.bilingual import Bilingual
-from portal.masking import mask_id_number, mask_name, mask_phone
+from common.bilingual import Bilingual
+from common.masking import mask_id_number, mask_name, mask_phone
 
 
 class Stage(Bilingual, models.Model):

@@ -17,10 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from common.phones import display_number
 from conduct.models import Breach
 from conduct.selectors import breaches_of_contacts
 from notices.models import Notice
-from portal.phones import display_number
 
 from . import rawsql
 from .models import (

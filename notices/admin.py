@@ -14,9 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.text import FreeTextField
 from outbox.models import Obligation
 from outbox.services import obligation_retry
-from portal.text import FreeTextField
 
 from . import templating
 from .defaults import TEMPLATES as SEEDED_TEMPLATES

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.bilingual import Bilingual
 from loans.models import Borrower, LoanAccount, ScheduledMeasure, Stage, StageChange
-from portal.bilingual import Bilingual
 
 from . import templating
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.redis_breaker import breaker_for
+from common.redis_breaker import breaker_for
 
 from .handlers import PermanentError, TransientError, handler_for, queue_for
 from .models import Obligation

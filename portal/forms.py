@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import normalise_mainland_mobile, normalise_number
 from loans.models import ContactPreference
 from loans.services import ALLOWED_CONTACT_END, ALLOWED_CONTACT_START, contact_window_validate
-
-from .phones import normalise_mainland_mobile, normalise_number
 
 
 class PhoneForm(forms.Form):

@@ -53,31 +53,3 @@ class SignInLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:-4]}****"
-
-
-class RateLimitCounter(models.Model):
-    """A fixed-window counter, incremented atomically under a row lock."""
-
-    key = models.CharField(max_length=200)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window_unique")]
-        indexes = [models.Index(fields=["window_start"], name="ratelimit_window")]
-
-    def __str__(self) -> str:
-        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
-
-
-class SessionEviction(models.Model):
-    """A session whose copy in the cache may be stale: a write or delete of
-    it did not reach the cache. The sweep deletes the copy once the cache
-    answers, then the row (see ``portal.sessions``)."""
-
-    session_key = models.CharField(max_length=40, unique=True)
-    # When a write last failed; the sweep keeps a row recorded again while it ran.
-    recorded_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.session_key[:6]}… @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "common",
     "portal",
     "outbox",
     "businesscalendar",
@@ -153,7 +154,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # (the cache then answers as a miss, see portal/cache.py).
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS}}
+    CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -218,7 +219,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # Sessions are read from the cache (Redis in production) and written through
 # to the database, which alone serves them while the cache cannot.
-SESSION_ENGINE = "portal.sessions"
+SESSION_ENGINE = "common.sessions"
 X_FRAME_OPTIONS = "DENY"
 # A refused form gets the portal's own page, in the visitor's language.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
@@ -293,7 +294,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one place that declares what beat runs.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task", "schedule": 30.0},
-    "portal-session-evictions-sweep": {"task": "portal.tasks.session_evictions_sweep_task", "schedule": 30.0},
+    "common-session-evictions-sweep": {"task": "common.tasks.session_evictions_sweep_task", "schedule": 30.0},
     "complaints-sla-sweep": {"task": "complaints.tasks.sla_sweep_task", "schedule": 60.0},
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.ratelimit import hashed_key, ratelimit_hit, ratelimit_purge
 from loans.models import Borrower
 from notices.sms import SMSError, send_sms
 
 from .models import SignInCode, SignInLock, User
-from .ratelimit import hashed_key, ratelimit_hit, ratelimit_purge
 
 logger = logging.getLogger(__name__)
 

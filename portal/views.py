@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import agencies_public_list, agency_for_public_number
+from common.ratelimit import client_ip, hashed_key, ratelimit_hit
 from loans.selectors import (
     ContactCursor,
     account_for_borrower,
@@ -30,7 +31,6 @@ from notices.selectors import unread_count
 
 from .access import borrower_required
 from .forms import CodeForm, NumberForm, PhoneForm, PreferenceForm
-from .ratelimit import client_ip, hashed_key, ratelimit_hit
 from .signin import SignInError, resend_wait_seconds, signin_code_request, signin_code_verify
 
 SESSION_PHONE = "portal_signin_phone"

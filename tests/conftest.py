@@ -62,6 +62,6 @@ def sms_outbox(_sms_outbox):
 @pytest.fixture(autouse=True)
 def _fresh_redis_breakers(monkeypatch):
     """A failure one test provokes must not leave Redis skipped in the next."""
-    from portal import redis_breaker
+    from common import redis_breaker
 
     monkeypatch.setattr(redis_breaker, "_breakers", {})

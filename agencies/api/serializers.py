@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.text import FreeTextSerializerField
 from complaints.models import AgencyResponse, AgencyTicket
 from conduct.models import Breach
 from loans.feed.fields import aware_datetime
 from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
-from portal.text import FreeTextSerializerField
 
 MAX_BATCH = 1000
 ITEM_RESULT_STATUSES = [

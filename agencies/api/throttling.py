@@ -4,7 +4,7 @@ from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
 from agencies.models import ApiToken
-from portal.ratelimit import ratelimit_hit
+from common.ratelimit import ratelimit_hit
 
 CALLS_PER_MINUTE = 1200
 WINDOW_SECONDS = 60

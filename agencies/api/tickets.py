@@ -22,8 +22,8 @@ from agencies.workspace_selectors import (
     ticket_hold,
     ticket_timeline,
 )
+from common.masking import mask_name
 from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
-from portal.masking import mask_name
 
 from .serializers import (
     AgencyResponseSerializer,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.masking import mask_name, mask_phone
 from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.history import DeskHistoryAdmin
@@ -28,7 +29,6 @@ from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import sla_badge
 from loans.models import Borrower, ContactEvent
-from portal.masking import mask_name, mask_phone
 
 from .. import permissions
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent

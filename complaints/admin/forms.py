@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.text import FreeTextField
 from desk.roles import SUPERVISOR, TRIAGE_AGENT
-from portal.text import FreeTextField
 
 from ..models import Complaint, Finding, ResolutionType, Severity, TimelineEvent
 

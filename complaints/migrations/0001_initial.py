@@ -3,7 +3,7 @@
 import complaints.models
 import datetime
 import django.db.models.deletion
-import portal.bilingual
+import common.bilingual
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 'ordering': ['position', 'code'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('default_severity__gte', 1), ('default_severity__lte', 4)), name='category_sev')],
             },
-            bases=(portal.bilingual.Bilingual, models.Model),
+            bases=(common.bilingual.Bilingual, models.Model),
         ),
         migrations.CreateModel(
             name='Complaint',

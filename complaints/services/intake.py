@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.ratelimit import ratelimit_hit
 from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create
-from portal.ratelimit import ratelimit_hit
 
 from ..models import Category, Complaint, Party, SLATarget, Status, TimelineEvent
 from ..uploads import CheckedFile, stored_path

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from portal.phones import normalise_mainland_mobile, normalise_number
+from common.phones import normalise_mainland_mobile, normalise_number
 
 MAX_AMOUNT_DIGITS = 12
 AMOUNT_PLACES = 2

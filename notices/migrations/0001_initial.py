@@ -2,7 +2,7 @@
 
 import django.core.serializers.json
 import django.db.models.deletion
-import portal.bilingual
+import common.bilingual
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'notice templates',
                 'ordering': ['code'],
             },
-            bases=(portal.bilingual.Bilingual, models.Model),
+            bases=(common.bilingual.Bilingual, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalNoticeTemplate',
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'notices',
                 'ordering': ['-issued_at', '-pk'],
             },
-            bases=(portal.bilingual.Bilingual, models.Model),
+            bases=(common.bilingual.Bilingual, models.Model),
         ),
         migrations.CreateModel(
             name='MeasureNoticeState',

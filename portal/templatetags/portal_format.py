@@ -4,8 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from portal.masking import mask_id_number, mask_name, mask_phone
-from portal.phones import display_number
+from common.masking import mask_id_number, mask_name, mask_phone
+from common.phones import display_number
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from common.phones import normalise_number
 from loans.models import ContactEvent
-from portal.phones import normalise_number
 from tests.factories import AuthorisedNumberFactory, CollectorFactory
 
 pytestmark = pytest.mark.django_db

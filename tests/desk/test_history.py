@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.masking import mask_name
 from complaints.models import Complaint, Status
 from complaints.services.staff import complaint_acknowledge
 from desk.history import ACTIONS, DeskHistoryAdmin
 from loans.services import contact_preference_update
-from portal.masking import mask_name
 from tests.desk.conftest import NOW
 from tests.factories import BorrowerFactory
 

@@ -3,9 +3,9 @@
 import pytest
 from kombu.exceptions import OperationalError
 
+from common import redis_breaker
 from outbox import services
 from outbox.tasks import deliver_obligation_task
-from portal import redis_breaker
 
 BROKER_URL = "redis://127.0.0.1:1/0"
 

@@ -4,8 +4,9 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from portal.models import RateLimitCounter, SignInCode, SignInLock
-from portal.ratelimit import client_ip, ratelimit_hit
+from common.models import RateLimitCounter
+from common.ratelimit import client_ip, ratelimit_hit
+from portal.models import SignInCode, SignInLock
 from portal.tasks import purge_sign_in_codes_task
 
 pytestmark = pytest.mark.django_db

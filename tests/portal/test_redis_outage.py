@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership
+from common import redis_breaker
+from common.sessions import SessionStore, session_evictions_sweep
 from complaints.models import AgencyTicket, Complaint
 from complaints.services.notify import ROUTE
 from outbox.models import Obligation
 from outbox.services import outbox_sweep
-from portal import redis_breaker
-from portal.sessions import SessionStore, session_evictions_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
 from tests.redis_server import RedisServer, celery_broker_at, require
 
@@ -53,7 +53,7 @@ def redis_everywhere(redis_server, settings, monkeypatch):
     monkeypatch.setattr(redis_breaker, "_breakers", {})
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": uuid.uuid4().hex,
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import RateLimitCounter, SignInCode
+from common.models import RateLimitCounter
+from portal.models import SignInCode
 from portal.signin import SignInError, signin_code_request, signin_code_verify
 from tests.factories import BorrowerFactory, UserFactory, mobile_number
 

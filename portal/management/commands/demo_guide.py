@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import agency_for_public_number
+from common.masking import mask_name
+from common.phones import display_number, normalise_mainland_mobile, normalise_number
 from loans.demo import GUIDE_BORROWERS, GUIDE_NUMBERS
 from loans.models import Borrower
-from portal.masking import mask_name
-from portal.phones import display_number, normalise_mainland_mobile, normalise_number
 
 from .load_demo_data import DEMO_APPS, STAFF_USERS, demo_module
 

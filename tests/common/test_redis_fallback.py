@@ -12,11 +12,11 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from redis.exceptions import ConnectionError, TimeoutError
 
-from portal import redis_breaker
-from portal.cache import CacheUnavailable, RedisCache, raising
-from portal.models import SessionEviction
-from portal.sessions import SessionStore, session_eviction_record, session_evictions_sweep
-from portal.tasks import session_evictions_sweep_task
+from common import redis_breaker
+from common.cache import CacheUnavailable, RedisCache, raising
+from common.models import SessionEviction
+from common.sessions import SessionStore, session_eviction_record, session_evictions_sweep
+from common.tasks import session_evictions_sweep_task
 
 
 class FailingClient:
@@ -100,7 +100,7 @@ def test_cache_tries_redis_again_once_the_break_is_over(clock):
 
 def test_cache_failure_is_logged_once_per_break(clock, caplog):
     cache = failing_cache(ConnectionError("Connection refused."))
-    with caplog.at_level(logging.WARNING, logger="portal.redis_breaker"):
+    with caplog.at_level(logging.WARNING, logger="common.redis_breaker"):
         for _ in range(3):
             cache.get("a")
             clock.now += redis_breaker.BREAK_SECONDS / 2
@@ -385,6 +385,6 @@ def test_beat_sweeps_session_evictions_every_30_seconds(settings):
     from portal.celery import app
 
     app.loader.import_default_modules()
-    entry = settings.CELERY_BEAT_SCHEDULE["portal-session-evictions-sweep"]
-    assert (entry["task"], entry["schedule"]) == ("portal.tasks.session_evictions_sweep_task", 30.0)
+    entry = settings.CELERY_BEAT_SCHEDULE["common-session-evictions-sweep"]
+    assert (entry["task"], entry["schedule"]) == ("common.tasks.session_evictions_sweep_task", 30.0)
     assert entry["task"] in app.tasks

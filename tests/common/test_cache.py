@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from portal.cache import RedisCache
+from common.cache import RedisCache
 
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (set REDIS_URL; CI always does)")
 

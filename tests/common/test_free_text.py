@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from agencies import forms as agency_forms
 from agencies.api import serializers as api
+from common.text import FreeTextField, strip_bidi_controls
 from complaints import forms as borrower_forms
 from complaints.admin import forms as desk_forms
 from complaints.models import Finding, ResolutionType
 from desk.forms import ReasonForm as SuspensionReasonForm
 from notices.admin import NoticeTemplateForm
-from portal.text import FreeTextField, strip_bidi_controls
 from tests.factories import AgencyFactory
 
 RLO = "\u202e"
