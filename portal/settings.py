@@ -365,6 +365,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "agencies.api.schema.document_malformed_requests",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "complaints.models.AgencyTicket.Status",
         "MeasureStatusEnum": "loans.models.ScheduledMeasure.Status",
