@@ -5,9 +5,9 @@ import datetime
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from accesslog.services import data_access_record
 from complaints.models import Evidence
 from complaints.uploads import ALLOWED_TYPES, stored_path
-from desk.models import DataAccessRecord
 
 
 def evidence_file_response(*, evidence: Evidence, user, now: datetime.datetime) -> FileResponse:
@@ -20,12 +20,11 @@ def evidence_file_response(*, evidence: Evidence, user, now: datetime.datetime) 
         handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, ValueError):
         raise Http404(_("The file is no longer kept.")) from None
-    DataAccessRecord.objects.create(
+    data_access_record(
         user=user,
-        action=DataAccessRecord.Action.VIEWED,
         subject=f"evidence {evidence.pk} of {evidence.complaint.reference}",
         detail={"by": "agency", "agency": getattr(getattr(user, "agency_membership", None), "agency_id", None)},
-        at=now,
+        now=now,
     )
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accesslog.services import data_access_record
 from agencies.access import VERIFIED_SESSION_KEY
-from desk.models import DataAccessRecord
 from loans.selectors import accounts_for_borrower
 from portal.access import borrower_required
 
@@ -283,12 +283,11 @@ def evidence_download(request, token):
         raise Http404("The file is missing.") from None
     if getattr(request.user, "borrower", None) is None:
         # Someone other than the borrower opened personal data (PIPL).
-        DataAccessRecord.objects.create(
+        data_access_record(
             user=request.user,
-            action=DataAccessRecord.Action.VIEWED,
             subject=f"evidence {evidence.pk} of {evidence.complaint.reference}",
             detail={"by": "agency" if membership is not None else "staff"},
-            at=timezone.now(),
+            now=timezone.now(),
         )
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type

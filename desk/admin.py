@@ -1,5 +1,4 @@
-"""Admin for agencies, collectors and their numbers, the desk roles and the
-personal-data access log.
+"""Admin for agencies, collectors and their numbers, and the desk roles.
 
 The agencies app registers plain admins for its models; the desk replaces
 them here (this module is loaded last) so that suspensions go through the
@@ -22,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from agencies.admin_tokens import ReadOnlyAdmin
 from agencies.models import Agency, AuthorisedNumber, Collector
 from agencies.suspension import (
     agency_reinstate,
@@ -34,7 +32,6 @@ from agencies.suspension import (
 from .actions import error_text, form_action
 from .forms import ReasonForm
 from .history import DeskHistoryAdmin
-from .models import DataAccessRecord
 from .roles import ROLES_BY_CODE, role_label
 
 for _model in (Agency, Collector, AuthorisedNumber, Group):
@@ -239,16 +236,6 @@ class AuthorisedNumberAdmin(DeskHistoryAdmin):
     @admin.display(description=_("number"), ordering="number")
     def display(self, obj: AuthorisedNumber) -> str:
         return obj.display
-
-
-@admin.register(DataAccessRecord)
-class DataAccessRecordAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "action", "subject", "rows"]
-    list_filter = ["action"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "subject"]
-    readonly_fields = ["at", "user", "action", "subject", "rows", "detail"]
-    show_full_result_count = False
 
 
 @admin.register(Group)

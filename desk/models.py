@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,29 +27,3 @@ class DeskPermission(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
-
-
-class DataAccessRecord(models.Model):
-    """Who viewed or exported borrowers' personal data, and when (PIPL)."""
-
-    class Action(models.TextChoices):
-        VIEWED = "viewed", _("Viewed")
-        EXPORTED = "exported", _("Exported")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
-    )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    subject = models.CharField(_("what"), max_length=200)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    at = models.DateTimeField(_("when"), db_index=True)
-
-    class Meta:
-        verbose_name = _("personal data access")
-        verbose_name_plural = _("personal data accesses")
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["user", "-at"], name="dataaccess_user_recent")]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display()} {self.subject}"

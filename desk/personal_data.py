@@ -7,8 +7,9 @@ page shown then leaves exactly one row: the change page, the list page (one
 row listing what it showed), the history and each past version.
 """
 
+from accesslog.services import data_access_record
+
 from .actions import request_now
-from .services import data_access_record
 
 PAGE_SUBJECTS = {
     "change": "{subject}",

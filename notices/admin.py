@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accesslog.models import DataAccessRecord
+from accesslog.services import data_access_record
 from common.text import FreeTextField
 from outbox.models import Obligation
 from outbox.services import obligation_retry
@@ -372,8 +374,6 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export proof of notice for the selected measures (CSV)"), permissions=["view"])
     def export_proof(self, request, queryset):
-        from desk.models import DataAccessRecord
-
         now = timezone.now()
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=PROOF_COLUMNS)
@@ -382,13 +382,13 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
         for row in notice_proof_rows(states=queryset):
             writer.writerow({key: _csv_safe(value) for key, value in row.items()})
             count += 1
-        DataAccessRecord.objects.create(
+        data_access_record(
             user=request.user,
             action=DataAccessRecord.Action.EXPORTED,
             subject="notices: proof of notice",
             detail={"measures": queryset.count()},
             rows=count,
-            at=now,
+            now=now,
         )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="notice-proof-{now:%Y%m%d-%H%M%S}.csv"'

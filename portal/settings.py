@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal",
     "outbox",
     "businesscalendar",
+    "accesslog",
     "agencies",
     "loans",
     "complaints",

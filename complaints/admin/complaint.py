@@ -19,12 +19,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accesslog.models import DataAccessRecord
+from accesslog.services import data_access_record, data_access_rows_set
 from agencies.models import Agency
 from common.masking import mask_name, mask_phone
 from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.history import DeskHistoryAdmin
-from desk.models import DataAccessRecord
 from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import sla_badge
@@ -341,11 +342,10 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
             handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
         except (OSError, ValueError):
             raise Http404(gettext("The file is no longer kept.")) from None
-        DataAccessRecord.objects.create(
+        data_access_record(
             user=request.user,
-            action=DataAccessRecord.Action.VIEWED,
             subject=f"evidence {evidence.pk} of {complaint.reference}",
-            at=request_now(request),
+            now=request_now(request),
         )
         response = FileResponse(
             handle,
@@ -370,12 +370,12 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         queryset = changelist.get_queryset(request).select_related(
             "borrower", "agency", "category", "assignee", "collector"
         )
-        record = DataAccessRecord.objects.create(
+        record = data_access_record(
             user=request.user,
             action=DataAccessRecord.Action.EXPORTED,
             subject="complaints",
             detail={"filters": {key: request.GET.getlist(key) for key in request.GET}},
-            at=now,
+            now=now,
         )
         writer = csv.writer(_Echo())
 
@@ -386,7 +386,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
             for complaint in queryset.iterator(chunk_size=2000):
                 count += 1
                 yield writer.writerow([csv_cell(value) for value in self.export_row(complaint, now=now)])
-            DataAccessRecord.objects.filter(pk=record.pk).update(rows=count)
+            data_access_rows_set(record=record, rows=count)
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")

@@ -190,7 +190,7 @@ class TestEvidenceDownload:
         assert "sandbox" in response["Content-Security-Policy"]
 
     def test_download_is_recorded_as_personal_data_access(self, client_a, side_a, ticket_with_file):
-        from desk.models import DataAccessRecord
+        from accesslog.models import DataAccessRecord
 
         evidence = ticket_with_file.complaint.evidence.get()
         reference = ticket_with_file.complaint.reference

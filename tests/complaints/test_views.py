@@ -398,7 +398,7 @@ def test_staff_need_the_evidence_permission(routed, borrower):
 def test_staff_download_is_recorded(routed, borrower):
     from django.contrib.auth.models import Permission
 
-    from desk.models import DataAccessRecord
+    from accesslog.models import DataAccessRecord
 
     evidence = _complaint_with_file(routed, borrower, consent=False)
     staff = UserFactory(is_staff=True)

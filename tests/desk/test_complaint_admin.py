@@ -5,8 +5,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accesslog.models import DataAccessRecord
 from complaints.models import Status
-from desk.models import DataAccessRecord
 
 pytestmark = pytest.mark.django_db
 

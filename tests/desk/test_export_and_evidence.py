@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from accesslog.models import DataAccessRecord
 from complaints.models import Evidence, SLAPolicy
 from complaints.uploads import evidence_root
-from desk.models import DataAccessRecord
 from tests.factories import BorrowerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

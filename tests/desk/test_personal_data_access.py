@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.models import DataAccessRecord
 from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership
 from complaints.services.staff import complaint_acknowledge
-from desk.models import DataAccessRecord
-from desk.services import data_access_record
 from loans.services import contact_preference_update
 from tests.desk.conftest import NOW
 from tests.factories import AgencyFactory, BorrowerFactory, LoanAccountFactory, UserFactory
@@ -39,16 +38,6 @@ def agency_member(db):
         user=user, agency=AgencyFactory(), totp_secret=pyotp.random_base32(), totp_confirmed_at=timezone.now()
     )
     return user
-
-
-def test_access_service_keeps_who_saw_what_and_when(agent):
-    record = data_access_record(user=agent, subject="borrower BR-1", detail={"page": "change"}, now=NOW)
-    assert (record.user, record.action, record.subject, record.at) == (
-        agent,
-        DataAccessRecord.Action.VIEWED,
-        "borrower BR-1",
-        NOW,
-    )
 
 
 def test_borrower_page_records_one_access_naming_the_viewer_and_the_borrower(client_for, agent, account):

@@ -111,7 +111,7 @@ def test_compliance_page_shows_the_proof_of_each_attempt(staff, sms_outbox):
 
 
 def test_proof_export_lists_every_attempt_and_is_recorded(staff, sms_outbox):
-    from desk.models import DataAccessRecord
+    from accesslog.models import DataAccessRecord
 
     measure = ScheduledMeasureFactory(planned_for=at(2, 14))
     dispatch_due(now=at(1, 10))
