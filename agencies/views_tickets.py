@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.masking import mask_name, mask_phone
+from complaints.evidence import evidence_response
 from complaints.models import AgencyTicket
 from complaints.services.agency import agency_extension_request, agency_response_submit
 
 from .access import agency_required
-from .evidence import evidence_file_response
 from .forms import ExtensionForm, ResponseForm, TicketFilterForm
 from .workspace_selectors import (
     agency_ticket,
@@ -86,10 +86,10 @@ def ticket_detail(request, reference):
 @require_GET
 @agency_required
 def evidence_download(request, reference, token):
-    """Evidence as a download only: our own sniffed, allow-listed type and
-    file name, no sniffing by the browser, and a sandbox should it be opened."""
+    """A file of one of this agency's tickets, served as every evidence
+    download is (``evidence_response``)."""
     evidence = ticket_evidence_file(agency=request.agency, reference=reference, token=token)
-    return evidence_file_response(evidence=evidence, user=request.user, now=timezone.now())
+    return evidence_response(evidence=evidence, viewer=request.user, now=timezone.now())
 
 
 def _service_errors(form, error: ValidationError) -> None:

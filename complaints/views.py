@@ -6,18 +6,18 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accesslog.services import data_access_record
 from agencies.access import VERIFIED_SESSION_KEY
 from loans.selectors import accounts_for_borrower
 from portal.access import borrower_required
 
 from . import services
+from .evidence import evidence_response
 from .forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
 from .models import Status, TimelineEvent
 from .selectors import (
@@ -28,7 +28,6 @@ from .selectors import (
     open_targets_for,
     timeline_for,
 )
-from .uploads import stored_path
 
 
 @borrower_required
@@ -270,29 +269,10 @@ def complaint_rate(request, reference):
 @require_GET
 def evidence_download(request, token):
     """Serve one evidence file to whoever may see it: the borrower who owns
-    the complaint, its agency's staff, or platform staff with permission.
-    Always as a download, with our own type and name, never rendered."""
+    the complaint, its agency's staff, or platform staff with permission."""
     membership = getattr(request.user, "agency_membership", None)
     if membership is not None and not (request.session.get(VERIFIED_SESSION_KEY) and membership.agency.is_active):
         # Agency staff count only after both sign-in factors, while authorised.
         raise Http404("No such file.")
     evidence = evidence_for_user(user=request.user, token=token)
-    try:
-        handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
-    except (OSError, ValueError):
-        raise Http404("The file is missing.") from None
-    if getattr(request.user, "borrower", None) is None:
-        # Someone other than the borrower opened personal data (PIPL).
-        data_access_record(
-            user=request.user,
-            subject=f"evidence {evidence.pk} of {evidence.complaint.reference}",
-            detail={"by": "agency" if membership is not None else "staff"},
-            now=timezone.now(),
-        )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(evidence=evidence, viewer=request.user, now=timezone.now())

@@ -10,7 +10,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.evidence import evidence_file_response
 from agencies.workspace_selectors import (
     TICKET_STATUS_FILTERS,
     agency_ticket,
@@ -23,6 +22,7 @@ from agencies.workspace_selectors import (
     ticket_timeline,
 )
 from common.masking import mask_name
+from complaints.evidence import evidence_response
 from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
 
 from .serializers import (
@@ -185,4 +185,4 @@ class TicketEvidenceView(AgencyApiMixin, APIView):
     )
     def get(self, request, reference, token, *args, **kwargs):
         evidence = ticket_evidence_file(agency=self.agency, reference=reference, token=token)
-        return evidence_file_response(evidence=evidence, user=request.user, now=timezone.now())
+        return evidence_response(evidence=evidence, viewer=request.user, now=timezone.now())

@@ -11,7 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,10 +32,10 @@ from desk.sla import sla_badge
 from loans.models import Borrower, ContactEvent
 
 from .. import permissions
+from ..evidence import evidence_response
 from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
 from ..services import complaint_note_add
 from ..sla_state import sla_state
-from ..uploads import stored_path
 from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter, TriageFilter
 from .forms import NoteForm
 from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation
@@ -330,32 +330,15 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         return TemplateResponse(request, "admin/desk/action_form.html", context)
 
     def evidence_view(self, request, object_id, token):
-        """Evidence is downloaded, never shown inline, with the type we
-        recognised on upload and a name we chose."""
+        """The file of one evidence row on this complaint, served as every
+        evidence download is (``evidence_response``)."""
         if not self.has_evidence_permission(request):
             raise PermissionDenied
         complaint = self._complaint_or_404(request, object_id)
         evidence = Evidence.objects.filter(complaint=complaint, token=token).first()
         if evidence is None:
             raise Http404(gettext("No such file on this complaint."))
-        try:
-            handle = open(stored_path(evidence.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
-        except (OSError, ValueError):
-            raise Http404(gettext("The file is no longer kept.")) from None
-        data_access_record(
-            user=request.user,
-            subject=f"evidence {evidence.pk} of {complaint.reference}",
-            now=request_now(request),
-        )
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{complaint.reference}-{evidence.pk}-{evidence.original_name}",
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        return response
+        return evidence_response(evidence=evidence, viewer=request.user, now=request_now(request))
 
     def export_view(self, request):
         """The filtered list as CSV, streamed; who exported what is kept."""
