@@ -29,7 +29,8 @@ from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
 from notices.measures import measure_notices_refresh
 
 from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
-from .models import Agency, AuthorisedNumber, Collector
+from .models import Agency, Collector
+from .numbers import AuthorisedNumbers
 
 CREATED = "created"
 UPDATED = "updated"
@@ -169,25 +170,6 @@ def _assigned_at(periods: list, when: datetime.datetime) -> bool:
     return any(starts_at <= when and (ends_at is None or when < ends_at) for starts_at, ends_at in periods)
 
 
-def _canonical(number: str) -> str:
-    try:
-        return normalise_number(number)
-    except DjangoValidationError:
-        return number
-
-
-def _authorised_numbers(*, agency: Agency) -> dict[str, list]:
-    """The agency's numbers with their validity periods, keyed by E.164 as
-    :func:`~common.phones.normalise_number` writes it (stored numbers may be
-    in another accepted form)."""
-    numbers = defaultdict(list)
-    for number, valid_from, valid_until in AuthorisedNumber.objects.filter(agency=agency).values_list(
-        "number", "valid_from", "valid_until"
-    ):
-        numbers[_canonical(number)].append((valid_from, valid_until))
-    return numbers
-
-
 def _not_assigned_message() -> str:
     # The same words whether the account does not exist or belongs to another
     # agency: an agency learns nothing about accounts that are not its own.
@@ -253,7 +235,9 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
     collectors = dict(
         Collector.objects.filter(agency=agency, badge_number__in=badges).values_list("badge_number", "id")
     )
-    numbers = _authorised_numbers(agency=agency) if any(item.data.get("from_number") for item in valid) else {}
+    numbers = AuthorisedNumbers.load(
+        agency_ids=[agency.pk] if any(item.data.get("from_number") for item in valid) else []
+    )
 
     to_create = []
     for item in valid:
@@ -275,7 +259,9 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
                 item.reject("second_collector", _("Only a home visit has a second collector."))
             elif second_collector_id == collector_id:
                 item.reject("second_collector", _("The second collector must be someone other than the collector."))
-        if data.get("from_number") and not _assigned_at(numbers.get(data["from_number"], []), data["occurred_at"]):
+        if data.get("from_number") and not numbers.authorised(
+            agency_id=agency.pk, collector_id=collector_id, number=data["from_number"], at=data["occurred_at"]
+        ):
             item.warn(
                 "from_number",
                 _(

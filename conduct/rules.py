@@ -11,18 +11,16 @@ fixed number of queries, whatever its size.
 """
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
 
-from agencies.models import Agency, AuthorisedNumber, Collector
+from agencies.models import Agency, Collector
+from agencies.numbers import AuthorisedNumbers
 from businesscalendar.hours import DailyWindow, collection_quiet_hours
-from common.phones import normalise_number
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
 from notices.models import Notice
 
@@ -122,20 +120,12 @@ def _during(periods, moment) -> bool:
     return any(start <= moment and (end is None or moment < end) for start, end in periods)
 
 
-@functools.lru_cache(maxsize=16_384)
-def _canonical(number: str) -> str:
-    try:
-        return normalise_number(number)
-    except ValidationError:
-        return number
-
-
 class _Book:
     """What the rules need to know about a batch, loaded in bulk."""
 
     def __init__(self):
         self.assignments = defaultdict(list)  # account id -> [(agency id, starts, ends)]
-        self.numbers = defaultdict(lambda: defaultdict(list))  # agency id -> number -> [(from, until)]
+        self.numbers = AuthorisedNumbers(())
         self.preferences = defaultdict(list)  # borrower id -> [(effective, historical preference)]
         self.statuses = {}  # ("agency" | "collector", id) -> [(effective, status)]
         self.names = {}  # ("agency" | "collector", id) -> name
@@ -156,10 +146,7 @@ class _Book:
             "account_id", "agency_id", "starts_at", "ends_at"
         ):
             book.assignments[account_id].append((agency_id, starts, ends))
-        for agency_id, number, valid_from, valid_until in AuthorisedNumber.objects.filter(
-            agency_id__in=agency_ids
-        ).values_list("agency_id", "number", "valid_from", "valid_until"):
-            book.numbers[agency_id][_canonical(number)].append((valid_from, valid_until))
+        book.numbers = AuthorisedNumbers.load(agency_ids=agency_ids)
         # Each saved version of a preference holds from the time the borrower changed it.
         for version in ContactPreference.history.filter(borrower_id__in=borrower_ids).order_by("updated_at"):
             book.preferences[version.borrower_id].append((version.updated_at, version))
@@ -306,10 +293,11 @@ def _party_rules(event: ContactEvent, book: _Book):
     # The lender's own team may always reach its borrower; agencies only while the loan is theirs.
     if event.agency.kind != Agency.Kind.IN_HOUSE and not _during(assigned, moment):
         yield Finding(event, Rule.NOT_ASSIGNED, {})
-    if event.channel in NUMBERED_CHANNELS and event.from_number:
-        periods = book.numbers[event.agency_id].get(_canonical(event.from_number), [])
-        if not _during(periods, moment):
-            yield Finding(event, Rule.UNREGISTERED_NUMBER, {"number": event.from_number})
+    numbered = event.channel in NUMBERED_CHANNELS and event.from_number
+    if numbered and not book.numbers.authorised(
+        agency_id=event.agency_id, collector_id=event.collector_id, number=event.from_number, at=moment
+    ):
+        yield Finding(event, Rule.UNREGISTERED_NUMBER, {"number": event.from_number})
     parties = [("agency", event.agency_id)] + ([("collector", event.collector_id)] if event.collector_id else [])
     for kind, party_id in parties:
         status = book.status_at(kind, party_id, moment)
