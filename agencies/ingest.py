@@ -25,6 +25,7 @@ from rest_framework import serializers
 
 from common.phones import normalise_number
 from complaints.models import Hold
+from loans.contacts import contact_errors
 from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
 from notices.measures import measure_notices_refresh
 
@@ -199,8 +200,6 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
 
     normalised: dict[str, str | DjangoValidationError] = {}
     for item in valid:
-        if item.data["occurred_at"] > now:
-            item.reject("occurred_at", _("The time of a contact cannot be in the future."))
         raw_number = item.data.get("from_number", "")
         if raw_number:
             if raw_number not in normalised:
@@ -255,10 +254,15 @@ def contact_events_ingest(*, agency: Agency, items: list, now: datetime.datetime
             second_collector_id = collectors.get(data["second_collector"])
             if second_collector_id is None:
                 item.reject("second_collector", _("No collector with this badge number works for your agency."))
-            elif data["channel"] != ContactEvent.Channel.VISIT:
-                item.reject("second_collector", _("Only a home visit has a second collector."))
-            elif second_collector_id == collector_id:
-                item.reject("second_collector", _("The second collector must be someone other than the collector."))
+        for field_name, errors in contact_errors(
+            occurred_at=data["occurred_at"],
+            channel=data["channel"],
+            collector_id=collector_id,
+            second_collector_id=second_collector_id,
+            now=now,
+        ).items():
+            for error in errors:
+                item.reject(field_name, error.messages[0])
         if data.get("from_number") and not numbers.authorised(
             agency_id=agency.pk, collector_id=collector_id, number=data["from_number"], at=data["occurred_at"]
         ):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AuthorisedNumber, Collector
 from agencies.suspension import assignment_check_allowed
+from loans.contacts import contact_errors
 from loans.models import (
     Assignment,
     Borrower,
@@ -443,20 +444,18 @@ def apply_contact(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     collector_id = f.identifier("collector", required=False)
     collector = ctx.collector(collector_id, agency=agency) if collector_id else None
     occurred_at = f.aware("occurred_at")
-    _not_in_future(ctx, "occurred_at", occurred_at)
     channel = f.choice("channel", ContactEvent.Channel)
     second_id = f.identifier("second_collector", required=False)
     second = ctx.collector(second_id, agency=agency, field="second_collector") if second_id else None
-    if second is not None and channel != ContactEvent.Channel.VISIT:
-        raise RowRejected(
-            _("Only a home visit has a second collector."), code="second_collector_not_visit", field="second_collector"
-        )
-    if second is not None and second == collector:
-        raise RowRejected(
-            _("The second collector must be someone other than the collector."),
-            code="second_collector_same",
-            field="second_collector",
-        )
+    for field, errors in contact_errors(
+        occurred_at=occurred_at,
+        channel=channel,
+        collector_id=collector.pk if collector else None,
+        second_collector_id=second.pk if second else None,
+        now=ctx.now,
+    ).items():
+        # A line is refused for its first error, as for every other record.
+        raise RowRejected(errors[0].messages[0], code=errors[0].code, field=field)
     values = {
         "external_id": record_id,
         "account_id": account.pk,
