@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from common.redis_breaker import breaker_for
@@ -76,35 +77,57 @@ def obligation_publish(*, obligation_id: int, kind: str) -> bool:
     return _enqueue(deliver_obligation_task, args=[obligation_id], queue=queue_for(kind))
 
 
-def _claim(*, obligation_id: int, now: datetime.datetime) -> Obligation | None:
-    """Take the row for one try, in a transaction of its own that commits
-    before the handler runs. None when it is not pending or another worker's
-    claim still runs."""
-    with transaction.atomic():
-        obligation = Obligation.objects.select_for_update().filter(pk=obligation_id).first()
-        if obligation is None or obligation.status != Obligation.Status.PENDING:
-            return None
-        if obligation.claimed_until is not None and obligation.claimed_until > now:
-            return None
-        obligation.attempts += 1
-        # The sweep leaves the row alone until the claim has run out.
-        obligation.claimed_until = obligation.next_attempt_at = now + claim_period()
-        obligation.save(update_fields=["attempts", "claimed_until", "next_attempt_at"])
-    return obligation
+def _claim(*, obligation_ids: list[int], now: datetime.datetime, skip_locked: bool = False) -> list[Obligation]:
+    """Take the rows that are pending and under no live claim for one try
+    each, in a transaction of its own that commits before any handler runs:
+    one locked read and one update, however many rows.
 
-
-def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = None) -> Obligation | None:
-    """Deliver one obligation if it is still pending and nobody else holds
-    it. Safe to call twice, also while the first call is still running.
-
-    Claim, call the handler with no transaction open (the caller must not
-    hold one either), then record the outcome only if the row is still ours (pending, our attempt): a try
-    whose claim ran out and was taken over, or that staff cancelled
-    meanwhile, changes nothing.
+    With ``skip_locked`` a row another transaction holds (another worker
+    claiming it) is left out rather than waited for; without it the read
+    waits and sees the row as that transaction left it.
     """
-    obligation = _claim(obligation_id=obligation_id, now=now or timezone.now())
-    if obligation is None:
-        return Obligation.objects.filter(pk=obligation_id).first()
+    until = now + claim_period()
+    with transaction.atomic():
+        claimed = list(
+            Obligation.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk__in=obligation_ids, status=Obligation.Status.PENDING)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+            .order_by("pk")
+        )
+        if claimed:
+            # The sweep leaves the rows alone until the claim has run out.
+            Obligation.objects.filter(pk__in=[obligation.pk for obligation in claimed]).update(
+                attempts=F("attempts") + 1, claimed_until=until, next_attempt_at=until
+            )
+    for obligation in claimed:
+        obligation.attempts += 1
+        obligation.claimed_until = obligation.next_attempt_at = until
+    return claimed
+
+
+def _release(*, obligations: list[Obligation], now: datetime.datetime) -> None:
+    """Undo one claim of rows taken but not tried, so they are due at once
+    rather than after the claim period. The claim's ``claimed_until`` marks
+    the rows still ours: one whose claim ran out and was taken over is left
+    alone."""
+    if obligations:
+        Obligation.objects.filter(
+            pk__in=[obligation.pk for obligation in obligations],
+            status=Obligation.Status.PENDING,
+            claimed_until=obligations[0].claimed_until,
+        ).update(attempts=F("attempts") - 1, claimed_until=None, next_attempt_at=now)
+
+
+def _try(obligation: Obligation, *, now: datetime.datetime | None) -> str | None:
+    """Call the handler of a row we claimed, with no transaction open, then
+    record the outcome only if the row is still ours (pending, our attempt):
+    a try whose claim ran out and was taken over, or that staff cancelled
+    meanwhile, changes nothing. Returns the status recorded, None when
+    nothing was.
+
+    The one home of this rule for the single and the batch path; ``now``
+    None means the outcome is stamped when the handler returns.
+    """
     changes = {"claimed_until": None}
     try:
         result = handler_for(obligation.kind)(obligation)
@@ -131,22 +154,40 @@ def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = No
     ).update(**changes)
     if not recorded:
         logger.warning("Obligation %s changed during delivery; its outcome is not recorded.", obligation.key)
+        return None
+    return changes.get("status", Obligation.Status.PENDING)
+
+
+def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = None) -> Obligation | None:
+    """Deliver one obligation if it is still pending and nobody else holds
+    it. Safe to call twice, also while the first call is still running.
+
+    Claim, then try it (:func:`_try`) with no transaction open; the caller
+    must not hold one either.
+    """
+    for obligation in _claim(obligation_ids=[obligation_id], now=now or timezone.now()):
+        _try(obligation, now=now)
     return Obligation.objects.filter(pk=obligation_id).first()
 
 
 def obligations_deliver(*, obligation_ids: list[int], now: datetime.datetime | None = None) -> int:
-    """Deliver a batch the sweep handed out, one claim at a time. Stops
-    taking rows once ``OUTBOX_BATCH_SECONDS`` are spent (a hanging receiver
-    in the batch), so the task ends inside its time limit; the rows left
-    stay pending and the sweep hands them out again."""
+    """Deliver a batch the sweep handed out: claim every row that is ours
+    to take in one short transaction, skipping rows another worker holds,
+    then try them one after another. Returns the rows delivered here.
+
+    Stops trying once ``OUTBOX_BATCH_SECONDS`` are spent (a hanging
+    receiver in the batch), so the task ends inside its time limit; the
+    claimed rows it did not try are released and due again at once.
+    """
     stop_at = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
+    untried = _claim(obligation_ids=obligation_ids, now=now or timezone.now(), skip_locked=True)
     delivered = 0
-    for obligation_id in obligation_ids:
-        if time.monotonic() > stop_at:
-            break
-        obligation = obligation_deliver(obligation_id=obligation_id, now=now)
-        if obligation is not None and obligation.status == Obligation.Status.DELIVERED:
-            delivered += 1
+    try:
+        while untried and time.monotonic() <= stop_at:
+            if _try(untried.pop(0), now=now) == Obligation.Status.DELIVERED:
+                delivered += 1
+    finally:
+        _release(obligations=untried, now=now or timezone.now())
     return delivered
 
 

@@ -1,4 +1,5 @@
 import datetime
+import threading
 
 import pytest
 from django.db import connection
@@ -56,6 +57,16 @@ def _cancelled_meanwhile(obligation):
 @handlers.handler("test.bug")
 def _bug(obligation):
     raise KeyError("payload")
+
+
+# Seconds on the batch's clock; a slow delivery moves it on.
+clock = [0.0]
+
+
+@handlers.handler("test.slow")
+def _slow(obligation):
+    calls.append(obligation.key)
+    clock[0] += 61
 
 
 in_atomic_block: list[bool] = []
@@ -262,3 +273,80 @@ def test_handler_runs_with_no_transaction_open():
 
 def test_publish_swallows_broker_errors(broker_down):
     assert services.obligation_publish(obligation_id=1, kind="test.ok") is False
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_batch_claims_in_a_fixed_number_of_queries(django_assert_max_num_queries, size):
+    ids = [services.obligation_create(key=f"q{number}", kind="test.ok", payload={}).pk for number in range(size)]
+    # Claim: savepoint, locked read, update, release; then one outcome update a row.
+    with django_assert_max_num_queries(4 + size):
+        assert services.obligations_deliver(obligation_ids=ids) == size
+    assert len(calls) == size
+
+
+def test_batch_skips_rows_under_another_workers_claim():
+    now = timezone.now()
+    mine = services.obligation_create(key="mine", kind="test.ok", payload={}, now=now)
+    theirs = services.obligation_create(key="theirs", kind="test.ok", payload={}, now=now)
+    Obligation.objects.filter(pk=theirs.pk).update(attempts=1, claimed_until=now + services.claim_period())
+    assert services.obligations_deliver(obligation_ids=[mine.pk, theirs.pk], now=now) == 1
+    theirs.refresh_from_db()
+    assert (calls, theirs.status, theirs.attempts) == (["mine"], Obligation.Status.PENDING, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to skip")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batch_skips_rows_another_worker_is_claiming_without_waiting():
+    from django.db import connections, transaction
+
+    mine = services.obligation_create(key="free", kind="test.ok", payload={})
+    theirs = services.obligation_create(key="locked", kind="test.ok", payload={})
+    locked, done = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                Obligation.objects.select_for_update().get(pk=theirs.pk)
+                locked.set()
+                done.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert services.obligations_deliver(obligation_ids=[mine.pk, theirs.pk]) == 1
+    finally:
+        done.set()
+        thread.join()
+    theirs.refresh_from_db()
+    assert (calls, theirs.status, theirs.attempts) == (["free"], Obligation.Status.PENDING, 0)
+
+
+def test_batch_that_stops_early_releases_the_rows_it_did_not_try(monkeypatch, handed_out):
+    now = timezone.now()
+    clock[0] = 0.0
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    ids = [
+        services.obligation_create(key=f"s{number}", kind="test.slow", payload={}, now=now).pk for number in range(3)
+    ]
+    assert services.obligations_deliver(obligation_ids=ids, now=now) == 1
+    assert calls == ["s0"]
+    untried = (
+        Obligation.objects.filter(pk__in=ids[1:])
+        .order_by("pk")
+        .values_list("status", "attempts", "claimed_until", "next_attempt_at")
+    )
+    assert list(untried) == [(Obligation.Status.PENDING, 0, None, now)] * 2
+    services.outbox_sweep(now=now)
+    assert handed_out == [(None, ids[1:])]
+
+
+def test_batch_run_twice_or_overlapping_delivers_each_row_once():
+    ids = [services.obligation_create(key=f"t{number}", kind="test.ok", payload={}).pk for number in range(3)]
+    assert services.obligations_deliver(obligation_ids=ids[:2]) == 2
+    assert services.obligations_deliver(obligation_ids=ids[:2]) == 0
+    assert services.obligations_deliver(obligation_ids=ids[1:]) == 1
+    assert calls == ["t0", "t1", "t2"]
+    assert list(Obligation.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == [1, 1, 1]
