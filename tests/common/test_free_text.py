@@ -12,10 +12,10 @@ from agencies import forms as agency_forms
 from agencies.api import serializers as api
 from common.text import FreeTextField, strip_bidi_controls
 from complaints import forms as borrower_forms
-from complaints.admin import forms as desk_forms
 from complaints.models import Finding, ResolutionType
+from desk.admin.complaints import forms as desk_forms
+from desk.admin.notices import NoticeTemplateForm
 from desk.forms import ReasonForm as SuspensionReasonForm
-from notices.admin import NoticeTemplateForm
 from tests.factories import AgencyFactory
 
 RLO = "\u202e"

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from notices.admin import NoticeTemplateForm
+from desk.admin.notices import NoticeTemplateForm
 from notices.models import NoticeTemplate
 from notices.templating import placeholders, render, sms_segments, validate_template_text
 from tests.factories import UserFactory

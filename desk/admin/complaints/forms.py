@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from common.text import FreeTextField
+from complaints.models import Complaint, Finding, ResolutionType, Severity, TimelineEvent
 from desk.roles import SUPERVISOR, TRIAGE_AGENT
-
-from ..models import Complaint, Finding, ResolutionType, Severity, TimelineEvent
 
 TEXT_MAX = 4000
 

@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Obligation
-from .services import obligation_retry
+from outbox.models import Obligation
+from outbox.services import obligation_retry
 
 
 @admin.register(Obligation)

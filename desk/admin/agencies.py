@@ -1,17 +1,13 @@
-"""Admin for agencies, collectors and their numbers, and the desk roles.
+"""Admin for agencies, collectors and their numbers.
 
-The agencies app registers plain admins for its models; the desk replaces
-them here (this module is loaded last) so that suspensions go through the
-suspension services and every change keeps its history. Assignments stay
+Suspensions go through the suspension services and every change keeps its
+history. Assignments stay
 with the loans admin, read-only: the lender's feed is their source, and the
 feed importer refuses suspended parties through
 ``agencies.suspension.assignment_check_allowed``.
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -28,15 +24,9 @@ from agencies.suspension import (
     collector_reinstate,
     collector_suspend,
 )
-
-from .actions import error_text, form_action
-from .forms import ReasonForm
-from .history import DeskHistoryAdmin
-from .roles import ROLES_BY_CODE, role_label
-
-for _model in (Agency, Collector, AuthorisedNumber, Group):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
+from desk.actions import error_text, form_action
+from desk.forms import ReasonForm
+from desk.history import DeskHistoryAdmin
 
 
 class SuspensionActionsMixin:
@@ -236,35 +226,3 @@ class AuthorisedNumberAdmin(DeskHistoryAdmin):
     @admin.display(description=_("number"), ordering="number")
     def display(self, obj: AuthorisedNumber) -> str:
         return obj.display
-
-
-@admin.register(Group)
-class DeskGroupAdmin(GroupAdmin):
-    list_display = ["name", "role"]
-
-    @admin.display(description=_("desk role"))
-    def role(self, obj: Group) -> str:
-        return role_label(obj.name) if obj.name in ROLES_BY_CODE else "—"
-
-
-class DeskUserAdmin(UserAdmin):
-    """Staff and agency accounts, with their desk roles. Borrowers sign in
-    by SMS code and have nothing to manage here, so they are not listed."""
-
-    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active", "roles"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(borrower__isnull=True).prefetch_related("groups")
-
-    @admin.display(description=_("desk roles"))
-    def roles(self, obj) -> str:
-        names = {group.name for group in obj.groups.all()}
-        return ", ".join(role_label(code) for code in ROLES_BY_CODE if code in names) or "—"
-
-
-# The portal app registers no admin for its user model; if it ever does, that
-# one stays.
-if not admin.site.is_registered(get_user_model()):
-    admin.site.register(get_user_model(), DeskUserAdmin)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.history import DeskHistoryAdmin
 from desk.personal_data import PersonalDataAdminMixin
-
-from .models import (
+from loans.models import (
     Assignment,
     Borrower,
     ContactEvent,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DataAccessRecord
+from accesslog.models import DataAccessRecord
 
 
 @admin.register(DataAccessRecord)

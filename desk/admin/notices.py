@@ -17,12 +17,9 @@ from django.utils.translation import ngettext
 from accesslog.models import DataAccessRecord
 from accesslog.services import data_access_record
 from common.text import FreeTextField
-from outbox.models import Obligation
-from outbox.services import obligation_retry
-
-from . import templating
-from .defaults import TEMPLATES as SEEDED_TEMPLATES
-from .models import (
+from notices import templating
+from notices.defaults import TEMPLATES as SEEDED_TEMPLATES
+from notices.models import (
     MeasureNoticeState,
     Notice,
     NoticeAttempt,
@@ -31,7 +28,9 @@ from .models import (
     NoticeTemplate,
     StageNoticeRule,
 )
-from .selectors import PROOF_COLUMNS, notice_proof_rows
+from notices.selectors import PROOF_COLUMNS, notice_proof_rows
+from outbox.models import Obligation
+from outbox.services import obligation_retry
 
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
 

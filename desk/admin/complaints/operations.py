@@ -13,8 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
-from ..models import Complaint
+from complaints import services
+from complaints.models import Complaint
+
 from . import forms as desk_forms
 
 
@@ -106,7 +107,7 @@ def _set_severity(complaint, data, user, now):
 
 
 def _lift_hold(complaint, data, user, now):
-    from ..models import Hold
+    from complaints.models import Hold
 
     hold = Hold.objects.filter(complaint=complaint, lifted_at__isnull=True).first()
     if hold is None:
@@ -119,7 +120,7 @@ def _lift_hold(complaint, data, user, now):
 def _ticket(complaint):
     from django.core.exceptions import ValidationError
 
-    from ..models import AgencyTicket
+    from complaints.models import AgencyTicket
 
     ticket = AgencyTicket.objects.current().filter(complaint=complaint).first()
     if ticket is None:

@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from complaints.models import AgencyTicket, Category, Hold, SLAPolicy, TriageItem
+from complaints.services import hold_lift
 from desk.actions import form_action, request_now
 from desk.history import DeskHistoryAdmin
 
-from ..models import AgencyTicket, Category, Hold, SLAPolicy, TriageItem
-from ..services import hold_lift
 from .forms import ReasonForm
 
 

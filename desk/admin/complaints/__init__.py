@@ -3,7 +3,8 @@ settings staff edit (taxonomy, SLA policies), with their history."""
 
 from django.contrib import admin
 
-from ..models import Complaint
+from complaints.models import Complaint
+
 from .complaint import ComplaintAdmin
 from .settings import register_settings
 

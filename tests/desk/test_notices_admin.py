@@ -2,16 +2,22 @@ import pytest
 from django.urls import reverse
 
 from loans.models import ContactPreference
-from notices import sms
+from notices import handlers, sms
 from notices.models import MeasureNoticeState, Notice, NoticeDelivery, NoticeTemplate
 from notices.services import borrower_notify, dispatch_due
 from outbox.models import Obligation
 from outbox.services import obligation_deliver, outbox_deliver_due
 from tests.factories import ContactPreferenceFactory, ScheduledMeasureFactory, UserFactory
-
-from .conftest import at
+from tests.notices.conftest import at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _daytime_handler(monkeypatch):
+    """The outbox handler holds notices back at night; these pages are about
+    what was sent, so it runs at 10:00 as in the notices tests."""
+    monkeypatch.setattr(handlers, "clock", lambda: at(1, 10))
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
-from .signin import totp_reset
-from .tokens import DEFAULT_LIFETIME, api_token_create, api_token_revoke
+from agencies.models import AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
+from agencies.signin import totp_reset
+from agencies.tokens import DEFAULT_LIFETIME, api_token_create, api_token_revoke
 
 
 class ApiTokenAddForm(forms.ModelForm):

@@ -23,6 +23,11 @@ from accesslog.models import DataAccessRecord
 from accesslog.services import data_access_record, data_access_rows_set
 from agencies.models import Agency
 from common.masking import mask_name, mask_phone
+from complaints import permissions
+from complaints.evidence import evidence_response
+from complaints.models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
+from complaints.services import complaint_note_add
+from complaints.sla_state import sla_state
 from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.history import DeskHistoryAdmin
@@ -31,11 +36,6 @@ from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import sla_badge
 from loans.models import Borrower, ContactEvent
 
-from .. import permissions
-from ..evidence import evidence_response
-from ..models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
-from ..services import complaint_note_add
-from ..sla_state import sla_state
 from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter, TriageFilter
 from .forms import NoteForm
 from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation

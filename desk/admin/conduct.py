@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin_tokens import ReadOnlyAdmin
+from conduct.models import Breach
 
-from .models import Breach
+from .agency_access import ReadOnlyAdmin
 
 
 @admin.register(Breach)

@@ -8,11 +8,15 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from businesscalendar.china import (
+    library_has_official_schedule,
+    library_holiday_name,
+    library_is_working_day,
+    library_year,
+)
+from businesscalendar.models import CalendarOverride, WorkingHours
+from businesscalendar.selectors import coming_year_without_schedule
 from desk.history import DeskHistoryAdmin
-
-from .china import library_has_official_schedule, library_holiday_name, library_is_working_day, library_year
-from .models import CalendarOverride, WorkingHours
-from .selectors import coming_year_without_schedule
 
 
 def schedule_warning(*, today: datetime.date) -> str:
