@@ -1,8 +1,6 @@
 """The complaint desk: the changelist staff triage from, and the complaint
 page they work on."""
 
-import csv
-import datetime
 import re
 
 from django.contrib import admin, messages
@@ -11,7 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,44 +17,30 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accesslog.models import DataAccessRecord
-from accesslog.services import data_access_record, data_access_rows_set
 from agencies.models import Agency
 from common.masking import mask_name, mask_phone
 from complaints import permissions
-from complaints.evidence import evidence_response
-from complaints.models import AgencyTicket, Complaint, Evidence, SLATarget, TimelineEvent
+from complaints.models import AgencyTicket, Complaint, SLATarget
 from complaints.services import complaint_note_add
 from complaints.sla_state import sla_state
-from conduct.selectors import breaches_of_contacts
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
 from desk.history import DeskHistoryAdmin
 from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import sla_badge
-from loans.models import Borrower, ContactEvent
+from loans.models import Borrower
 
+from .evidence import complaint_evidence_response
+from .export import complaints_export_response
 from .filters import AssigneeFilter, CollectorFilter, SlaStateFilter, TriageFilter
 from .forms import NoteForm
 from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation
+from .page import complaint_page
 
 # The deadline that comes next on the platform's side: acknowledging comes
 # before the decision, so the first one set is the nearer.
 NEXT_DUE = Coalesce("acknowledge_due_at", "decision_due_at")
 REFERENCE_RE = re.compile(r"TS-[0-9A-Z]{4}-?[0-9A-Z]{0,4}")
-CONTACT_WINDOW = datetime.timedelta(days=7)
-CONTACTS_SHOWN = 50
-
-BORROWER_KINDS = {
-    TimelineEvent.Kind.SUBMITTED,
-    TimelineEvent.Kind.BORROWER_REPLIED,
-    TimelineEvent.Kind.DECISION_ACCEPTED,
-    TimelineEvent.Kind.DECISION_REJECTED,
-    TimelineEvent.Kind.REVIEW_REQUESTED,
-    TimelineEvent.Kind.WITHDRAWN,
-    TimelineEvent.Kind.RATED,
-}
-AGENCY_KINDS = {TimelineEvent.Kind.AGENCY_RESPONDED, TimelineEvent.Kind.EXTENSION_REQUESTED}
 
 
 def _operation_action(operation: Operation):
@@ -65,38 +49,6 @@ def _operation_action(operation: Operation):
 
     action.__name__ = operation.name
     return admin.action(description=operation.label, permissions=[operation.permission])(action)
-
-
-def timeline_party(event: TimelineEvent, complaint: Complaint) -> tuple[str, str]:
-    """Who an entry comes from, as a CSS class and a word (the word is what
-    tells them apart without colour)."""
-    if event.kind in BORROWER_KINDS:
-        return "borrower", gettext("Borrower")
-    if event.kind in AGENCY_KINDS or (event.author_id and hasattr(event.author, "agency_membership")):
-        return "agency", gettext("Agency")
-    if event.visibility == TimelineEvent.Visibility.INTERNAL:
-        return "internal", gettext("Internal (staff only)")
-    if event.author_id is None:
-        return "system", gettext("System")
-    audience = {
-        TimelineEvent.Visibility.BORROWER: gettext("Staff → borrower"),
-        TimelineEvent.Visibility.AGENCY: gettext("Staff → agency"),
-        TimelineEvent.Visibility.ALL: gettext("Staff → borrower and agency"),
-    }
-    return "staff", audience.get(event.visibility, gettext("Staff"))
-
-
-def csv_cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
@@ -335,10 +287,9 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         if not self.has_evidence_permission(request):
             raise PermissionDenied
         complaint = self._complaint_or_404(request, object_id)
-        evidence = Evidence.objects.filter(complaint=complaint, token=token).first()
-        if evidence is None:
-            raise Http404(gettext("No such file on this complaint."))
-        return evidence_response(evidence=evidence, viewer=request.user, now=request_now(request))
+        return complaint_evidence_response(
+            complaint=complaint, token=token, viewer=request.user, now=request_now(request)
+        )
 
     def export_view(self, request):
         """The filtered list as CSV, streamed; who exported what is kept."""
@@ -350,69 +301,12 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         except IncorrectLookupParameters:
             # What the list itself does with a filter it cannot apply.
             return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist") + "?e=1")
-        queryset = changelist.get_queryset(request).select_related(
-            "borrower", "agency", "category", "assignee", "collector"
-        )
-        record = data_access_record(
+        return complaints_export_response(
+            queryset=changelist.get_queryset(request),
             user=request.user,
-            action=DataAccessRecord.Action.EXPORTED,
-            subject="complaints",
-            detail={"filters": {key: request.GET.getlist(key) for key in request.GET}},
+            filters={key: request.GET.getlist(key) for key in request.GET},
             now=now,
         )
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield "\ufeff"  # so spreadsheet programs read the Chinese text as UTF-8
-            yield writer.writerow([str(label) for label in self.export_columns()])
-            count = 0
-            for complaint in queryset.iterator(chunk_size=2000):
-                count += 1
-                yield writer.writerow([csv_cell(value) for value in self.export_row(complaint, now=now)])
-            data_access_rows_set(record=record, rows=count)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-    @staticmethod
-    def export_columns():
-        return [
-            _("reference"),
-            _("submitted at"),
-            _("status"),
-            _("severity"),
-            _("category"),
-            _("agency"),
-            _("collector"),
-            _("assigned to"),
-            _("borrower"),
-            _("borrower's phone"),
-            _("SLA"),
-            _("next deadline"),
-            _("next deadline due at"),
-        ]
-
-    @staticmethod
-    def export_row(complaint: Complaint, *, now) -> list:
-        badge = sla_badge(getattr(complaint, "open_sla_targets", []), now=now)
-        return [
-            complaint.reference,
-            timezone.localtime(complaint.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            complaint.get_status_display(),
-            complaint.get_severity_display(),
-            complaint.category.code,
-            complaint.agency or "",
-            complaint.collector or "",
-            complaint.assignee.get_username() if complaint.assignee else "",
-            mask_name(complaint.borrower.name),
-            mask_phone(complaint.borrower.phone),
-            badge.label,
-            badge.target.get_kind_display() if badge.target else "",
-            timezone.localtime(badge.target.due_at).strftime("%Y-%m-%d %H:%M") if badge.target else "",
-        ]
 
     # The complaint page --------------------------------------------------
 
@@ -457,47 +351,8 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         return TemplateResponse(request, "admin/complaints/complaint/desk_page.html", context)
 
     def complaint_page_context(self, request, complaint: Complaint, *, now) -> dict:
-        complaint = (
-            Complaint.objects.select_related(
-                "borrower",
-                "account__stage",
-                "agency",
-                "collector",
-                "category",
-                "assignee",
-                "merged_into",
-                "contact_event__agency",
-                "contact_event__collector",
-            )
-            .prefetch_related("duplicates")
-            .get(pk=complaint.pk)
-        )
-        targets = list(complaint.sla_targets.order_by("started_at", "pk"))
-        events = list(complaint.timeline.select_related("author", "author__agency_membership").order_by("at", "pk"))
-        timeline = [{"event": event, "party": timeline_party(event, complaint)} for event in events]
-        contacts = []
-        if complaint.account_id:
-            contacts = list(
-                ContactEvent.objects.filter(
-                    account_id=complaint.account_id,
-                    occurred_at__gte=complaint.incident_at - CONTACT_WINDOW,
-                    occurred_at__lte=complaint.incident_at + CONTACT_WINDOW,
-                )
-                .select_related("agency", "collector", "second_collector")
-                .order_by("occurred_at")[:CONTACTS_SHOWN]
-            )
-        linked = complaint.contact_event
-        if linked is not None and linked.pk not in {contact.pk for contact in contacts}:
-            contacts.insert(0, linked)
-        breaches = breaches_of_contacts(contact.pk for contact in contacts)
-        for contact in contacts:
-            contact.conduct_breaches = breaches.get(contact.pk, [])
-        # Newest first: the current ticket, then any the complaint moved from.
-        tickets = list(
-            complaint.tickets.select_related("agency").prefetch_related("responses__author").order_by("-opened_at")
-        )
-        ticket = next((t for t in tickets if not t.is_moved), None)
-        hold = getattr(complaint, "hold", None) if _has_related(complaint, "hold") else None
+        page = complaint_page(complaint_pk=complaint.pk)
+        complaint, ticket, hold = page.complaint, page.ticket, page.hold
         # Offer what applies to this complaint; the services still decide.
         hidden = set()
         if hold is None or hold.lifted_at is not None:
@@ -519,24 +374,16 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
             "opts": self.opts,
             "complaint": complaint,
             "original": complaint,
-            "badge": sla_badge([t for t in targets if t.is_open], now=now),
-            "targets": [{"target": t, "state": sla_state(t, now=now)} for t in targets],
-            "timeline": timeline,
-            "contacts": contacts,
-            "evidence": list(complaint.evidence.all()),
+            "badge": sla_badge([t for t in page.targets if t.is_open], now=now),
+            "targets": [{"target": t, "state": sla_state(t, now=now)} for t in page.targets],
+            "timeline": page.timeline,
+            "contacts": page.contacts,
+            "evidence": page.evidence,
             "can_download_evidence": self.has_evidence_permission(request),
-            "tickets": tickets,
+            "tickets": page.tickets,
             "hold": hold,
             "operations": operations,
             "borrower_name": mask_name(complaint.borrower.name),
             "borrower_phone": mask_phone(complaint.borrower.phone),
             "has_view_permission": True,
         }
-
-
-def _has_related(obj, name: str) -> bool:
-    try:
-        getattr(obj, name)
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist of a reverse one-to-one
-        return False
-    return True
