@@ -10,6 +10,10 @@ read as bytes and decoded one by one, so a byte that is not UTF-8 also costs
 only its line. Lines are grouped in chunks; each chunk's referenced rows are loaded in a few queries and,
 outside a dry run, each chunk commits on its own so a large load keeps its
 progress and holds locks briefly.
+
+The importer writes loans and the agency registry only: the measures it
+wrote are listed in the report (``measure_ids``) so that the caller, which
+knows about advance notices, can schedule them.
 """
 
 import datetime
@@ -62,6 +66,9 @@ def feed_import(
     ``now`` is the moment the import runs: contacts, stage changes and
     preference changes later than it are refused. With ``dry_run`` everything
     is checked and counted exactly as in a real import, then rolled back.
+
+    The report's ``measure_ids`` are the measures written by committed
+    chunks (none in a dry run): the caller schedules their advance notices.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
@@ -89,26 +96,11 @@ def _run(
         if commit_chunks:
             with transaction.atomic():
                 _import_chunk(chunk, context=context, report=report)
-                _schedule_notices(context.touched_measures, now=now)
+            report.measure_ids.extend(context.touched_measures)
         else:
             _import_chunk(chunk, context=context, report=report)
         context.forget_chunk()
         context.touched_measures.clear()
-
-
-def _schedule_notices(measure_ids: list[int], *, now: datetime.datetime) -> None:
-    """Schedule, move or withdraw the advance notices of the measures this
-    chunk wrote, in the chunk's transaction. Never costs the imported rows:
-    on failure the notices sweep brings them in line within a minute."""
-    if not measure_ids:
-        return
-    from notices.measures import measure_notices_refresh
-
-    try:
-        with transaction.atomic():
-            measure_notices_refresh(measure_ids=measure_ids, now=now)
-    except Exception:  # noqa: BLE001 - the sweep is the safety net
-        logger.exception("Could not schedule notices for %d imported measures; the sweep will.", len(measure_ids))
 
 
 def _parsed(lines: Iterable[bytes | str], report: ImportReport) -> Iterator[tuple[int, dict]]:

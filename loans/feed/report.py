@@ -41,6 +41,9 @@ class ImportReport:
     lines: int = 0
     counts: dict[str, TypeCounts] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    # Measures created or changed by committed chunks, in the order written:
+    # whoever runs the import schedules their advance notices.
+    measure_ids: list[int] = field(default_factory=list)
 
     def counted(self, record_type: str) -> TypeCounts:
         return self.counts.setdefault(record_type, TypeCounts())

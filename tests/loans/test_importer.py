@@ -5,7 +5,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import translation
 
@@ -77,6 +76,14 @@ ACCOUNT = {
     "stage_since": "2026-05-01T10:00:00+08:00",
 }
 WORLD = [AGENCY, OTHER_AGENCY, COLLECTOR, OTHER_COLLECTOR, NUMBER, BORROWER, ACCOUNT]
+HOME_VISIT = {
+    "type": "measure",
+    "id": "SM-1",
+    "account": "LN-1",
+    "kind": "home_visit",
+    "planned_for": "2026-12-05T10:00:00+08:00",
+    "performer": "AG-1",
+}
 
 
 def assignment(id="AS-1", **fields):
@@ -115,6 +122,12 @@ def stage_change(id, stage, changed_at):
 def run(*records, now=NOW, dry_run=False):
     lines = [record if isinstance(record, str) else json.dumps(record, ensure_ascii=False) for record in records]
     return feed_import(lines=lines, now=now, dry_run=dry_run)
+
+
+def feed_bytes(records):
+    return b"\n".join(
+        json.dumps(record, ensure_ascii=False).encode() if isinstance(record, dict) else record for record in records
+    )
 
 
 def only_error(report):
@@ -303,22 +316,16 @@ def test_measure_record_creates_planned_measure():
     assert measure.performer.external_id == "AG-1"
 
 
-def test_imported_measure_gets_its_advance_notice_scheduled():
-    from notices.models import MeasureNoticeState
+def test_report_lists_the_measures_it_wrote_for_the_caller_to_announce():
+    report = run(*WORLD, HOME_VISIT)
 
-    run(
-        *WORLD,
-        {
-            "type": "measure",
-            "id": "SM-1",
-            "account": "LN-1",
-            "kind": "home_visit",
-            "planned_for": "2026-12-05T10:00:00+08:00",
-            "performer": "AG-1",
-        },
-    )
+    assert report.measure_ids == [ScheduledMeasure.objects.get(external_id="SM-1").pk]
 
-    assert MeasureNoticeState.objects.filter(measure__external_id="SM-1").exists()
+
+def test_dry_run_lists_no_measures():
+    report = run(*WORLD, HOME_VISIT, dry_run=True)
+
+    assert report.measure_ids == []
 
 
 def test_preference_record_sets_borrower_preference():
@@ -856,107 +863,6 @@ def test_report_renders_each_error_with_line_and_id():
 
 
 # The command.
-
-
-def write_feed(tmp_path, records):
-    path = tmp_path / "feed.jsonl"
-    path.write_text(
-        "\n".join(json.dumps(record, ensure_ascii=False) if isinstance(record, dict) else record for record in records),
-        encoding="utf-8",
-    )
-    return path
-
-
-def test_command_imports_a_file_and_prints_counts(tmp_path):
-    out = io.StringIO()
-
-    call_command("import_feed", str(write_feed(tmp_path, WORLD)), stdout=out)
-
-    assert LoanAccount.objects.filter(reference="LN-1").exists()
-    assert "account" in out.getvalue()
-
-
-def test_command_dry_run_saves_nothing(tmp_path):
-    call_command("import_feed", str(write_feed(tmp_path, WORLD)), "--dry-run", stdout=io.StringIO())
-
-    assert Agency.objects.count() == 0
-
-
-def standard_input(monkeypatch, data: bytes):
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-
-
-def feed_bytes(records):
-    return b"\n".join(
-        json.dumps(record, ensure_ascii=False).encode() if isinstance(record, dict) else record for record in records
-    )
-
-
-def test_command_reads_standard_input(monkeypatch):
-    standard_input(monkeypatch, feed_bytes(WORLD))
-
-    call_command("import_feed", "-", stdout=io.StringIO())
-
-    assert Borrower.objects.count() == 1
-
-
-def test_command_rejects_only_the_line_that_is_not_utf8_in_a_file(tmp_path):
-    path = tmp_path / "feed.jsonl"
-    path.write_bytes(feed_bytes([AGENCY, b'{"type": "agency", "id": "AG-\xff"}', BORROWER]))
-    err = io.StringIO()
-
-    with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_feed", str(path), stdout=io.StringIO(), stderr=err)
-
-    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
-    assert Agency.objects.count() == Borrower.objects.count() == 1
-
-
-def test_command_rejects_only_the_line_that_is_not_utf8_on_standard_input(monkeypatch):
-    standard_input(monkeypatch, feed_bytes([AGENCY, b'{"type": "agency", "id": "AG-\xff"}', BORROWER]))
-    err = io.StringIO()
-
-    with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_feed", "-", stdout=io.StringIO(), stderr=err)
-
-    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
-    assert Agency.objects.count() == Borrower.objects.count() == 1
-
-
-def test_command_dry_run_reports_a_line_that_is_not_utf8(tmp_path):
-    path = tmp_path / "feed.jsonl"
-    path.write_bytes(feed_bytes([AGENCY, b"\xc3(", BORROWER]))
-    err = io.StringIO()
-
-    with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_feed", str(path), "--dry-run", stdout=io.StringIO(), stderr=err)
-
-    assert err.getvalue().splitlines() == ["line 2: The line is not valid UTF-8 text."]
-    assert Agency.objects.count() == 0
-
-
-def test_command_fails_after_importing_good_lines_when_some_are_rejected(tmp_path):
-    err = io.StringIO()
-
-    with translation.override("en"), pytest.raises(CommandError):
-        call_command("import_feed", str(write_feed(tmp_path, [AGENCY, "oops"])), stdout=io.StringIO(), stderr=err)
-
-    assert Agency.objects.count() == 1
-    assert "line 2" in err.getvalue()
-
-
-def test_command_prints_rejected_lines_in_line_order(tmp_path):
-    err = io.StringIO()
-
-    with translation.override("en"), pytest.raises(CommandError):
-        call_command(
-            "import_feed",
-            str(write_feed(tmp_path, [AGENCY, {**COLLECTOR, "agency": "AG-404"}, "oops"])),
-            stdout=io.StringIO(),
-            stderr=err,
-        )
-
-    assert [line.split(":")[0] for line in err.getvalue().splitlines()] == ["line 2", "line 3"]
 
 
 # Suspensions: the desk's decisions stand; suspended parties get no new accounts.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loans.importer import feed_import, feed_lines
+from portal.feed import feed_notices_schedule
 
 MAX_ERRORS_SHOWN = 500
 
@@ -22,9 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, **options):
         try:
             with contextlib.nullcontext(sys.stdin.buffer) if path == "-" else open(path, "rb") as feed:
-                report = feed_import(lines=feed_lines(feed), now=timezone.now(), dry_run=dry_run)
+                now = timezone.now()
+                report = feed_import(lines=feed_lines(feed), now=now, dry_run=dry_run)
         except OSError as error:
             raise CommandError(_("Cannot read the feed: %(error)s") % {"error": error}) from None
+        feed_notices_schedule(measure_ids=report.measure_ids, now=now)
 
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             self.stderr.write(str(error))
