@@ -1,5 +1,3 @@
-import inspect
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -10,10 +8,10 @@ from django.utils.translation import gettext as _
 from agencies.selectors import agency_for_public_number
 from common.masking import mask_name
 from common.phones import display_number, normalise_mainland_mobile, normalise_number
-from loans.demo import GUIDE_BORROWERS, GUIDE_NUMBERS
 from loans.models import Borrower
+from portal.demo.world import GUIDE_BORROWERS, GUIDE_NUMBERS
 
-from .load_demo_data import DEMO_APPS, STAFF_USERS, demo_module
+from .load_demo_data import DEMO_MODULES, STAFF_USERS
 
 
 def _url(base: str, name: str, fallback: str) -> str:
@@ -72,13 +70,8 @@ class Command(BaseCommand):
                 role = _("superuser") if user.is_superuser else ", ".join(g.name for g in user.groups.all())
                 write(f"  {username} / {password}  ({role})")
 
-        for app in DEMO_APPS:
-            module = demo_module(app)
-            guide = getattr(module, "guide", None) if module is not None else None
-            if guide is None:
-                continue
-            lines = guide(base_url=base) if "base_url" in inspect.signature(guide).parameters else guide()
-            for line in [lines] if isinstance(lines, str) else lines:
+        for module in DEMO_MODULES:
+            for line in module.guide(base_url=base):
                 write(str(line))
 
     def _code_hint(self) -> str:

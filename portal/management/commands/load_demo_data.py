@@ -1,6 +1,4 @@
 import datetime
-import importlib
-import importlib.util
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -9,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loans.demo import demo_load
+from portal.demo import agencies, conduct, notices
+from portal.demo.world import demo_load
 
-# Apps that add their own demo content (idempotent ``load(stdout=...)``) and
-# lines for the guide (``guide()``) in an ``<app>.demo`` module.
-DEMO_APPS = ("agencies", "complaints", "notices", "conduct")
+# The apps' demo content (idempotent ``load(stdout=...)``) and their lines for
+# the guide (``guide(base_url=...)``), in the order they are loaded.
+DEMO_MODULES = (agencies, notices, conduct)
 
 # (username, password, group names to look for, or () for the superuser).
 # Demo only: the passwords are printed by ``demo_guide``.
@@ -23,13 +22,6 @@ STAFF_USERS = (
     ("supervisor", "demo-supervisor-2026", ("supervisor",)),
     ("auditor", "demo-auditor-2026", ("auditor",)),
 )
-
-
-def demo_module(app: str):
-    """The app's ``demo`` module, or None when the app has none."""
-    if importlib.util.find_spec(app) is None or importlib.util.find_spec(f"{app}.demo") is None:
-        return None
-    return importlib.import_module(f"{app}.demo")
 
 
 def demo_staff_ensure() -> list[tuple[str, str, str]]:
@@ -94,8 +86,6 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Staff users ready: %(users)s.") % {"users": ", ".join(username for username, _p, _g in staff)}
         )
-        for app in DEMO_APPS:
-            module = demo_module(app)
-            if module is not None and hasattr(module, "load"):
-                module.load(stdout=self.stdout)
+        for module in DEMO_MODULES:
+            module.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded. Run “manage.py demo_guide” to see where to start.")))

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Breach
-from .services import conduct_check_pending
+from conduct.models import Breach
+from conduct.services import conduct_check_pending
 
 
 def load(*, stdout) -> None:

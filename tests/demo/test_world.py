@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import Count
 
 from agencies.models import Agency, AuthorisedNumber, Collector
-from loans.demo import GUIDE_BORROWERS, demo_feed, demo_load
 from loans.feed.fields import id_number_is_valid
 from loans.models import (
     Assignment,
@@ -21,6 +20,7 @@ from loans.models import (
     Stage,
     StageChange,
 )
+from portal.demo.world import GUIDE_BORROWERS, demo_feed, demo_load
 from portal.models import User
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

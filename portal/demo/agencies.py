@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Agency, AgencyMembership, ApiToken
-from .tokens import api_token_create
+from agencies.models import Agency, AgencyMembership, ApiToken
+from agencies.tokens import api_token_create
 
 DEMO_PASSWORD = "demo-agency-2026"  # noqa: S105 - printed in the demo guide
 DEMO_TOKEN_NAME = "Demo dialler (created by load_demo_data)"  # noqa: S105 - a label
@@ -31,7 +31,7 @@ DEMO_AGENTS = (
 TOKEN_AGENCY = "AG-HUAXIN"  # noqa: S105 - an agency id
 
 
-def load(stdout) -> None:
+def load(*, stdout) -> None:
     """Create (or reset) the demo agency users; create the demo API token the
     first time and print it, once. Safe to run again."""
     User = get_user_model()
@@ -77,7 +77,7 @@ def _agency_ids() -> set[str]:
     return {agent.agency for agent in DEMO_AGENTS} | {TOKEN_AGENCY}
 
 
-def guide(base_url: str = "") -> list[str]:
+def guide(*, base_url: str) -> list[str]:
     lines = [
         _("Agency workspace") + f"  {base_url}{reverse('agency:signin')}",
         "  "

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.feed.report import ImportReport
 from loans.importer import feed_import
+from portal.feed import feed_notices_schedule
 
 SEED = 20261128
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -678,4 +679,6 @@ def demo_load(*, today: datetime.date, now: datetime.datetime) -> ImportReport:
     default_stages_ensure()
     feed = demo_feed(today=today, oldest_first=_loaded_for_a_later_day(today))
     lines = (json.dumps(record, ensure_ascii=False) for record in feed)
-    return feed_import(lines=lines, now=now)
+    report = feed_import(lines=lines, now=now)
+    feed_notices_schedule(measure_ids=report.measure_ids, now=now)
+    return report

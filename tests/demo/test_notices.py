@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from notices import demo
 from notices.models import Notice
+from portal.demo import notices as demo
 from tests.factories import ScheduledMeasureFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import MeasureNoticeState, Notice
-from .services import dispatch_due
+from notices.models import MeasureNoticeState, Notice
+from notices.services import dispatch_due
 
 
 def load(*, stdout) -> None:
