@@ -283,6 +283,11 @@ class ScheduledMeasure(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     how_to_avoid = models.TextField(_("how the borrower can avoid it"), blank=True)
+    # When the borrower was last told of this measure on its current date (its
+    # advance notice, or the notice that it moved, issued). Kept by notices
+    # as it issues them, so that the conduct rulebook can judge a visit
+    # announced without reading notices' tables. Empty until then.
+    announced_at = models.DateTimeField(_("announced to the borrower at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -296,6 +301,18 @@ class ScheduledMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.get_kind_display()} {self.planned_for:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        """A full save of a stored measure leaves ``announced_at`` alone: only
+        notices sets it, and a writer's instance may have been loaded before
+        the notice went out."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "announced_at"
+            ]
+        super().save(*args, **kwargs)
 
 
 class ContactPreference(models.Model):

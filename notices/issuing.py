@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from loans.models import Borrower, ContactPreference
+from loans.models import Borrower, ContactPreference, ScheduledMeasure
 from outbox.models import Obligation
 from outbox.services import obligation_create
 
@@ -23,6 +23,8 @@ DELIVERY_KIND = "notices.delivery"
 LANGUAGES = ("zh-hans", "en")
 
 Channel = NoticeDelivery.Channel
+# The notices that tell the borrower on which day a measure will happen.
+ANNOUNCING = (Notice.Purpose.ADVANCE, Notice.Purpose.MOVED)
 
 
 def borrower_channels(
@@ -119,11 +121,18 @@ def notice_issue(
 
     Caller holds the notice (a fresh row or one locked with select_for_update)
     and has checked that it is still scheduled.
+
+    A notice that tells the borrower a measure's date also stamps the measure
+    (``announced_at``), in this transaction: that is the fact the conduct
+    rulebook judges visits by, without reading notices.
     """
     notice_render(notice=notice, template=template, extra=extra)
     notice.status = Notice.Status.ISSUED
     notice.issued_at = now
     notice.save()
+    if notice.measure_id is not None and notice.purpose in ANNOUNCING:
+        # update(), not save(): the measure's own fields and updated_at are the writer's.
+        ScheduledMeasure.objects.filter(pk=notice.measure_id).update(announced_at=now)
     inbox = NoticeDelivery.objects.create(
         notice=notice, channel=Channel.INBOX, status=NoticeDelivery.Status.SENT, not_before=now, sent_at=now
     )

@@ -109,6 +109,36 @@ def test_moving_a_measure_after_its_notice_went_out_sends_a_date_changed_notice(
     assert "2026年12月10日 14:00" in moved.body_zh and "2026年12月12日 14:00" in moved.body_zh
 
 
+def test_issuing_the_advance_notice_records_when_the_measure_was_announced():
+    measure = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    measure.refresh_from_db()
+    assert measure.announced_at is None
+    notices_issue_due(now=at(7, 13))
+    measure.refresh_from_db()
+    assert measure.announced_at == at(7, 13)
+
+
+def test_date_changed_notice_records_when_the_new_date_was_announced():
+    measure = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    notices_issue_due(now=at(7, 13))
+    _move(measure, at(12, 14))
+    measure_notices_sync(measure=measure, now=at(8, 10))
+    measure.refresh_from_db()
+    assert measure.announced_at == at(8, 10)
+
+
+def test_cancellation_notice_leaves_the_announcement_as_it_was():
+    measure = _measure(planned_for=at(10, 14))
+    measure_notices_sync(measure=measure, now=at(1, 10))
+    notices_issue_due(now=at(7, 13))
+    _cancel(measure)
+    measure_notices_sync(measure=measure, now=at(8, 10))
+    measure.refresh_from_db()
+    assert measure.announced_at == at(7, 13)
+
+
 def test_cancelling_a_measure_before_its_notice_went_out_withdraws_it_silently():
     measure = _measure()
     measure_notices_sync(measure=measure, now=at(1, 10))
