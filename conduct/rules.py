@@ -15,14 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Min
 from django.utils import timezone
 
 from agencies.models import Agency, Collector
 from agencies.numbers import AuthorisedNumbers
 from businesscalendar.hours import DailyWindow, collection_quiet_hours
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
-from notices.models import Notice
 
 from .models import Breach
 
@@ -131,7 +129,7 @@ class _Book:
         self.names = {}  # ("agency" | "collector", id) -> name
         self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [call events]
         self.attempts = defaultdict(list)  # borrower id -> [(occurred at, outcome)], newest first
-        self.visit_notices = {}  # account id -> when the first home-visit notice was issued
+        self.visit_announced = defaultdict(list)  # (account id, local date) -> when home visits that day were announced
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
 
     @classmethod
@@ -154,7 +152,7 @@ class _Book:
         book._load_statuses(Collector, "collector", collector_ids)
         book._load_calls(events)
         book._load_attempts(events)
-        book._load_visit_notices(events)
+        book._load_visit_announcements(events)
         return book
 
     def _load_statuses(self, model, kind: str, ids: set) -> None:
@@ -221,21 +219,33 @@ class _Book:
             if moment - ATTEMPTS_LOOKBACK <= occurred_at < moment
         ][:FAILED_ATTEMPTS_BEFORE_THIRD_PARTY]
 
-    def _load_visit_notices(self, events: list[ContactEvent]) -> None:
-        visits = {event.account_id for event in events if event.channel == ContactEvent.Channel.VISIT}
+    def _load_visit_announcements(self, events: list[ContactEvent]) -> None:
+        """When the home visits planned for the days of the batch's visits were
+        announced to the borrower (stamped on the measure by notices as it
+        issues the notice): a visit is matched to a notice of that visit, not
+        to any visit notice the loan ever had."""
+        visits = [event for event in events if event.channel == ContactEvent.Channel.VISIT]
         if not visits:
             return
-        rows = (
-            Notice.objects.filter(
-                measure__account_id__in=visits,
-                measure__kind=ScheduledMeasure.Kind.HOME_VISIT,
-                status=Notice.Status.ISSUED,
-            )
-            .values("measure__account_id")
-            .annotate(first=Min("issued_at"))
-            .order_by()
-        )
-        self.visit_notices = {row["measure__account_id"]: row["first"] for row in rows}
+        dates = {_local(event.occurred_at).date() for event in visits}
+        tz = timezone.get_default_timezone()
+        rows = ScheduledMeasure.objects.filter(
+            account_id__in={event.account_id for event in visits},
+            kind=ScheduledMeasure.Kind.HOME_VISIT,
+            announced_at__isnull=False,
+            planned_for__gte=datetime.datetime.combine(min(dates), datetime.time.min, tzinfo=tz),
+            planned_for__lt=datetime.datetime.combine(
+                max(dates) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            ),
+        ).values_list("account_id", "planned_for", "announced_at")
+        for account_id, planned_for, announced_at in rows:
+            self.visit_announced[(account_id, _local(planned_for).date())].append(announced_at)
+
+    def visit_announced_before(self, event: ContactEvent) -> bool:
+        """Whether a home visit of the account planned for the visit's day was
+        announced to the borrower before it was made."""
+        key = (event.account_id, _local(event.occurred_at).date())
+        return any(announced_at <= event.occurred_at for announced_at in self.visit_announced.get(key, []))
 
     def preference_at(self, borrower_id: int, moment: datetime.datetime):
         current = None
@@ -355,8 +365,7 @@ def _third_party_rules(event: ContactEvent, book: _Book):
 def _visit_rules(event: ContactEvent, book: _Book):
     if event.channel != ContactEvent.Channel.VISIT:
         return
-    first_notice = book.visit_notices.get(event.account_id)
-    if first_notice is None or first_notice > event.occurred_at:
+    if not book.visit_announced_before(event):
         yield Finding(event, Rule.VISIT_NOT_ANNOUNCED, {})
     if event.second_collector_id is None:
         yield Finding(event, Rule.VISIT_ALONE, {})

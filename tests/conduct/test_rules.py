@@ -9,7 +9,6 @@ from agencies.models import Agency, Collector
 from conduct.models import Breach
 from conduct.services import conduct_check_pending
 from loans.models import ContactEvent, ContactPreference
-from notices.models import Notice
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
@@ -267,22 +266,39 @@ def test_home_visit_after_its_notice_was_issued_is_announced(assignment):
     assert rules_broken(_announced_visit(assignment, outcome="visited")) == set()
 
 
-def _announced_visit(assignment, **fields):
-    """A visit on the day after its notice was issued, with ``fields``."""
-    measure = ScheduledMeasureFactory(account=assignment.account, kind="home_visit", planned_for=at(10, 10))
-    Notice.objects.create(
-        key="visit-notice",
-        borrower=assignment.account.borrower,
+def _announced_visit(assignment, *, day=10, announced_at=None, **fields):
+    """A visit at 10:00 on ``day`` to a home-visit measure planned for then,
+    whose notice was issued at ``announced_at`` (by default five days before)."""
+    visit_at = at(day, 10)
+    ScheduledMeasureFactory(
         account=assignment.account,
-        measure=measure,
-        event="measure.advance",
-        purpose=Notice.Purpose.ADVANCE,
-        status=Notice.Status.ISSUED,
-        send_at=at(5, 10),
-        issued_at=at(5, 10),
-        created_at=at(5, 10),
+        kind="home_visit",
+        planned_for=visit_at,
+        announced_at=announced_at or visit_at - datetime.timedelta(days=5),
     )
-    return contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, from_number="", **fields)
+    return contact(assignment, visit_at, channel=ContactEvent.Channel.VISIT, from_number="", **fields)
+
+
+def test_second_home_visit_without_its_own_notice_breaks_the_rule(assignment):
+    _announced_visit(assignment, day=10, outcome="not_home")
+    second = contact(assignment, at(17, 10), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
+    assert rules_broken(second) == {Rule.VISIT_NOT_ANNOUNCED}
+
+
+def test_second_home_visit_with_its_own_notice_beforehand_is_announced(assignment):
+    _announced_visit(assignment, day=10, outcome="not_home")
+    assert rules_broken(_announced_visit(assignment, day=17, outcome="visited")) == set()
+
+
+def test_home_visit_announced_only_after_it_was_made_breaks_the_rule(assignment):
+    event = _announced_visit(assignment, announced_at=at(10, 12), outcome="visited")
+    assert rules_broken(event) == {Rule.VISIT_NOT_ANNOUNCED}
+
+
+def test_home_visit_of_another_account_announced_does_not_count(assignment):
+    ScheduledMeasureFactory(kind="home_visit", planned_for=at(10, 10), announced_at=at(5, 10))
+    event = contact(assignment, at(10, 10), channel=ContactEvent.Channel.VISIT, outcome="visited", from_number="")
+    assert rules_broken(event) == {Rule.VISIT_NOT_ANNOUNCED}
 
 
 def test_home_visit_by_one_collector_alone_breaks_the_rule(assignment):
