@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "common",
     "portal",
+    "borrowers",
     "outbox",
     "businesscalendar",
     "accesslog",
@@ -109,17 +110,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
-                "notices.context_processors.inbox",
+                "borrowers.context_processors.inbox",
             ],
         },
     },
     {
-        # The borrower's account pages (see portal/jinja2.py).
+        # The borrower's account pages (see borrowers/jinja2.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "portal.jinja2.environment",
+            "environment": "borrowers.jinja2.environment",
             # Pages pass the borrower's unread notices (``inbox_unread``) themselves.
             "context_processors": ["portal.context_processors.portal"],
         },
@@ -299,7 +300,7 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-sla-sweep": {"task": "complaints.tasks.sla_sweep_task", "schedule": 60.0},
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},
-    "portal-purge-sign-in-codes": {"task": "portal.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
+    "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
 }
 
 # The outbox (outbox/). Webhooks go to agencies' own servers, which may hang:

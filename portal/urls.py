@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("portal.borrower_urls")),
-    path("complaints/", include("complaints.urls")),
-    path("inbox/", include("notices.urls")),
+    path("", include("borrowers.urls")),
+    path("complaints/", include("borrowers.complaint_urls")),
+    path("inbox/", include("borrowers.inbox_urls")),
     path("agency/", include("agencies.urls")),
     path("api/", include("agencies.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,2 +1,2 @@
 # A signed-in borrower, for the kernel's tests that load a real page.
-from tests.portal.conftest import borrower, borrower_client  # noqa: F401
+from tests.borrowers.conftest import borrower, borrower_client  # noqa: F401

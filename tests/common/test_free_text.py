@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from agencies import forms as agency_forms
 from agencies.api import serializers as api
+from borrowers import complaint_forms as borrower_forms
 from common.text import FreeTextField, strip_bidi_controls
-from complaints import forms as borrower_forms
 from complaints.models import Finding, ResolutionType
 from desk.admin.complaints import forms as desk_forms
 from desk.admin.notices import NoticeTemplateForm

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal import errors
-from tests.portal.test_pages import _assert_strict_csp
+from tests.borrowers.test_pages import _assert_strict_csp
 
 pytestmark = pytest.mark.urls("tests.portal.urls")
 

@@ -6,8 +6,6 @@ from django.utils import timezone
 
 from common.models import RateLimitCounter
 from common.ratelimit import client_ip, ratelimit_hit
-from portal.models import SignInCode, SignInLock
-from portal.tasks import purge_sign_in_codes_task
 
 pytestmark = pytest.mark.django_db
 
@@ -54,41 +52,6 @@ def test_a_new_window_starts_a_new_count():
     for _ in range(3):
         ratelimit_hit(key="k", limit=3, now=now)
     assert ratelimit_hit(key="k", limit=3, now=now + datetime.timedelta(minutes=2))
-
-
-def test_purge_task_deletes_expired_codes_and_old_counters_only():
-    now = timezone.now()
-    SignInCode.objects.create(
-        phone="+8613900000001", code_hash="x", created_at=now, expires_at=now - datetime.timedelta(seconds=1)
-    )
-    fresh = SignInCode.objects.create(
-        phone="+8613900000002", code_hash="y", created_at=now, expires_at=now + datetime.timedelta(minutes=5)
-    )
-    RateLimitCounter.objects.create(key="old", window_start=now - datetime.timedelta(days=2), count=1)
-    recent = RateLimitCounter.objects.create(key="recent", window_start=now - datetime.timedelta(hours=1), count=1)
-    result = purge_sign_in_codes_task()
-    assert result == {"codes": 1, "locks": 0, "counters": 1}
-    assert list(SignInCode.objects.all()) == [fresh]
-    assert list(RateLimitCounter.objects.all()) == [recent]
-
-
-def test_purge_task_deletes_the_locks_of_numbers_left_without_a_code():
-    now = timezone.now()
-    SignInCode.objects.create(
-        phone="+8613900000001", code_hash="x", created_at=now, expires_at=now - datetime.timedelta(seconds=1)
-    )
-    SignInCode.objects.create(
-        phone="+8613900000002", code_hash="y", created_at=now, expires_at=now + datetime.timedelta(minutes=5)
-    )
-    SignInLock.objects.create(phone="+8613900000001")
-    kept = SignInLock.objects.create(phone="+8613900000002")
-    assert purge_sign_in_codes_task()["locks"] == 1
-    assert list(SignInLock.objects.all()) == [kept]
-
-
-def test_purge_task_is_harmless_to_run_twice():
-    purge_sign_in_codes_task()
-    assert purge_sign_in_codes_task() == {"codes": 0, "locks": 0, "counters": 0}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

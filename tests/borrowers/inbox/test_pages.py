@@ -7,8 +7,7 @@ from notices.measures import measure_notices_sync, notices_issue_due
 from notices.models import Notice
 from notices.services import borrower_notify
 from tests.factories import BorrowerFactory, ScheduledMeasureFactory, UserFactory
-
-from .conftest import at
+from tests.notices.conftest import at
 
 pytestmark = pytest.mark.django_db
 

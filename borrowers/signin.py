@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ from common.ratelimit import hashed_key, ratelimit_hit, ratelimit_purge
 from loans.models import Borrower
 from notices.sms import SMSError, send_sms
 
-from .models import SignInCode, SignInLock, User
+from .models import SignInCode, SignInLock
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ def _wrong_code_error() -> SignInError:
     return SignInError(_("That code is not correct. Check the SMS and try again."), code="wrong")
 
 
-def signin_code_verify(*, phone: str, code: str, client: str, now: datetime.datetime) -> User:
+def signin_code_verify(*, phone: str, code: str, client: str, now: datetime.datetime) -> AbstractBaseUser:
     """Check ``code`` against the latest code for ``phone``; on success mark
     it used and return the borrower's user (created on first sign-in).
 
@@ -129,7 +131,7 @@ def signin_code_verify(*, phone: str, code: str, client: str, now: datetime.date
             code="client_limited",
         )
     error: SignInError | None = None
-    user: User | None = None
+    user: AbstractBaseUser | None = None
     with transaction.atomic():
         row = SignInCode.objects.select_for_update().filter(phone=phone).order_by("-created_at", "-pk").first()
         if row is None or row.used_at is not None:
@@ -161,11 +163,11 @@ def signin_code_verify(*, phone: str, code: str, client: str, now: datetime.date
     return user
 
 
-def _user_for_borrower(borrower: Borrower) -> User:
+def _user_for_borrower(borrower: Borrower) -> AbstractBaseUser:
     """The borrower's user; the caller holds the borrower's row lock."""
     if borrower.user_id is not None:
         return borrower.user
-    user = User(username=f"borrower-{borrower.pk}")
+    user = get_user_model()(username=f"borrower-{borrower.pk}")
     user.set_unusable_password()
     user.save()
     borrower.user = user

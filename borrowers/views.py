@@ -16,13 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.selectors import agencies_public_list, agency_for_public_number
 from common.ratelimit import client_ip, hashed_key, ratelimit_hit
 from loans.selectors import (
-    ContactCursor,
     account_for_borrower,
-    account_overview,
     account_rows_for_borrower,
     accounts_for_borrower,
-    caller_verdict_for_borrower,
-    contact_history_for_borrower,
     contact_preference_changes,
     contact_preference_for_borrower,
 )
@@ -30,8 +26,11 @@ from loans.services import contact_preference_update
 from notices.selectors import unread_count
 
 from .access import borrower_required
+from .caller_check import caller_verdict_for_borrower
+from .contact_history import ContactCursor, contact_history_for_borrower
 from .forms import CodeForm, NumberForm, PhoneForm, PreferenceForm
 from .signin import SignInError, resend_wait_seconds, signin_code_request, signin_code_verify
+from .status_page import account_overview
 
 SESSION_PHONE = "portal_signin_phone"
 SESSION_NEXT = "portal_signin_next"

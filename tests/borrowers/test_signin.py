@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from borrowers.models import SignInCode, SignInLock
+from borrowers.signin import SignInError, signin_code_request, signin_code_verify
+from borrowers.tasks import purge_sign_in_codes_task
 from common.models import RateLimitCounter
-from portal.models import SignInCode
-from portal.signin import SignInError, signin_code_request, signin_code_verify
 from tests.factories import BorrowerFactory, UserFactory, mobile_number
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +182,7 @@ def test_unknown_number_gets_a_code_row_but_no_sms(sms_outbox):
 
 
 def test_any_code_for_an_unknown_number_fails_like_a_wrong_code(sms_outbox, monkeypatch):
-    monkeypatch.setattr("portal.signin.secrets.randbelow", lambda _limit: 424242)
+    monkeypatch.setattr("borrowers.signin.secrets.randbelow", lambda _limit: 424242)
     _request(UNKNOWN)
     # Even the code that was generated signs nobody in.
     with pytest.raises(SignInError) as error:
@@ -356,3 +357,38 @@ def test_concurrent_code_requests_for_one_number_send_exactly_one_code(sms_outbo
     assert SignInCode.objects.filter(phone=borrower.phone).count() == 1
     assert [message.to for message in sms_outbox] == [borrower.phone]
     assert refusals == []
+
+
+def test_purge_task_deletes_expired_codes_and_old_counters_only():
+    now = timezone.now()
+    SignInCode.objects.create(
+        phone="+8613900000001", code_hash="x", created_at=now, expires_at=now - datetime.timedelta(seconds=1)
+    )
+    fresh = SignInCode.objects.create(
+        phone="+8613900000002", code_hash="y", created_at=now, expires_at=now + datetime.timedelta(minutes=5)
+    )
+    RateLimitCounter.objects.create(key="old", window_start=now - datetime.timedelta(days=2), count=1)
+    recent = RateLimitCounter.objects.create(key="recent", window_start=now - datetime.timedelta(hours=1), count=1)
+    result = purge_sign_in_codes_task()
+    assert result == {"codes": 1, "locks": 0, "counters": 1}
+    assert list(SignInCode.objects.all()) == [fresh]
+    assert list(RateLimitCounter.objects.all()) == [recent]
+
+
+def test_purge_task_deletes_the_locks_of_numbers_left_without_a_code():
+    now = timezone.now()
+    SignInCode.objects.create(
+        phone="+8613900000001", code_hash="x", created_at=now, expires_at=now - datetime.timedelta(seconds=1)
+    )
+    SignInCode.objects.create(
+        phone="+8613900000002", code_hash="y", created_at=now, expires_at=now + datetime.timedelta(minutes=5)
+    )
+    SignInLock.objects.create(phone="+8613900000001")
+    kept = SignInLock.objects.create(phone="+8613900000002")
+    assert purge_sign_in_codes_task()["locks"] == 1
+    assert list(SignInLock.objects.all()) == [kept]
+
+
+def test_purge_task_is_harmless_to_run_twice():
+    purge_sign_in_codes_task()
+    assert purge_sign_in_codes_task() == {"codes": 0, "locks": 0, "counters": 0}

@@ -299,7 +299,7 @@ def test_pages_have_no_inline_script_or_style(client_for, routed):
 
 
 def test_account_page_shows_a_hold_in_force(client_for, routed, account, agency):
-    from .conftest import category
+    from tests.complaints.conftest import category
 
     complaint = routed(category=category("TH-VIOLENCE"))
     page = client_for.get(reverse("portal:account", kwargs={"reference": account.reference})).content.decode()

@@ -1,3 +1,5 @@
+"""The borrower's inbox: the notices sent to them, and marking them read."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -5,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import borrower_required
+from notices import selectors, services
 
-from . import selectors, services
+from .access import borrower_required
 
 
 @require_GET

@@ -1,4 +1,4 @@
-from .selectors import unread_count
+from notices.selectors import unread_count
 
 
 def inbox(request):

@@ -13,14 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import VERIFIED_SESSION_KEY
-from loans.selectors import accounts_for_borrower
-from portal.access import borrower_required
-
-from . import services
-from .evidence import evidence_response
-from .forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
-from .models import Status, TimelineEvent
-from .selectors import (
+from complaints import services
+from complaints.evidence import evidence_response
+from complaints.models import Status, TimelineEvent
+from complaints.selectors import (
     complaint_for_borrower,
     complaints_for_borrower,
     evidence_for_user,
@@ -28,6 +24,10 @@ from .selectors import (
     open_targets_for,
     timeline_for,
 )
+from loans.selectors import accounts_for_borrower
+
+from .access import borrower_required
+from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
 
 
 @borrower_required

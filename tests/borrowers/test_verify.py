@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from loans.selectors import Verdict, caller_verdict_for_borrower
+from borrowers.caller_check import Verdict, caller_verdict_for_borrower
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
