@@ -1,0 +1,52 @@
+"""Complaints about collector conduct: intake, the state machine, the
+timeline, agency tickets, evidence, holds and SLA clocks, one module each.
+
+The allowed status changes live in one table, :data:`TRANSITIONS`, next to
+:class:`Status` (``complaint.py``); every change goes through
+``complaints.services.transitions``. Import from here.
+"""
+
+from .categories import Category, CategoryGroup, Severity, SLAPolicy
+from .complaint import (
+    CROCKFORD_ALPHABET,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Complaint,
+    Finding,
+    ResolutionType,
+    Status,
+    new_reference,
+    transition_allowed,
+)
+from .evidence import Evidence, Party
+from .holds import Hold
+from .sla import SLATarget
+from .tickets import AgencyResponse, AgencyTicket, AgencyTicketQuerySet
+from .timeline import AGENCY_KINDS, TimelineEvent
+from .triage import TriageItem
+
+__all__ = [
+    "AGENCY_KINDS",
+    "CROCKFORD_ALPHABET",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "AgencyResponse",
+    "AgencyTicket",
+    "AgencyTicketQuerySet",
+    "Category",
+    "CategoryGroup",
+    "Complaint",
+    "Evidence",
+    "Finding",
+    "Hold",
+    "Party",
+    "ResolutionType",
+    "SLAPolicy",
+    "SLATarget",
+    "Severity",
+    "Status",
+    "TimelineEvent",
+    "TriageItem",
+    "new_reference",
+    "transition_allowed",
+]
