@@ -15,7 +15,7 @@ empties its complaint tables), it migrates, then for each size:
    whose warning and due times lie in the future, as after a quiet minute;
    a small share is resolved and waiting for the review window;
 2. runs ``ANALYZE`` and one warm-up sweep, then times ``--repeat`` sweeps
-   (``complaints.services.sla.sla_sweep``) and prints the best and median;
+   (``complaints.services.sweep.sla_sweep``) and prints the best and median;
 3. prints the query plans of the sweep's four queries, to show they use
    the partial indexes rather than scanning the book.
 
@@ -169,7 +169,7 @@ def analyze() -> None:
 
 
 def time_sweeps(*, now: datetime.datetime, repeat: int) -> list[float]:
-    from complaints.services.sla import sla_sweep
+    from complaints.services.sweep import sla_sweep
 
     counts = sla_sweep(now=now)  # warm-up; must find nothing
     if any(counts.values()):

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from .services import sla
+from .services import sweep
 
 
 @shared_task
 def sla_sweep_task() -> dict:
-    return sla.sla_sweep()
+    return sweep.sla_sweep()

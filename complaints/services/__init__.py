@@ -1,40 +1,31 @@
-"""Writes and transitions for complaints. Import from here."""
+"""Writes and transitions for complaints, one module per concept. Import
+from here."""
 
-from .agency import (
+from .conversation import complaint_borrower_reply, complaint_note_add, complaint_request_information
+from .decisions import (
+    complaint_accept_decision,
+    complaint_close_after_review_window,
+    complaint_merge,
+    complaint_rate,
+    complaint_reject_decision,
+    complaint_reopen,
+    complaint_request_review,
+    complaint_resolve,
+    complaint_withdraw,
+)
+from .extensions import (
     agency_extension_approve,
     agency_extension_refuse,
     agency_extension_request,
-    agency_response_submit,
-)
-from .borrower import (
-    complaint_accept_decision,
-    complaint_borrower_reply,
-    complaint_rate,
-    complaint_reject_decision,
-    complaint_request_review,
-    complaint_withdraw,
-)
-from .core import ComplaintTransitionError
-from .intake import complaint_submit
-from .routing import complaint_route, responsible_party
-from .sla import sla_sweep
-from .staff import (
-    complaint_acknowledge,
-    complaint_assign,
-    complaint_close_after_review_window,
-    complaint_escalate,
     complaint_extend,
-    complaint_merge,
-    complaint_move_to_agency,
-    complaint_note_add,
-    complaint_reopen,
-    complaint_request_information,
-    complaint_resolve,
-    complaint_send_to_agency,
-    complaint_set_severity,
-    complaint_start_review,
-    hold_lift,
 )
+from .holds import hold_lift
+from .intake import complaint_submit
+from .routing import complaint_move_to_agency, complaint_route, complaint_send_to_agency, responsible_party
+from .sweep import sla_sweep
+from .tickets import agency_response_submit
+from .transitions import ComplaintTransitionError, complaint_acknowledge, complaint_escalate, complaint_start_review
+from .triage import complaint_assign, complaint_set_severity
 
 __all__ = [
     "ComplaintTransitionError",

@@ -15,8 +15,8 @@ from outbox.services import obligation_create
 from ..models import Category, Complaint, Party, SLATarget, Status, TimelineEvent
 from ..uploads import CheckedFile, stored_path
 from . import notify, sla
-from .core import evidence_add, evidence_event
-from .timeline import timeline_add
+from .evidence import evidence_add, evidence_event
+from .timeline import borrower_visibility, timeline_add
 
 # A borrower may send this many complaints a day (our choice: enough for any
 # real harassment, not enough to flood the desk).
@@ -97,7 +97,7 @@ def complaint_submit(
             evidence_event(
                 complaint=complaint,
                 evidence=evidence,
-                visibility=_borrower_visibility(complaint),
+                visibility=borrower_visibility(complaint),
                 author=user,
                 now=now,
             )
@@ -128,10 +128,3 @@ def _forget_files(evidence: list) -> None:
     for item in evidence:
         with contextlib.suppress(OSError, ValueError):
             stored_path(item.storage_name).unlink(missing_ok=True)
-
-
-def _borrower_visibility(complaint: Complaint) -> str:
-    """What the borrower adds reaches the agency only with their consent."""
-    if complaint.consent_to_share:
-        return TimelineEvent.Visibility.ALL
-    return TimelineEvent.Visibility.BORROWER

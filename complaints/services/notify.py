@@ -11,7 +11,7 @@ from django.utils import translation
 
 from outbox.services import obligation_create
 
-from ..models import Complaint
+from ..models import AgencyTicket, Complaint
 
 EMAIL = "complaints.email"
 SMS = "complaints.sms"
@@ -96,8 +96,6 @@ def webhook_obligation(*, key: str, agency, event: str, data: dict, now: datetim
 def ticket_webhook(*, complaint, event: str, occurrence, data: dict, now: datetime.datetime) -> None:
     """Tell the agency holding the complaint's ticket (if any, and if it has a
     webhook address) that something happened on it."""
-    from ..models import AgencyTicket
-
     ticket = AgencyTicket.objects.current().filter(complaint=complaint).select_related("agency").first()
     if ticket is None:
         return

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from ..models import Complaint, TimelineEvent
 from ..uploads import stored_path
-from .core import lock
 from .timeline import timeline_add
+from .transitions import lock
 
 
 def complaint_evidence_purge(*, complaint_id: int, now: datetime.datetime) -> int:

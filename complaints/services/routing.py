@@ -1,15 +1,16 @@
-"""Who answers a complaint, and what happens right after it is submitted.
+"""Who answers a complaint: found right after it is submitted, or changed
+by staff later; and sending the complaint to that agency.
 
-Runs in the outbox's delivery step (a Celery worker, or the sweep when the
-broker was away): the obligation row is locked, so routing happens once.
+Routing runs in the outbox's delivery step (a Celery worker, or the sweep
+when the broker was away): the obligation row is locked, so it happens once.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,6 @@ from ..models import (
     OPEN_STATUSES,
     AgencyTicket,
     Complaint,
-    Hold,
     Severity,
     SLATarget,
     Status,
@@ -28,9 +28,13 @@ from ..models import (
     TriageItem,
 )
 from . import notify, sla
-from .core import lock, move
-from .tickets import ticket_move
+from .holds import hold_follow, hold_place
+from .tickets import ticket_move, ticket_open
 from .timeline import timeline_add
+from .transitions import ComplaintTransitionError, complaint_acknowledge, lock, move, require_open, touch
+
+Kind = TimelineEvent.Kind
+Visibility = TimelineEvent.Visibility
 
 
 @dataclass(frozen=True)
@@ -85,109 +89,7 @@ def responsible_party(*, complaint: Complaint) -> ResponsibleParty:
     return ResponsibleParty(agency=agency, collector=collector, note=note.strip("; "), flags=tuple(flags))
 
 
-def _ticket_link(complaint: Complaint) -> str:
-    try:
-        return notify.portal_link(reverse("agency:ticket", kwargs={"reference": complaint.reference}))
-    except NoReverseMatch:
-        return settings.PORTAL_BASE_URL
-
-
-def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: datetime.datetime) -> AgencyTicket:
-    """Open (or reopen) the agency's ticket and start its response clock, then
-    tell the agency by e-mail and webhook. Caller holds the complaint lock."""
-    ticket, created = (
-        AgencyTicket.objects.current()
-        .select_for_update()
-        .get_or_create(complaint=complaint, defaults={"agency": agency, "opened_at": now})
-    )
-    round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
-    target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
-    ticket.refresh_from_db(fields=["response_target"])
-    ticket.agency = agency
-    ticket.platform_message = message
-    if not created:
-        ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
-    ticket.save(update_fields=["agency", "platform_message", "extension_status"])
-    if ticket.status != AgencyTicket.Status.OPEN:
-        ticket_move(
-            complaint=complaint, ticket=ticket, to=AgencyTicket.Status.OPEN, now=now, extra_fields={"closed_at": None}
-        )
-    with notify.staff_language():
-        subject = _("New complaint ticket %(reference)s (%(severity)s)") % {
-            "reference": complaint.reference,
-            "severity": complaint.get_severity_display(),
-        }
-        body = _(
-            "A borrower complaint has been assigned to %(agency)s.\n\nReference: %(reference)s\n"
-            "Category: %(category)s\nSeverity: %(severity)s\nFirst response due: %(due)s\n\n%(message)s\n\n"
-            "Open the ticket in the agency workspace: %(link)s"
-        ) % {
-            "agency": agency,
-            "reference": complaint.reference,
-            "category": complaint.category,
-            "severity": complaint.get_severity_display(),
-            "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
-            "message": message,
-            "link": _ticket_link(complaint),
-        }
-    notify.email_obligation(
-        key=f"complaint:{complaint.pk}:agency-mail:{round_number}",
-        to=[agency.email],
-        subject=subject,
-        body=body,
-        now=now,
-    )
-    notify.webhook_obligation(
-        key=f"complaint:{complaint.pk}:agency-webhook:{round_number}",
-        agency=agency,
-        event="ticket.opened" if created else "ticket.reopened",
-        data={
-            "reference": complaint.reference,
-            "category": complaint.category.code,
-            "severity": complaint.severity,
-            "response_due_at": target.due_at.isoformat(),
-            "message": message,
-        },
-        now=now,
-    )
-    return ticket
-
-
-def _hold_place(*, complaint: Complaint, now: datetime.datetime) -> Hold | None:
-    """S1: stop the named agency's work on the account until a supervisor
-    lifts the hold. In-house work is not held (the platform itself acts)."""
-    if not complaint.account_id or not complaint.agency_id or complaint.agency.is_in_house:
-        return None
-    hold, created = Hold.objects.get_or_create(
-        complaint=complaint, defaults={"account": complaint.account, "agency": complaint.agency, "placed_at": now}
-    )
-    if created:
-        timeline_add(
-            complaint=complaint,
-            kind=TimelineEvent.Kind.HOLD_PLACED,
-            at=now,
-            visibility=TimelineEvent.Visibility.ALL,
-            data={"hold": hold.pk, "agency": complaint.agency_id, "account": complaint.account_id},
-        )
-        tell_hold_placed(complaint=complaint, key=f"hold:{hold.pk}:placed", now=now)
-    return hold
-
-
-def tell_hold_placed(*, complaint: Complaint, key: str, now: datetime.datetime) -> None:
-    """Tell the responsible agency its work on the account is paused."""
-    with notify.staff_language():
-        subject = _("Work on account %(account)s paused after complaint %(reference)s") % {
-            "account": complaint.account.reference,
-            "reference": complaint.reference,
-        }
-        body = _(
-            "Because of a critical complaint, %(agency)s must stop all collection work on account %(account)s "
-            "until a platform supervisor lifts the hold."
-        ) % {"agency": complaint.agency, "account": complaint.account.reference}
-    notify.email_obligation(key=key, to=[complaint.agency.email], subject=subject, body=body, now=now)
-
-
-def _alert_on_call(*, complaint: Complaint, now: datetime.datetime) -> None:
+def on_call_alert(*, complaint: Complaint, now: datetime.datetime) -> None:
     with notify.staff_language():
         subject = _("S1 complaint %(reference)s: act now") % {"reference": complaint.reference}
         body = _("Critical complaint %(reference)s (%(category)s) was received at %(at)s. Responsible: %(agency)s.") % {
@@ -214,8 +116,6 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
     ticket, tell support, the agency and the borrower; for S1 alert the
     on-call supervisor and hold the agency's work. Runs once: a routed
     complaint is left alone."""
-    from .staff import complaint_acknowledge
-
     now = now or timezone.now()
     with transaction.atomic():
         complaint = Complaint.objects.filter(pk=complaint_id).first()
@@ -268,8 +168,8 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
             now=now,
         )
         if complaint.severity == Severity.S1:
-            _alert_on_call(complaint=complaint, now=now)
-            _hold_place(complaint=complaint, now=now)
+            on_call_alert(complaint=complaint, now=now)
+            hold_place(complaint=complaint, now=now)
         if complaint.status == Status.SUBMITTED:
             complaint_acknowledge(complaint=complaint, by=None, now=now)
             complaint = lock(complaint)
@@ -284,3 +184,125 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
                 data={"agency": party.agency.pk},
             )
         return complaint
+
+
+def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: datetime.datetime) -> Complaint:
+    """Send the complaint (again) to the responsible agency with a message,
+    starting a new first-response clock."""
+    with transaction.atomic():
+        complaint = lock(complaint)
+        if complaint.agency is None:
+            raise ValidationError(_("No responsible agency is set for this complaint."), code="no_agency")
+        if not complaint.agency.is_active:
+            raise ValidationError(
+                _("%(agency)s is not authorised now and cannot receive tickets."),
+                code="agency_inactive",
+                params={"agency": complaint.agency},
+            )
+        if complaint.status == Status.WITH_AGENCY:
+            raise ComplaintTransitionError(_("The complaint is already with the agency."), code="already_with_agency")
+        _send(complaint=complaint, by=by, message=message, now=now)
+        return complaint
+
+
+def _send(*, complaint: Complaint, by, message: str, now: datetime.datetime) -> None:
+    """Open the responsible agency's ticket with its clock, record it for
+    that agency and tell the borrower. Caller holds the lock. A complaint
+    already with an agency stays so: the agency it moved to takes over."""
+    ticket = ticket_open(complaint=complaint, agency=complaint.agency, message=message, now=now)
+    sent = {
+        "kind": Kind.SENT_TO_AGENCY,
+        "visibility": Visibility.AGENCY,
+        "author": by,
+        "text": message,
+        "data": {"agency": complaint.agency_id},
+    }
+    if complaint.status == Status.WITH_AGENCY:
+        event = timeline_add(complaint=complaint, at=now, **sent)
+    else:
+        event = move(complaint=complaint, to=Status.WITH_AGENCY, now=now, **sent)
+    notify.notify_borrower(
+        complaint=complaint,
+        event="complaint.sent_to_agency",
+        occurrence=event.pk,
+        now=now,
+        context={"deadline": ticket.response_due_at},
+    )
+
+
+def complaint_move_to_agency(
+    *, complaint: Complaint, agency: Agency, by, reason: str, now: datetime.datetime, message: str = ""
+) -> Complaint:
+    """Staff found another agency responsible. The first agency's ticket is
+    kept, closed as moved: it keeps what it wrote and sees nothing after.
+    The new agency sees none of the first one's answers, files or messages;
+    if the complaint was with the agency, it gets its own ticket and clock
+    at once. A hold on the first agency's work follows the complaint."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for moving the complaint."), code="reason_required")
+    with transaction.atomic():
+        complaint = lock(complaint)
+        require_open(complaint)
+        agency = Agency.objects.get(pk=agency.pk)
+        if not agency.is_active:
+            raise ValidationError(
+                _("%(agency)s is not authorised now and cannot receive tickets."),
+                code="agency_inactive",
+                params={"agency": agency},
+            )
+        if agency.pk == complaint.agency_id:
+            raise ValidationError(
+                _("%(agency)s is already responsible for this complaint."),
+                code="same_agency",
+                params={"agency": agency},
+            )
+        previous = complaint.agency
+        old_ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
+        if old_ticket is not None:
+            ticket_move(complaint=complaint, ticket=old_ticket, to=AgencyTicket.Status.MOVED, now=now, author=by)
+        sla.targets_cancel(complaint=complaint, now=now, kinds=(SLATarget.Kind.AGENCY_FIRST_RESPONSE,))
+        with notify.staff_language():
+            note = _("moved from %(agency)s by staff") % {"agency": previous or "-"}
+        touch(complaint, now, agency=agency, collector=None, routing_note=note[:300])
+        timeline_add(
+            complaint=complaint,
+            kind=Kind.AGENCY_CHANGED,
+            at=now,
+            visibility=Visibility.INTERNAL,
+            author=by,
+            text=reason,
+            data={
+                "from": previous.pk if previous else None,
+                "from_name": str(previous or ""),
+                "to": agency.pk,
+                "to_name": str(agency),
+            },
+            agency=None,
+        )
+        if old_ticket is not None:
+            _tell_moved_away(complaint=complaint, ticket=old_ticket, now=now)
+        hold_follow(complaint=complaint, by=by, reason=reason, now=now)
+        if complaint.status == Status.WITH_AGENCY:
+            _send(complaint=complaint, by=by, message=message.strip(), now=now)
+        return complaint
+
+
+def _tell_moved_away(*, complaint: Complaint, ticket: AgencyTicket, now: datetime.datetime) -> None:
+    """The agency the complaint moved away from stops work on the ticket."""
+    with notify.staff_language():
+        subject = _("Ticket %(reference)s moved to another agency") % {"reference": complaint.reference}
+        body = _(
+            "The platform found that another agency is responsible for complaint %(reference)s. "
+            "Your ticket is closed: no response is needed, and what you already sent stays on record."
+        ) % {"reference": complaint.reference}
+    notify.email_obligation(
+        key=f"ticket:{ticket.pk}:moved-mail", to=[ticket.agency.email], subject=subject, body=body, now=now
+    )
+    notify.webhook_obligation(
+        key=f"ticket:{ticket.pk}:moved-webhook",
+        agency=ticket.agency,
+        event="ticket.moved",
+        data={"reference": complaint.reference},
+        now=now,
+    )

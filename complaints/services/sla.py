@@ -1,5 +1,5 @@
-"""SLA clocks: start, meet, pause, resume, extend, and the sweep that warns
-at the policy's share of the time and escalates on breach.
+"""SLA clocks: start, meet, pause, resume, extend; warn at the policy's
+share of the time and escalate on breach (``sweep.sla_sweep`` runs both).
 
 Deadlines are stored (``due_at``, ``warn_at``) when a clock starts or moves,
 so the sweep only reads rows that partial indexes point at.
@@ -278,16 +278,11 @@ def target_breach(*, target_id: int, now: datetime.datetime) -> bool:
         return True
 
 
-def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Warn and escalate what is due, close decided complaints whose review
-    window has passed, and delete evidence past its retention. Reads ``now``
-    once, works in batches through partial indexes, and changes nothing when
-    re-run."""
-    from .retention import evidence_purge
-    from .staff import complaint_close_after_review_window
-
-    now = now or timezone.now()
-    counts = {"breached": 0, "warned": 0, "closed": 0}
+def targets_sweep(*, now: datetime.datetime, batch_size: int) -> dict[str, int]:
+    """Escalate what is past due, then warn what is near, in batches through
+    the partial indexes; a target already warned or escalated is skipped, so
+    a re-run changes nothing."""
+    counts = {"breached": 0, "warned": 0}
     for field, done_field, action, name in (
         ("due_at", "breached_at", target_breach, "breached"),
         ("warn_at", "warned_at", target_warn, "warned"),
@@ -300,17 +295,4 @@ def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) ->
             for target_id in ids:
                 counts[name] += action(target_id=target_id, now=now)
             after = ids[-1]
-    after = 0
-    while True:
-        ids = list(
-            Complaint.objects.filter(status="resolved", review_window_ends_at__lte=now, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        for complaint_id in ids:
-            counts["closed"] += complaint_close_after_review_window(complaint_id=complaint_id, now=now)
-        after = ids[-1]
-    counts["evidence_purged"] = evidence_purge(now=now, batch_size=batch_size)
     return counts

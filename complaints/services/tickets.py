@@ -1,19 +1,35 @@
-"""The single step every agency ticket status change goes through."""
+"""An agency's ticket: the single step every ticket status change goes
+through (:func:`ticket_move`, as ``AgencyTicket.TRANSITIONS`` allows),
+opening and closing it, and the agency's response on it."""
 
 import datetime
 
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..models import AgencyTicket, Complaint, TimelineEvent
-from .core import ComplaintTransitionError
+from agencies.models import Agency
+
+from ..models import OPEN_STATUSES, AgencyResponse, AgencyTicket, Complaint, Party, SLATarget, Status, TimelineEvent
+from ..uploads import CheckedFile
+from . import notify, sla
+from .evidence import evidence_add, evidence_event
 from .timeline import timeline_add
+from .transitions import ComplaintTransitionError, lock, move
 
-Status = AgencyTicket.Status
+Kind = TimelineEvent.Kind
+Visibility = TimelineEvent.Visibility
+TicketStatus = AgencyTicket.Status
+
 
 TICKET_TIMESTAMPS = {
-    Status.RESPONDED: "responded_at",
-    Status.CLOSED: "closed_at",
-    Status.MOVED: "closed_at",
+    TicketStatus.RESPONDED: "responded_at",
+    TicketStatus.CLOSED: "closed_at",
+    TicketStatus.MOVED: "closed_at",
 }
 
 
@@ -27,7 +43,7 @@ def ticket_move(
     extra_fields: dict | None = None,
 ) -> TimelineEvent:
     """Change the status of a ticket of a complaint the caller has locked
-    with ``core.lock``: lock the ticket row, refuse a move
+    with :func:`.transitions.lock`: lock the ticket row, refuse a move
     ``AgencyTicket.TRANSITIONS`` does not allow (judged on the status the
     database holds, not the caller's copy), set the status and its
     timestamp, save, and append a staff-only event naming the ticket's
@@ -36,9 +52,9 @@ def ticket_move(
     current = AgencyTicket.objects.select_for_update(of=("self",)).values_list("status", flat=True).get(pk=ticket.pk)
     if to not in AgencyTicket.TRANSITIONS.get(current, frozenset()):
         raise ComplaintTransitionError(
-            _("This agency ticket is “%(status)s” and cannot be moved to “%(target)s”."),
+            gettext_lazy("This agency ticket is “%(status)s” and cannot be moved to “%(target)s”."),
             code="ticket_transition_not_allowed",
-            params={"status": Status(current).label, "target": Status(to).label},
+            params={"status": TicketStatus(current).label, "target": TicketStatus(to).label},
         )
     ticket.status = to
     fields = {"status"}
@@ -63,6 +79,179 @@ def ticket_move(
 def ticket_close(*, complaint: Complaint, now: datetime.datetime, author=None) -> None:
     """Close the complaint's current ticket, if one is still open or
     answered, because the complaint has ended. Caller holds the lock."""
-    ticket = AgencyTicket.objects.current().filter(complaint=complaint).exclude(status=Status.CLOSED).first()
+    ticket = AgencyTicket.objects.current().filter(complaint=complaint).exclude(status=TicketStatus.CLOSED).first()
     if ticket is not None:
-        ticket_move(complaint=complaint, ticket=ticket, to=Status.CLOSED, now=now, author=author)
+        ticket_move(complaint=complaint, ticket=ticket, to=TicketStatus.CLOSED, now=now, author=author)
+
+
+def _ticket_link(complaint: Complaint) -> str:
+    try:
+        return notify.portal_link(reverse("agency:ticket", kwargs={"reference": complaint.reference}))
+    except NoReverseMatch:
+        return settings.PORTAL_BASE_URL
+
+
+def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: datetime.datetime) -> AgencyTicket:
+    """Open (or reopen) the agency's ticket and start its response clock, then
+    tell the agency by e-mail and webhook. Caller holds the complaint lock."""
+    ticket, created = (
+        AgencyTicket.objects.current()
+        .select_for_update()
+        .get_or_create(complaint=complaint, defaults={"agency": agency, "opened_at": now})
+    )
+    round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
+    target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
+    ticket.refresh_from_db(fields=["response_target"])
+    ticket.agency = agency
+    ticket.platform_message = message
+    if not created:
+        ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
+    ticket.save(update_fields=["agency", "platform_message", "extension_status"])
+    if ticket.status != AgencyTicket.Status.OPEN:
+        ticket_move(
+            complaint=complaint, ticket=ticket, to=AgencyTicket.Status.OPEN, now=now, extra_fields={"closed_at": None}
+        )
+    with notify.staff_language():
+        subject = _("New complaint ticket %(reference)s (%(severity)s)") % {
+            "reference": complaint.reference,
+            "severity": complaint.get_severity_display(),
+        }
+        body = _(
+            "A borrower complaint has been assigned to %(agency)s.\n\nReference: %(reference)s\n"
+            "Category: %(category)s\nSeverity: %(severity)s\nFirst response due: %(due)s\n\n%(message)s\n\n"
+            "Open the ticket in the agency workspace: %(link)s"
+        ) % {
+            "agency": agency,
+            "reference": complaint.reference,
+            "category": complaint.category,
+            "severity": complaint.get_severity_display(),
+            "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
+            "message": message,
+            "link": _ticket_link(complaint),
+        }
+    notify.email_obligation(
+        key=f"complaint:{complaint.pk}:agency-mail:{round_number}",
+        to=[agency.email],
+        subject=subject,
+        body=body,
+        now=now,
+    )
+    notify.webhook_obligation(
+        key=f"complaint:{complaint.pk}:agency-webhook:{round_number}",
+        agency=agency,
+        event="ticket.opened" if created else "ticket.reopened",
+        data={
+            "reference": complaint.reference,
+            "category": complaint.category.code,
+            "severity": complaint.severity,
+            "response_due_at": target.due_at.isoformat(),
+            "message": message,
+        },
+        now=now,
+    )
+    return ticket
+
+
+def _member_of(user, agency) -> bool:
+    membership = getattr(user, "agency_membership", None)
+    return membership is not None and membership.agency_id == agency.pk
+
+
+def ticket_lock_for_agency(ticket: AgencyTicket, user):
+    complaint = lock(ticket.complaint_id)
+    ticket = AgencyTicket.objects.select_for_update(of=("self",)).select_related("agency").get(pk=ticket.pk)
+    if not _member_of(user, ticket.agency):
+        raise PermissionDenied(_("This ticket belongs to another agency."))
+    if ticket.is_moved:
+        raise ComplaintTransitionError(_("This complaint was moved to another agency."), code="ticket_moved")
+    if complaint.status not in OPEN_STATUSES or ticket.status == AgencyTicket.Status.CLOSED:
+        raise ComplaintTransitionError(_("This ticket is closed."), code="ticket_closed")
+    return complaint, ticket
+
+
+def agency_response_submit(
+    *,
+    ticket: AgencyTicket,
+    user,
+    statement: str,
+    remediation: str,
+    now: datetime.datetime,
+    remediation_reason: str = "",
+    files: list[CheckedFile] = (),
+) -> AgencyResponse:
+    """The agency's account of what happened and what it did about it. The
+    first response stops the agency's clock; the platform is told."""
+    statement = (statement or "").strip()
+    remediation_reason = (remediation_reason or "").strip()
+    if not statement:
+        raise ValidationError(_("Write the agency's statement."), code="statement_required")
+    if remediation not in AgencyResponse.Remediation.values:
+        raise ValidationError(_("Choose what was done about the collector."), code="remediation")
+    if remediation == AgencyResponse.Remediation.NONE and not remediation_reason:
+        raise ValidationError(_("Say why no action was taken."), code="remediation_reason_required")
+    with transaction.atomic():
+        complaint, ticket = ticket_lock_for_agency(ticket, user)
+        response = AgencyResponse.objects.create(
+            ticket=ticket,
+            author=user,
+            statement=statement,
+            remediation=remediation,
+            remediation_reason=remediation_reason,
+            submitted_at=now,
+        )
+        first = ticket.first_response_at is None
+        ticket.first_response_at = ticket.first_response_at or now
+        ticket.responded_at = now
+        ticket.save(update_fields=["first_response_at", "responded_at"])
+        if ticket.status != AgencyTicket.Status.RESPONDED:
+            ticket_move(complaint=complaint, ticket=ticket, to=AgencyTicket.Status.RESPONDED, now=now, author=user)
+        sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.AGENCY_FIRST_RESPONSE,), now=now)
+        data = {
+            "response": response.pk,
+            "remediation": remediation,
+            "remediation_reason": remediation_reason,
+            "first": first,
+        }
+        if complaint.status == Status.WITH_AGENCY:
+            event = move(
+                complaint=complaint,
+                to=Status.AGENCY_RESPONDED,
+                now=now,
+                kind=Kind.AGENCY_RESPONDED,
+                visibility=Visibility.ALL,
+                author=user,
+                text=statement,
+                data=data,
+            )
+        else:
+            event = timeline_add(
+                complaint=complaint,
+                kind=Kind.AGENCY_RESPONDED,
+                at=now,
+                visibility=Visibility.ALL,
+                author=user,
+                text=statement,
+                data=data,
+            )
+        evidence = evidence_add(
+            complaint=complaint, files=list(files), party=Party.AGENCY, user=user, now=now, agency=ticket.agency
+        )
+        evidence_event(complaint=complaint, evidence=evidence, visibility=Visibility.AGENCY, author=user, now=now)
+        with notify.staff_language():
+            subject = _("%(agency)s responded to complaint %(reference)s") % {
+                "agency": ticket.agency,
+                "reference": complaint.reference,
+            }
+            body = _("Remediation: %(remediation)s\n\n%(statement)s") % {
+                "remediation": response.get_remediation_display(),
+                "statement": statement,
+            }
+        notify.email_obligation(
+            key=f"complaint:{complaint.pk}:agency-responded:{response.pk}",
+            to=notify.owner_emails(complaint),
+            subject=subject,
+            body=body,
+            now=now,
+        )
+        notify.notify_borrower(complaint=complaint, event="complaint.agency_responded", occurrence=event.pk, now=now)
+        return response

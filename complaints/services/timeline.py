@@ -1,3 +1,5 @@
+"""The complaint's append-only timeline, and who may read what is added."""
+
 import datetime
 
 from ..models import AGENCY_KINDS, Complaint, TimelineEvent
@@ -35,3 +37,10 @@ def timeline_add(
         text=text,
         data=data or {},
     )
+
+
+def borrower_visibility(complaint: Complaint) -> str:
+    """What the borrower adds reaches the agency only with their consent."""
+    if complaint.consent_to_share:
+        return TimelineEvent.Visibility.ALL
+    return TimelineEvent.Visibility.BORROWER

@@ -6,8 +6,8 @@ from django.db import transaction
 from complaints import services
 from complaints.models import AgencyTicket, TimelineEvent
 from complaints.services import ComplaintTransitionError
-from complaints.services.core import lock
 from complaints.services.tickets import ticket_move
+from complaints.services.transitions import lock
 from tests.factories import UserFactory
 
 from .test_transitions import LATER, decide

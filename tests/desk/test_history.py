@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.masking import mask_name
 from complaints.models import Complaint, Status
-from complaints.services.staff import complaint_acknowledge
+from complaints.services import complaint_acknowledge
 from desk.history import ACTIONS, DeskHistoryAdmin
 from loans.services import contact_preference_update
 from tests.desk.conftest import NOW

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accesslog.models import DataAccessRecord
 from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership
-from complaints.services.staff import complaint_acknowledge
+from complaints.services import complaint_acknowledge
 from loans.services import contact_preference_update
 from tests.desk.conftest import NOW
 from tests.factories import AgencyFactory, BorrowerFactory, LoanAccountFactory, UserFactory

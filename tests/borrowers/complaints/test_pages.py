@@ -186,7 +186,7 @@ def others_complaint(submit):
     other = BorrowerFactory(user=UserFactory())
     account = LoanAccountFactory(borrower=other)
     complaint = submit(borrower=other, user=other.user, account=account)
-    from complaints.services.core import evidence_add
+    from complaints.services.evidence import evidence_add
     from complaints.uploads import check_upload
 
     evidence_add(
@@ -329,7 +329,7 @@ def agency_client(agency):
 
 
 def _complaint_with_file(routed, borrower, *, consent: bool):
-    from complaints.services.core import evidence_add
+    from complaints.services.evidence import evidence_add
     from complaints.uploads import check_upload
 
     complaint = routed(consent_to_share=consent)

@@ -1,0 +1,58 @@
+"""Files the parties attach to a complaint, and how long they are kept."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+
+from ..models import Complaint, Evidence, Party, TimelineEvent
+from ..uploads import CheckedFile, store
+from .timeline import timeline_add
+
+
+def evidence_retention() -> datetime.timedelta:
+    """How long evidence is kept after a complaint ends (3 years by default;
+    ``COMPLAINT_EVIDENCE_RETENTION_DAYS`` changes it)."""
+    return datetime.timedelta(days=getattr(settings, "COMPLAINT_EVIDENCE_RETENTION_DAYS", 3 * 365 + 1))
+
+
+def evidence_add(
+    *, complaint: Complaint, files: list[CheckedFile], party: str, user, now: datetime.datetime, agency=None
+) -> list[Evidence]:
+    """Store checked files against the complaint. Caller holds the lock. An
+    agency's files name the agency: no other agency sees them."""
+    if party == Party.AGENCY and agency is None:
+        raise ValueError("An agency's files must name the agency.")
+    added = []
+    for checked in files:
+        storage_name, sha256 = store(checked)
+        added.append(
+            Evidence.objects.create(
+                complaint=complaint,
+                token=secrets.token_urlsafe(16),
+                storage_name=storage_name,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=sha256,
+                party=party,
+                agency=agency if party == Party.AGENCY else None,
+                uploaded_by=user,
+                uploaded_at=now,
+            )
+        )
+    return added
+
+
+def evidence_event(
+    *, complaint: Complaint, evidence: list[Evidence], visibility: str, author, now: datetime.datetime
+) -> None:
+    if evidence:
+        timeline_add(
+            complaint=complaint,
+            kind=TimelineEvent.Kind.EVIDENCE_ADDED,
+            at=now,
+            visibility=visibility,
+            author=author,
+            data={"files": [e.original_name for e in evidence], "evidence": [e.pk for e in evidence]},
+        )
