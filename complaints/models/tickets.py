@@ -49,6 +49,7 @@ class AgencyTicket(models.Model):
         REQUESTED = "requested", _("Asked, waiting for a supervisor")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        LAPSED = "lapsed", _("Closed undecided with the complaint")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="tickets", verbose_name=_("complaint")

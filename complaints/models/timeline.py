@@ -34,6 +34,7 @@ class TimelineEvent(models.Model):
         EXTENSION_REQUESTED = "extension_requested", _("Agency asked for more time")
         EXTENSION_APPROVED = "extension_approved", _("More time given to the agency")
         EXTENSION_REFUSED = "extension_refused", _("More time refused to the agency")
+        EXTENSION_LAPSED = "extension_lapsed", _("Agency's request for more time closed with the complaint")
         REVIEW_STARTED = "review_started", _("Platform review started")
         ESCALATED = "escalated", _("Escalated")
         EXTENDED = "extended", _("Decision deadline extended")
@@ -119,6 +120,7 @@ AGENCY_KINDS = frozenset(
         TimelineEvent.Kind.EXTENSION_REQUESTED,
         TimelineEvent.Kind.EXTENSION_APPROVED,
         TimelineEvent.Kind.EXTENSION_REFUSED,
+        TimelineEvent.Kind.EXTENSION_LAPSED,
         TimelineEvent.Kind.HOLD_PLACED,
         TimelineEvent.Kind.HOLD_LIFTED,
     }

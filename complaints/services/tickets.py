@@ -78,10 +78,27 @@ def ticket_move(
 
 def ticket_close(*, complaint: Complaint, now: datetime.datetime, author=None) -> None:
     """Close the complaint's current ticket, if one is still open or
-    answered, because the complaint has ended. Caller holds the lock."""
+    answered, because the complaint has ended. A request for more time still
+    waiting closes with it, in the same save: there is no deadline left to
+    extend, and left pending it could never be decided. Caller holds the
+    complaint lock, which every extension request and decision takes first,
+    so the request read here cannot change before it is saved."""
     ticket = AgencyTicket.objects.current().filter(complaint=complaint).exclude(status=TicketStatus.CLOSED).first()
-    if ticket is not None:
-        ticket_move(complaint=complaint, ticket=ticket, to=TicketStatus.CLOSED, now=now, author=author)
+    if ticket is None:
+        return
+    waiting = ticket.extension_status == AgencyTicket.ExtensionStatus.REQUESTED
+    extra = {"extension_status": AgencyTicket.ExtensionStatus.LAPSED} if waiting else None
+    ticket_move(complaint=complaint, ticket=ticket, to=TicketStatus.CLOSED, now=now, author=author, extra_fields=extra)
+    if waiting:
+        timeline_add(
+            complaint=complaint,
+            kind=Kind.EXTENSION_LAPSED,
+            at=now,
+            visibility=Visibility.AGENCY,
+            author=author,
+            data={"ticket": ticket.pk},
+            agency=ticket.agency_id,
+        )
 
 
 def _ticket_link(complaint: Complaint) -> str:
