@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import VERIFIED_SESSION_KEY
+from agencies.verification import VERIFIED_SESSION_KEY
 from complaints import services
 from complaints.evidence import evidence_response
 from complaints.models import Status, TimelineEvent

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "complaints",
     "notices",
     "conduct",
+    "workspace",
     "desk",
 ]
 
@@ -347,8 +348,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["agencies.api.parsers.AgencyJSONParser"],
-    "EXCEPTION_HANDLER": "agencies.api.exceptions.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["workspace.api.parsers.AgencyJSONParser"],
+    "EXCEPTION_HANDLER": "workspace.api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
@@ -369,12 +370,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "agencies.api.schema.document_malformed_requests",
+        "workspace.api.schema.document_malformed_requests",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "complaints.models.AgencyTicket.Status",
         "MeasureStatusEnum": "loans.models.ScheduledMeasure.Status",
-        "ItemResultStatusEnum": "agencies.api.serializers.ITEM_RESULT_STATUSES",
+        "ItemResultStatusEnum": "workspace.api.serializers.ITEM_RESULT_STATUSES",
     },
 }
 

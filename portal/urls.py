@@ -5,8 +5,8 @@ urlpatterns = [
     path("", include("borrowers.urls")),
     path("complaints/", include("borrowers.complaint_urls")),
     path("inbox/", include("borrowers.inbox_urls")),
-    path("agency/", include("agencies.urls")),
-    path("api/", include("agencies.api_urls")),
+    path("agency/", include("workspace.urls")),
+    path("api/", include("workspace.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

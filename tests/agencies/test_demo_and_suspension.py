@@ -48,7 +48,7 @@ class TestSuspension:
         assert response.status_code == 401
 
     def test_pending_code_step_fails_when_agency_is_suspended_meanwhile(self, client, side_a):
-        from .conftest import PASSWORD
+        from tests.workspace.conftest import PASSWORD
 
         client.post(reverse("agency:signin"), {"username": side_a.user.username, "password": PASSWORD})
         self.suspend(side_a)
@@ -84,7 +84,7 @@ class TestPages:
         assert response["Location"].startswith(reverse("agency:signin"))
 
     def test_signin_next_parameter_cannot_leave_the_site(self, client, side_a):
-        from .conftest import PASSWORD
+        from tests.workspace.conftest import PASSWORD
 
         client.post(
             reverse("agency:signin") + "?next=https://evil.example/",

@@ -8,8 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from agencies import forms as agency_forms
-from agencies.api import serializers as api
 from borrowers import complaint_forms as borrower_forms
 from common.text import FreeTextField, strip_bidi_controls
 from complaints.models import Finding, ResolutionType
@@ -17,6 +15,8 @@ from desk.admin.complaints import forms as desk_forms
 from desk.admin.notices import NoticeTemplateForm
 from desk.forms import ReasonForm as SuspensionReasonForm
 from tests.factories import AgencyFactory
+from workspace import forms as agency_forms
+from workspace.api import serializers as api
 
 RLO = "\u202e"
 WRITTEN = f"Called at 23:00 {RLO}fdp.exe, three nights in a row."

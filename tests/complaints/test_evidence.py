@@ -10,8 +10,8 @@ from django.urls import reverse
 from accesslog.models import DataAccessRecord
 from complaints.uploads import check_upload
 from desk.roles import TRIAGE_AGENT
-from tests.agencies.conftest import AgencySide, open_ticket, sign_in_session
 from tests.factories import UserFactory
+from tests.workspace.conftest import AgencySide, open_ticket, sign_in_session
 
 pytestmark = pytest.mark.django_db
 

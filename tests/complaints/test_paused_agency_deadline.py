@@ -6,13 +6,13 @@ import datetime
 
 import pytest
 
-from agencies.api.serializers import TicketSerializer
-from agencies.workspace_selectors import agency_ticket_summary, agency_tickets, sla_state
 from complaints import services
 from complaints.models import Complaint, SLATarget
 from complaints.sla_state import SlaState
 from desk.sla import sla_badge, sla_state_filter
 from tests.factories import UserFactory
+from workspace.api.serializers import TicketSerializer
+from workspace.selectors import agency_ticket_summary, agency_tickets, sla_state
 
 from .conftest import SHANGHAI
 

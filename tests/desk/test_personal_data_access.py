@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesslog.models import DataAccessRecord
-from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership
+from agencies.verification import VERIFIED_SESSION_KEY
 from complaints.services import complaint_acknowledge
 from loans.services import contact_preference_update
 from tests.desk.conftest import NOW

@@ -12,8 +12,8 @@ from django.test import Client
 
 from complaints.models import Evidence
 from complaints.uploads import check_upload
-from tests.agencies.conftest import AgencySide, open_ticket, sign_in_session
 from tests.factories import UserFactory
+from tests.workspace.conftest import AgencySide, open_ticket, sign_in_session
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

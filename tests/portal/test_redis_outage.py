@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership
+from agencies.verification import VERIFIED_SESSION_KEY
 from common import redis_breaker
 from common.sessions import SessionStore, session_evictions_sweep
 from complaints.models import AgencyTicket, Complaint

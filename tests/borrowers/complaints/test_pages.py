@@ -315,8 +315,8 @@ def test_account_page_shows_no_hold_block_without_a_hold(client_for, routed, acc
 
 @pytest.fixture
 def agency_client(agency):
-    from agencies.access import VERIFIED_SESSION_KEY
     from agencies.models import AgencyMembership
+    from agencies.verification import VERIFIED_SESSION_KEY
 
     user = UserFactory()
     AgencyMembership.objects.create(user=user, agency=agency)
@@ -356,7 +356,7 @@ def test_agency_member_cannot_download_evidence_not_shared(agency_client, routed
 
 
 def test_agency_member_without_second_factor_cannot_download(agency_client, routed, borrower):
-    from agencies.access import VERIFIED_SESSION_KEY
+    from agencies.verification import VERIFIED_SESSION_KEY
 
     evidence = _complaint_with_file(routed, borrower, consent=True)
     session = agency_client.session
@@ -367,8 +367,8 @@ def test_agency_member_without_second_factor_cannot_download(agency_client, rout
 
 
 def test_other_agency_member_cannot_download(routed, borrower):
-    from agencies.access import VERIFIED_SESSION_KEY
     from agencies.models import AgencyMembership
+    from agencies.verification import VERIFIED_SESSION_KEY
     from tests.factories import AgencyFactory
 
     evidence = _complaint_with_file(routed, borrower, consent=True)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from common.masking import mask_name
 
-from .access import agency_required
-from .workspace_selectors import accounts_assigned_to_agency, preference_changes_for_agency
+from ..access import agency_required
+from ..selectors import accounts_assigned_to_agency, preference_changes_for_agency
 
 PAGE_SIZE = 50
 

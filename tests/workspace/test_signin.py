@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import VERIFIED_SESSION_KEY
 from agencies.models import AgencyMembership, AgencySignInAttempt
-from agencies.signin import CODE_TRIES_PER_USER, PASSWORD_TRIES_PER_USERNAME, sign_in_code_check
+from agencies.verification import VERIFIED_SESSION_KEY
 from tests.factories import UserFactory
+from workspace.signin import CODE_TRIES_PER_USER, PASSWORD_TRIES_PER_USERNAME, sign_in_code_check
 
 from .conftest import PASSWORD
 

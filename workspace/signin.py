@@ -16,9 +16,8 @@ import qrcode.image.svg
 from django.contrib.auth import authenticate
 from django.db import transaction
 
+from agencies.models import AgencyMembership, AgencySignInAttempt
 from common.ratelimit import hashed_key, ratelimit_hit
-
-from .models import AgencyMembership, AgencySignInAttempt
 
 TOTP_ISSUER = "Loan collection help"
 THROTTLE_WINDOW_SECONDS = 15 * 60

@@ -168,7 +168,7 @@ def test_changed_since_with_unusual_offset_is_not_a_server_error(client, side_a)
 class TestHold:
     @pytest.fixture
     def held(self, side_a):
-        from tests.agencies.conftest import open_ticket
+        from tests.workspace.conftest import open_ticket
 
         return open_ticket(side_a, category_code="TH-VIOLENCE")
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import ApiCallLog, ApiToken
-from agencies.tokens import api_token_authenticate, api_token_create, api_token_revoke
+from workspace.tokens import api_token_authenticate, api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/contact-preferences/"
@@ -176,7 +176,7 @@ def test_call_with_unknown_token_is_not_logged(client, side_a):
 
 
 def test_token_over_its_rate_is_told_to_wait(client, side_a, monkeypatch):
-    from agencies.api import throttling
+    from workspace.api import throttling
 
     monkeypatch.setattr(throttling, "CALLS_PER_MINUTE", 2)
     assert client.get(URL, **side_a.auth).status_code == 200
@@ -187,7 +187,7 @@ def test_token_over_its_rate_is_told_to_wait(client, side_a, monkeypatch):
 
 
 def test_rate_is_counted_per_token(client, side_a, monkeypatch):
-    from agencies.api import throttling
+    from workspace.api import throttling
 
     monkeypatch.setattr(throttling, "CALLS_PER_MINUTE", 1)
     _, second = api_token_create(agency=side_a.agency, name="second", now=timezone.now())

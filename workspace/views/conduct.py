@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from conduct.selectors import breaches_for_agency
 
-from .access import agency_required
-from .forms import BreachFilterForm
+from ..access import agency_required
+from ..forms import BreachFilterForm
 
 PAGE_SIZE = 50
 

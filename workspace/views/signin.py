@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.models import AgencyMembership, AgencySignInAttempt
 from common.ratelimit import client_ip
 
-from .access import VERIFIED_SESSION_KEY
-from .forms import CodeForm, SignInForm
-from .models import AgencyMembership, AgencySignInAttempt
-from .signin import (
+from ..access import VERIFIED_SESSION_KEY
+from ..forms import CodeForm, SignInForm
+from ..signin import (
     sign_in_code_check,
     sign_in_password_check,
     totp_enrolment_begin,

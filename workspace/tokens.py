@@ -8,7 +8,7 @@ import secrets
 
 from django.db import transaction
 
-from .models import Agency, ApiToken
+from agencies.models import Agency, ApiToken
 
 TOKEN_PREFIX = "agk"  # noqa: S105 - a label, not a secret
 DEFAULT_LIFETIME = datetime.timedelta(days=365)

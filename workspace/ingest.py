@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from agencies.models import Agency, Collector
+from agencies.numbers import AuthorisedNumbers
 from common.phones import normalise_number
 from complaints.models import Hold
 from loans.contacts import contact_errors
@@ -30,8 +32,6 @@ from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
 from notices.measures import measure_notices_refresh
 
 from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
-from .models import Agency, Collector
-from .numbers import AuthorisedNumbers
 
 CREATED = "created"
 UPDATED = "updated"

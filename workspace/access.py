@@ -7,9 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .models import AgencyMembership
-
-VERIFIED_SESSION_KEY = "agency_verified"
+from agencies.models import AgencyMembership
+from agencies.verification import VERIFIED_SESSION_KEY
 
 
 def agency_required(view):

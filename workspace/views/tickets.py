@@ -15,9 +15,9 @@ from complaints.evidence import evidence_response
 from complaints.models import AgencyTicket
 from complaints.services.agency import agency_extension_request, agency_response_submit
 
-from .access import agency_required
-from .forms import ExtensionForm, ResponseForm, TicketFilterForm
-from .workspace_selectors import (
+from ..access import agency_required
+from ..forms import ExtensionForm, ResponseForm, TicketFilterForm
+from ..selectors import (
     agency_ticket,
     agency_ticket_summary,
     agency_tickets,

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Val
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from agencies.models import Agency, AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
 from complaints.models import AgencyTicket
 from complaints.selectors import (
     evidence_for_ticket,
@@ -21,8 +22,6 @@ from complaints.selectors import (
 from complaints.sla_state import SlaState, sla_state_q
 from complaints.sla_state import sla_state as clock_state
 from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
-
-from .models import Agency, AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
 
 
 def _storable(value: str) -> bool:

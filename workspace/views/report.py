@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .access import agency_required
-from .forms import ContactReportForm
-from .ingest import CONFLICT, CREATED, EXISTS, contact_events_ingest
-from .workspace_selectors import accounts_assigned_to_agency
+from ..access import agency_required
+from ..forms import ContactReportForm
+from ..ingest import CONFLICT, CREATED, EXISTS, contact_events_ingest
+from ..selectors import accounts_assigned_to_agency
 
 
 @require_http_methods(["GET", "POST"])

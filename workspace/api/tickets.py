@@ -10,7 +10,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.workspace_selectors import (
+from common.masking import mask_name
+from complaints.evidence import evidence_response
+from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
+from workspace.selectors import (
     TICKET_STATUS_FILTERS,
     agency_ticket,
     agency_tickets,
@@ -21,9 +24,6 @@ from agencies.workspace_selectors import (
     ticket_hold,
     ticket_timeline,
 )
-from common.masking import mask_name
-from complaints.evidence import evidence_response
-from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
 
 from .serializers import (
     AgencyResponseSerializer,

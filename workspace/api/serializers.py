@@ -1,5 +1,5 @@
 """Request and response shapes of the agency API. The ingest serializers'
-fields also do the per-item field validation (see :mod:`agencies.ingest`)."""
+fields also do the per-item field validation (see :mod:`workspace.ingest`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from agencies.services import agency_api_user
-from agencies.tokens import api_token_authenticate, api_token_lookup
+from workspace.tokens import api_token_authenticate, api_token_lookup
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -38,7 +38,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "agencies.api.authentication.BearerTokenAuthentication"
+    target_class = "workspace.api.authentication.BearerTokenAuthentication"
     name = "agencyToken"
 
     def get_security_definition(self, auto_schema):

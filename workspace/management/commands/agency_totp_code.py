@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyMembership
-from agencies.signin import totp_current_code
+from workspace.signin import totp_current_code
 
 
 class Command(BaseCommand):

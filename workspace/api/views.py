@@ -16,12 +16,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.ingest import contact_events_ingest, scheduled_measures_ingest
 from agencies.models import ApiCallLog, ApiToken
-from agencies.workspace_selectors import contact_preferences_for_agency
 from conduct.models import Breach
 from conduct.selectors import breaches_for_agency
 from loans.feed.fields import aware_datetime
+from workspace.ingest import contact_events_ingest, scheduled_measures_ingest
+from workspace.selectors import contact_preferences_for_agency
 
 from .authentication import BearerTokenAuthentication
 from .permissions import IsAgencyToken

@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import agency_required
-from .models import AgencyMembership
-from .workspace_selectors import agency_api_calls, agency_api_tokens, agency_sign_in_attempts
+from agencies.models import AgencyMembership
+
+from ..access import agency_required
+from ..selectors import agency_api_calls, agency_api_tokens, agency_sign_in_attempts
 
 
 @require_GET
