@@ -1,8 +1,5 @@
 """Ticket endpoints: list, read, respond, ask for more time, evidence."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -12,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.masking import mask_name
 from complaints.evidence import evidence_response
-from complaints.services import ComplaintTransitionError, agency_extension_request, agency_response_submit
+from complaints.services import agency_extension_request, agency_response_submit
 from workspace.selectors import (
     TICKET_STATUS_FILTERS,
     agency_ticket,
@@ -92,11 +89,9 @@ class TicketDetailView(AgencyApiMixin, APIView):
         return Response(TicketDetailSerializer(ticket).data)
 
 
-def _service_error(error: DjangoValidationError, code: int) -> Response:
-    return Response({"detail": " ".join(error.messages)}, status=code)
-
-
 class TicketResponseView(AgencyApiMixin, APIView):
+    permission_denied_as_not_found = True
+
     @extend_schema(
         operation_id="tickets_respond",
         summary="Respond to a ticket",
@@ -118,20 +113,15 @@ class TicketResponseView(AgencyApiMixin, APIView):
         ticket = agency_ticket(agency=self.agency, reference=reference)
         serializer = AgencyResponseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            response = agency_response_submit(
-                ticket=ticket, user=request.user, now=timezone.now(), **serializer.validated_data
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ComplaintTransitionError as error:
-            return _service_error(error, status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            return _service_error(error, status.HTTP_400_BAD_REQUEST)
+        response = agency_response_submit(
+            ticket=ticket, user=request.user, now=timezone.now(), **serializer.validated_data
+        )
         return Response(AgencyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 
 class TicketExtensionView(AgencyApiMixin, APIView):
+    permission_denied_as_not_found = True
+
     @extend_schema(
         operation_id="tickets_ask_more_time",
         summary="Ask for more time",
@@ -153,19 +143,12 @@ class TicketExtensionView(AgencyApiMixin, APIView):
         ticket = agency_ticket(agency=self.agency, reference=reference)
         serializer = ExtensionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            agency_extension_request(
-                ticket=ticket,
-                user=request.user,
-                reason=serializer.validated_data["reason"],
-                now=timezone.now(),
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ComplaintTransitionError as error:
-            return _service_error(error, status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            return _service_error(error, status.HTTP_400_BAD_REQUEST)
+        agency_extension_request(
+            ticket=ticket,
+            user=request.user,
+            reason=serializer.validated_data["reason"],
+            now=timezone.now(),
+        )
         ticket = agency_ticket(agency=self.agency, reference=reference)
         ticket.sla_state = sla_state(ticket, now=timezone.now())
         return Response(TicketSerializer(ticket).data, status=status.HTTP_202_ACCEPTED)
