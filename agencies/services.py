@@ -1,4 +1,4 @@
-"""Writes for the agency side that are not sign-in or tokens."""
+"""Writes on the registry's agency members that are not tokens (see ``tokens``)."""
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -29,3 +29,10 @@ def agency_api_user(*, agency: Agency):
         # A concurrent call created it first.
         user = User.objects.get(username=username)
     return user
+
+
+def totp_reset(*, membership: AgencyMembership) -> None:
+    """Staff reset a lost authenticator: the member enrols again at next sign-in."""
+    AgencyMembership.objects.filter(pk=membership.pk).update(
+        totp_secret="", totp_confirmed_at=None, totp_last_step=None
+    )

@@ -61,8 +61,8 @@ def setup_world(*, accounts: int, clients: int) -> dict:
 
     call_command("migrate", verbosity=0)
     from agencies.models import Agency, AuthorisedNumber, Collector
+    from agencies.tokens import api_token_create
     from loans.models import Assignment, Borrower, LoanAccount, Stage
-    from workspace.tokens import api_token_create
 
     run = f"{int(time.time()):x}"
     now = timezone.now()

@@ -138,13 +138,6 @@ def totp_enrolment_begin(*, membership: AgencyMembership) -> AgencyMembership:
     return membership
 
 
-def totp_reset(*, membership: AgencyMembership) -> None:
-    """Staff reset a lost authenticator: the member enrols again at next sign-in."""
-    AgencyMembership.objects.filter(pk=membership.pk).update(
-        totp_secret="", totp_confirmed_at=None, totp_last_step=None
-    )
-
-
 def totp_provisioning_uri(*, membership: AgencyMembership) -> str:
     return pyotp.TOTP(membership.totp_secret).provisioning_uri(
         name=f"{membership.user.username} ({membership.agency})", issuer_name=TOTP_ISSUER

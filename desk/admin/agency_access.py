@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agencies.models import AgencyMembership, AgencySignInAttempt, ApiCallLog, ApiToken
-from workspace.signin import totp_reset
-from workspace.tokens import DEFAULT_LIFETIME, api_token_create, api_token_revoke
+from agencies.services import totp_reset
+from agencies.tokens import DEFAULT_LIFETIME, api_token_create, api_token_revoke
 
 
 class ApiTokenAddForm(forms.ModelForm):

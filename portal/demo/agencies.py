@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyMembership, ApiToken
-from workspace.tokens import api_token_create
+from agencies.tokens import api_token_create
 
 DEMO_PASSWORD = "demo-agency-2026"  # noqa: S105 - printed in the demo guide
 DEMO_TOKEN_NAME = "Demo dialler (created by load_demo_data)"  # noqa: S105 - a label

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import AgencyMembership
+from agencies.tokens import api_token_create
 from agencies.verification import VERIFIED_SESSION_KEY
 from tests.factories import (
     AgencyFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     LoanAccountFactory,
     UserFactory,
 )
-from workspace.tokens import api_token_create
 
 PASSWORD = "a-long-test-password"
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import ApiCallLog, ApiToken
-from workspace.tokens import api_token_authenticate, api_token_create, api_token_revoke
+from agencies.tokens import api_token_authenticate, api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/contact-preferences/"

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from agencies.services import agency_api_user
-from workspace.tokens import api_token_authenticate, api_token_lookup
+from agencies.tokens import api_token_authenticate, api_token_lookup
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

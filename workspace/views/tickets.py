@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.masking import mask_name, mask_phone
 from complaints.evidence import evidence_response
 from complaints.models import AgencyTicket
-from complaints.services.agency import agency_extension_request, agency_response_submit
+from complaints.services import agency_extension_request, agency_response_submit
 
 from ..access import agency_required
 from ..forms import ExtensionForm, ResponseForm, TicketFilterForm
