@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.demo import agencies, conduct, notices
+from portal.demo import agencies, complaints, conduct, notices
 from portal.demo.world import demo_load
 
 # The apps' demo content (idempotent ``load(stdout=...)``) and their lines for
 # the guide (``guide(base_url=...)``), in the order they are loaded.
-DEMO_MODULES = (agencies, notices, conduct)
+DEMO_MODULES = (agencies, notices, conduct, complaints)
 
 # (username, password, group names to look for, or () for the superuser).
 # Demo only: the passwords are printed by ``demo_guide``.
