@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from common.masking import mask_name, mask_phone
 from complaints import permissions
-from complaints.models import AgencyTicket, Complaint, SLATarget
+from complaints.actions import complaint_actions_allowed
+from complaints.models import Complaint, SLATarget
 from complaints.services import complaint_note_add
 from complaints.sla_state import sla_state
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
@@ -353,18 +354,14 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
     def complaint_page_context(self, request, complaint: Complaint, *, now) -> dict:
         page = complaint_page(complaint_pk=complaint.pk)
         complaint, ticket, hold = page.complaint, page.ticket, page.hold
-        # Offer what applies to this complaint; the services still decide.
-        hidden = set()
-        if hold is None or hold.lifted_at is not None:
-            hidden.add("lift_hold")
-        if ticket is None or ticket.extension_status != AgencyTicket.ExtensionStatus.REQUESTED:
-            hidden |= {"approve_extension", "refuse_extension"}
+        # Offer only what this complaint's state allows; the services still decide.
+        allowed = complaint_actions_allowed(complaint=complaint, ticket=ticket, hold=hold)
         if complaint.extension_count >= 1 and not permissions.user_may_grant_second_extension(request.user):
-            hidden.add("extend")
+            allowed -= {"extend"}
         operations = [
             operation
             for operation in OPERATIONS
-            if operation.name not in hidden
+            if operation.name in allowed
             and self.has_change_permission(request)
             and self.operation_allowed(request, operation)
         ]
