@@ -6,7 +6,7 @@ that can only fail; the services still decide, under the row lock, and
 refuse what has changed since the page was drawn.
 """
 
-from .models import OPEN_STATUSES, AgencyTicket, Complaint, Hold, Status, transition_allowed
+from .models import MAX_EXTENSIONS, OPEN_STATUSES, AgencyTicket, Complaint, Hold, Status, transition_allowed
 
 # Actions that change the status: each is allowed where its target is.
 TARGETS = {
@@ -20,8 +20,6 @@ TARGETS = {
 }
 # Actions that work on any open complaint without changing its status.
 WHILE_OPEN = frozenset({"assign_to_me", "assign", "move_to_agency", "set_severity"})
-# The decision deadline may be extended this many times (``complaint_extend``).
-MAX_EXTENSIONS = 2
 
 
 def complaint_actions_allowed(

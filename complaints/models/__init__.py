@@ -9,6 +9,7 @@ The allowed status changes live in one table, :data:`TRANSITIONS`, next to
 from .categories import Category, CategoryGroup, Severity, SLAPolicy
 from .complaint import (
     CROCKFORD_ALPHABET,
+    MAX_EXTENSIONS,
     OPEN_STATUSES,
     TRANSITIONS,
     Complaint,
@@ -26,6 +27,7 @@ from .timeline import AGENCY_KINDS, TimelineEvent
 from .triage import TriageItem
 
 __all__ = [
+    "MAX_EXTENSIONS",
     "AGENCY_KINDS",
     "CROCKFORD_ALPHABET",
     "OPEN_STATUSES",

@@ -98,6 +98,11 @@ class Finding(models.TextChoices):
     INCONCLUSIVE = "inconclusive", _("Inconclusive: the evidence does not settle it")
 
 
+# The decision deadline may be extended twice: once with a reason sent to the
+# borrower, once more only with a supervisor's approval (DOMAIN §4).
+MAX_EXTENSIONS = 2
+
+
 class Complaint(models.Model):
     class ClosedReason(models.TextChoices):
         ACCEPTED = "accepted", _("Decision accepted")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AgencyTicket, Complaint, SLATarget, TimelineEvent
+from ..models import MAX_EXTENSIONS, AgencyTicket, Complaint, SLATarget, TimelineEvent
 from ..permissions import user_may_grant_second_extension
 from . import notify, sla
 from .tickets import ticket_lock_for_agency
@@ -31,15 +31,15 @@ def complaint_extend(*, complaint: Complaint, by, reason: str, now: datetime.dat
         target = sla.open_targets(complaint, SLATarget.Kind.FINAL_DECISION).first()
         if target is None:
             raise ComplaintTransitionError(_("There is no open decision deadline to extend."), code="no_deadline")
+        if complaint.extension_count >= MAX_EXTENSIONS:
+            raise ComplaintTransitionError(_("The decision deadline has already been extended twice."), code="max")
         policy = sla.policy_for(complaint.severity)
         if complaint.extension_count == 0:
             days = policy.first_extension_days
-        elif complaint.extension_count == 1:
+        else:
             if not user_may_grant_second_extension(approved_by):
                 raise PermissionDenied(_("A second extension needs a supervisor's approval."))
             days = policy.second_extension_days
-        else:
-            raise ComplaintTransitionError(_("The decision deadline has already been extended twice."), code="max")
         new_due = complaint.submitted_at + datetime.timedelta(days=days) + target.paused_total
         if new_due <= target.due_at:
             raise ComplaintTransitionError(
