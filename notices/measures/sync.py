@@ -1,132 +1,25 @@
-"""Advance notices of scheduled measures: schedule, move, withdraw, judge.
-
-Whoever writes a :class:`~loans.models.ScheduledMeasure` (the lender feed
-importer, the agency API, staff in the admin) should call
-:func:`measure_notices_sync` in the same transaction. Nothing depends on
-that call alone: each measure's last-seen date, status and kind are kept in
-:class:`~notices.models.MeasureNoticeState`, and the beat sweep
-(:func:`measure_notices_sweep`) brings every measure whose snapshot is
-missing or stale in line, so a writer that forgets is late by one minute,
-never missed.
-
-Lead-time arithmetic and quiet hours are in :mod:`notices.timing`.
-"""
+"""Keeping a measure's notices in line with the measure: scheduled, moved,
+withdrawn, one measure at a time, in bulk, or by the sweep."""
 
 import datetime
 import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import translation
 
 from loans.models import ScheduledMeasure
+from notices import timing
+from notices.issuing import notice_withdraw
+from notices.models import MeasureNoticeState, Notice, NoticeRule
 
-from . import timing
-from .issuing import notice_issue, notice_withdraw
-from .models import MeasureNoticeState, Notice, NoticeDelivery, NoticeRule, NoticeTemplate
-
-logger = logging.getLogger(__name__)
+from .issue import issue_now, margin, new_notice, notice_issue_scheduled, rules_by_kind
 
 Compliance = MeasureNoticeState.Compliance
 Purpose = Notice.Purpose
 Status = ScheduledMeasure.Status
 Planned = Status.PLANNED
 
-
-def rules_by_kind() -> dict[str, NoticeRule]:
-    return {
-        rule.measure_kind: rule
-        for rule in NoticeRule.objects.select_related("template", "moved_template", "cancelled_template")
-    }
-
-
-def _margin(rule: NoticeRule) -> datetime.timedelta:
-    return datetime.timedelta(hours=rule.margin_hours)
-
-
-def _measure_extra(measure: ScheduledMeasure, notice: Notice):
-    previous = (notice.context or {}).get("previous_planned_for")
-    previous_dt = datetime.datetime.fromisoformat(previous) if previous else None
-
-    def extra(language: str) -> dict[str, object]:
-        with translation.override(language):
-            values: dict[str, object] = {
-                "measure": str(measure.get_kind_display()),
-                "date": measure.planned_for,
-                "agency": str(measure.performer),
-                "how_to_avoid": measure.how_to_avoid,
-                "reference": measure.account.reference,
-            }
-        if previous_dt is not None:
-            values["previous_date"] = previous_dt
-        return values
-
-    return extra
-
-
-def _template_for(notice: Notice, rule: NoticeRule | None) -> NoticeTemplate:
-    if rule is not None:
-        by_purpose = {
-            Purpose.ADVANCE: rule.template,
-            Purpose.MOVED: rule.moved_template,
-            Purpose.CANCELLED: rule.cancelled_template,
-        }
-        if notice.purpose in by_purpose:
-            return by_purpose[notice.purpose]
-    return NoticeTemplate.objects.get(code=notice.event)
-
-
-def _allowed(rule: NoticeRule | None) -> list[str]:
-    if rule is None:
-        return [NoticeDelivery.Channel.SMS, NoticeDelivery.Channel.EMAIL]
-    return rule.external_channels
-
-
-def _new_notice(
-    *, measure: ScheduledMeasure, state: MeasureNoticeState, rule: NoticeRule, purpose: str, send_at, now, context=None
-) -> Notice:
-    state.notices_created += 1
-    template = {
-        Purpose.ADVANCE: rule.template,
-        Purpose.MOVED: rule.moved_template,
-        Purpose.CANCELLED: rule.cancelled_template,
-    }[purpose]
-    return Notice(
-        key=f"measure:{measure.pk}:{state.notices_created}:{purpose}",
-        borrower_id=measure.account.borrower_id,
-        account_id=measure.account_id,
-        measure=measure,
-        event=template.code,
-        purpose=purpose,
-        mandatory=rule.mandatory,
-        context=context or {},
-        send_at=send_at,
-        created_at=now,
-    )
-
-
-def notice_issue_scheduled(
-    *, notice: Notice, now: datetime.datetime, rules: dict[str, NoticeRule] | None = None
-) -> bool:
-    """Issue one scheduled notice. Caller holds the notice row."""
-    if notice.status != Notice.Status.SCHEDULED:
-        return False
-    measure = notice.measure
-    rule = (rules if rules is not None else rules_by_kind()).get(measure.kind) if measure is not None else None
-    extra = _measure_extra(measure, notice) if measure is not None else (notice.context or {})
-    notice_issue(notice=notice, template=_template_for(notice, rule), extra=extra, allowed=_allowed(rule), now=now)
-    return True
-
-
-def _issue_now(notice: Notice, rule: NoticeRule, now) -> None:
-    notice.save()
-    notice_issue(
-        notice=notice,
-        template=_template_for(notice, rule),
-        extra=_measure_extra(notice.measure, notice),
-        allowed=_allowed(rule),
-        now=now,
-    )
+logger = logging.getLogger(__name__)
 
 
 def _sync_locked(
@@ -165,10 +58,10 @@ def _sync_locked(
         elif current_live and current.status == Notice.Status.ISSUED and measure.status == Status.CANCELLED:
             notice_withdraw(notice=current, now=now)
             if rule is not None:
-                cancel = _new_notice(
+                cancel = new_notice(
                     measure=measure, state=state, rule=rule, purpose=Purpose.CANCELLED, send_at=now, now=now
                 )
-                _issue_now(cancel, rule, now)
+                issue_now(cancel, rule, now)
                 state.notice = cancel
         if state.compliance == Compliance.PENDING:
             state.compliance = Compliance.NOT_REQUIRED
@@ -179,7 +72,7 @@ def _sync_locked(
     else:
         deadline = timing.notice_deadline(planned_for=measure.planned_for, days_before=rule.days_before)
         send_at = timing.notice_send_at(
-            planned_for=measure.planned_for, days_before=rule.days_before, margin=_margin(rule), now=now
+            planned_for=measure.planned_for, days_before=rule.days_before, margin=margin(rule), now=now
         )
         moved = previous_planned_for is not None and previous_planned_for != measure.planned_for
         kind_changed = previous_planned_for is not None and state.kind != measure.kind
@@ -195,11 +88,11 @@ def _sync_locked(
             # the measure became another kind: a fresh advance notice.
             if current_live:
                 notice_withdraw(notice=current, now=now)
-            notice = _new_notice(
+            notice = new_notice(
                 measure=measure, state=state, rule=rule, purpose=Purpose.ADVANCE, send_at=send_at, now=now
             )
             if send_at <= now:
-                _issue_now(notice, rule, now)
+                issue_now(notice, rule, now)
             else:
                 notice.save()
             state.notice = notice
@@ -215,7 +108,7 @@ def _sync_locked(
         elif moved:
             # The borrower was told another date: tell them the new one now.
             notice_withdraw(notice=current, now=now)
-            notice = _new_notice(
+            notice = new_notice(
                 measure=measure,
                 state=state,
                 rule=rule,
@@ -224,7 +117,7 @@ def _sync_locked(
                 now=now,
                 context={"previous_planned_for": previous_planned_for.isoformat()},
             )
-            _issue_now(notice, rule, now)
+            issue_now(notice, rule, now)
             state.notice = notice
         if moved and state.compliance == Compliance.COMPLIANT:
             state.compliance = Compliance.PENDING
@@ -335,9 +228,9 @@ def measure_notices_sync_many(
                 planned_for=measure.planned_for, days_before=rule.days_before
             )
             send_at = timing.notice_send_at(
-                planned_for=measure.planned_for, days_before=rule.days_before, margin=_margin(rule), now=now
+                planned_for=measure.planned_for, days_before=rule.days_before, margin=margin(rule), now=now
             )
-            notice = _new_notice(
+            notice = new_notice(
                 measure=measure, state=state, rule=rule, purpose=Purpose.ADVANCE, send_at=send_at, now=now
             )
             notices.append(notice)
@@ -393,83 +286,3 @@ def measure_notices_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> 
                 synced += 1
         last_id = ids[-1]
     return synced
-
-
-def notices_issue_due(*, now: datetime.datetime, batch_size: int = 100, limit: int = 5000) -> int:
-    """Issue scheduled notices whose time has come, the most overdue first.
-
-    At most ``limit`` per call, so one beat run stays well inside the task
-    time limit; the next run carries on. One commit per batch; rows another
-    run holds are skipped, not waited for.
-    """
-    rules = rules_by_kind()
-    issued = 0
-    seen = 0
-    after: tuple[datetime.datetime, int] | None = None
-    due = Notice.objects.filter(status=Notice.Status.SCHEDULED, send_at__lte=now)
-    while seen < limit:
-        page = due if after is None else due.filter(Q(send_at__gt=after[0]) | Q(send_at=after[0], pk__gt=after[1]))
-        rows = list(page.order_by("send_at", "pk").values_list("send_at", "pk")[: min(batch_size, limit - seen)])
-        if not rows:
-            break
-        with transaction.atomic():
-            notices = (
-                Notice.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("measure__account", "measure__performer", "borrower", "account")
-                .filter(pk__in=[pk for _send_at, pk in rows], status=Notice.Status.SCHEDULED)
-                .order_by("send_at", "pk")
-            )
-            for notice in notices:
-                if notice.measure is not None and notice.measure.status != Planned:
-                    continue  # the measure sync withdraws it
-                if notice_issue_scheduled(notice=notice, now=now, rules=rules):
-                    issued += 1
-        seen += len(rows)
-        after = rows[-1]
-    return issued
-
-
-def measure_compliance_judge(*, state: MeasureNoticeState, now: datetime.datetime) -> None:
-    """Decide, once the deadline has passed, whether the borrower was told in
-    time: the inbox copy issued and, when the notice went to SMS or e-mail,
-    at least one of them sent, both by the deadline. Caller holds the row."""
-    deadline = state.notice_deadline
-    notice = state.notice
-    note = ""
-    if notice is None or notice.status != Notice.Status.ISSUED or notice.issued_at > deadline:
-        note = MeasureNoticeState.Reason.NO_NOTICE
-    else:
-        external = [
-            d
-            for d in notice.deliveries.all()
-            if d.channel != NoticeDelivery.Channel.INBOX and d.status != NoticeDelivery.Status.WITHDRAWN
-        ]
-        if external and not any(
-            d.status == NoticeDelivery.Status.SENT and d.sent_at is not None and d.sent_at <= deadline for d in external
-        ):
-            note = MeasureNoticeState.Reason.NO_EXTERNAL
-    state.compliance = Compliance.NONCOMPLIANT if note else Compliance.COMPLIANT
-    state.compliance_note = note
-    state.evaluated_at = now
-    state.save(update_fields=["compliance", "compliance_note", "evaluated_at"])
-
-
-def notices_compliance_sweep(*, now: datetime.datetime, batch_size: int = 500) -> int:
-    """Judge every measure whose notice deadline has passed."""
-    judged = 0
-    while True:
-        ids = list(
-            MeasureNoticeState.objects.filter(compliance=Compliance.PENDING, notice_deadline__lte=now)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return judged
-        with transaction.atomic():
-            for state in (
-                MeasureNoticeState.objects.select_for_update(of=("self",))
-                .select_related("notice")
-                .filter(pk__in=ids, compliance=Compliance.PENDING)
-            ):
-                measure_compliance_judge(state=state, now=now)
-                judged += 1
