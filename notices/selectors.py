@@ -8,7 +8,7 @@ from django.http import Http404
 from agencies.models import Agency
 from loans.models import Borrower, ScheduledMeasure
 
-from .models import MeasureNoticeState, Notice
+from .models import MeasureNoticeState, Notice, NoticeDelivery
 
 
 def notices_for_borrower(*, borrower: Borrower) -> QuerySet[Notice]:
@@ -120,3 +120,12 @@ def notice_proof_rows(*, states):
             }
         if not written:
             yield {**base, **{column: "" for column in PROOF_COLUMNS if column not in base}}
+
+
+def notice_failed_delivery_ids(*, notices: QuerySet[Notice]) -> list[int]:
+    """The deliveries of ``notices`` whose last attempt failed for good."""
+    return list(
+        NoticeDelivery.objects.filter(notice__in=notices, status=NoticeDelivery.Status.FAILED).values_list(
+            "pk", flat=True
+        )
+    )

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from loans.models import Borrower, LoanAccount
+from outbox.models import Obligation
+from outbox.services import obligation_retry
 
 from .issuing import DELIVERY_KIND, delivery_queue, notice_issue
 from .measures import (
@@ -32,6 +34,7 @@ __all__ = [
     "measure_notices_sweep",
     "measure_notices_sync",
     "measure_notices_sync_many",
+    "notice_delivery_retry",
     "notice_mark_read",
     "notices_compliance_sweep",
     "notices_issue_due",
@@ -147,3 +150,28 @@ def dispatch_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
     if any(figures.values()):
         logger.info("Notice dispatch: %s", figures)
     return figures
+
+
+def notice_delivery_retry(*, delivery_ids, now: datetime.datetime) -> int:
+    """Send failed deliveries again: each goes back to queued and its outbox
+    obligation is retried once the change commits. A delivery no longer
+    failed (another run got there first) or without an obligation is left
+    as it is. Returns how many were queued again."""
+    queued = 0
+    for delivery_id in delivery_ids:
+        with transaction.atomic():
+            delivery = (
+                NoticeDelivery.objects.select_for_update()
+                .filter(pk=delivery_id, status=NoticeDelivery.Status.FAILED)
+                .first()
+            )
+            if delivery is None:
+                continue
+            obligation = Obligation.objects.filter(key=delivery.obligation_key).first()
+            if obligation is None:
+                continue
+            delivery.status = NoticeDelivery.Status.QUEUED
+            delivery.save(update_fields=["status"])
+            transaction.on_commit(lambda pk=obligation.pk: obligation_retry(obligation_id=pk, now=now))
+            queued += 1
+    return queued

@@ -4,7 +4,6 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -28,9 +27,8 @@ from notices.models import (
     NoticeTemplate,
     StageNoticeRule,
 )
-from notices.selectors import PROOF_COLUMNS, notice_proof_rows
-from outbox.models import Obligation
-from outbox.services import obligation_retry
+from notices.selectors import PROOF_COLUMNS, notice_failed_delivery_ids, notice_proof_rows
+from notices.services import notice_delivery_retry
 
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
 
@@ -273,24 +271,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the failed channels of the selected notices again"), permissions=["change"])
     def retry_failed(self, request, queryset):
-        count = 0
-        failed = NoticeDelivery.objects.filter(notice__in=queryset, status=NoticeDelivery.Status.FAILED)
-        for delivery_id in list(failed.values_list("pk", flat=True)):
-            with transaction.atomic():
-                delivery = (
-                    NoticeDelivery.objects.select_for_update()
-                    .filter(pk=delivery_id, status=NoticeDelivery.Status.FAILED)
-                    .first()
-                )
-                if delivery is None:
-                    continue
-                obligation = Obligation.objects.filter(key=delivery.obligation_key).first()
-                if obligation is None:
-                    continue
-                delivery.status = NoticeDelivery.Status.QUEUED
-                delivery.save(update_fields=["status"])
-                transaction.on_commit(lambda pk=obligation.pk: obligation_retry(obligation_id=pk))
-                count += 1
+        count = notice_delivery_retry(delivery_ids=notice_failed_delivery_ids(notices=queryset), now=timezone.now())
         self.message_user(
             request,
             ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
