@@ -2,9 +2,11 @@ from django.contrib import admin
 
 from accesslog.models import DataAccessRecord
 
+from .readonly import ReadOnlyAdmin
+
 
 @admin.register(DataAccessRecord)
-class DataAccessRecordAdmin(admin.ModelAdmin):
+class DataAccessRecordAdmin(ReadOnlyAdmin):
     """Read-only: the log is evidence of who saw what, so nobody edits it,
     not even a superuser through the admin."""
 
@@ -14,12 +16,3 @@ class DataAccessRecordAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "subject"]
     readonly_fields = ["at", "user", "action", "subject", "rows", "detail"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,8 @@ from agencies.models import AgencyMembership, AgencySignInAttempt, ApiCallLog, A
 from agencies.services import totp_reset
 from agencies.tokens import DEFAULT_LIFETIME, api_token_create, api_token_revoke
 
+from .readonly import ReadOnlyAdmin
+
 
 class ApiTokenAddForm(forms.ModelForm):
     class Meta:
@@ -122,17 +124,6 @@ class AgencyMembershipAdmin(admin.ModelAdmin):
         for membership in queryset:
             totp_reset(membership=membership)
         self.message_user(request, _("Authenticators reset."), messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiCallLog)

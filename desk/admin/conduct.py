@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conduct.models import Breach
 
-from .agency_access import ReadOnlyAdmin
+from .readonly import ReadOnlyAdmin
 
 
 @admin.register(Breach)

@@ -23,18 +23,11 @@ from loans.models import (
     StageChange,
 )
 
+from .readonly import ReadOnlyAdmin
 
-class FeedDataAdmin(admin.ModelAdmin):
+
+class FeedDataAdmin(ReadOnlyAdmin):
     """Read-only: the lender's feed is the source of truth."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
