@@ -30,13 +30,9 @@ from notices.models import (
 from notices.selectors import PROOF_COLUMNS, notice_failed_delivery_ids, notice_proof_rows
 from notices.services import notice_delivery_retry
 
+from .complaints.export import csv_cell
+
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def template_preview(template: NoticeTemplate):
@@ -360,7 +356,7 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
         writer.writeheader()
         count = 0
         for row in notice_proof_rows(states=queryset):
-            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+            writer.writerow({key: csv_cell(value) for key, value in row.items()})
             count += 1
         data_access_record(
             user=request.user,
