@@ -65,3 +65,13 @@ def _fresh_redis_breakers(monkeypatch):
     from common import redis_breaker
 
     monkeypatch.setattr(redis_breaker, "_breakers", {})
+
+
+@pytest.fixture
+def migrator(transactional_db):
+    """Moves the database between migrations; leaves it fully migrated."""
+    from tests.migrating import Migrator
+
+    migrator = Migrator()
+    yield migrator
+    migrator.restore()
