@@ -9,7 +9,8 @@ def point_at_clock(apps, schema_editor):
     ticket takes its complaint's running clock, where its copied deadline
     may have drifted (a resume did not move it); any other ticket takes the
     clock whose deadline it copied, else the last one started before it
-    closed."""
+    closed: strictly before, as a move closes the ticket at the moment it
+    starts the next agency's clock."""
     AgencyTicket = apps.get_model("complaints", "AgencyTicket")
     SLATarget = apps.get_model("complaints", "SLATarget")
     for ticket in AgencyTicket.objects.filter(response_due_at__isnull=False).iterator():
@@ -21,7 +22,7 @@ def point_at_clock(apps, schema_editor):
             clock = clocks.filter(met_at__isnull=True, cancelled_at__isnull=True).first()
         clock = clock or clocks.filter(due_at=ticket.response_due_at).first()
         if clock is None and ticket.closed_at is not None:
-            clock = clocks.filter(started_at__lte=ticket.closed_at).first()
+            clock = clocks.filter(started_at__lt=ticket.closed_at).first()
         clock = clock or clocks.first()
         if clock is not None:
             AgencyTicket.objects.filter(pk=ticket.pk).update(response_target=clock)
