@@ -28,7 +28,7 @@ from complaints.services import sla
 from complaints.sla_state import WORST_FIRST, SlaState, sla_state
 from loans.models import ContactEvent
 
-from .world import HENGTONG, HUAXIN, JINGCHENG, LENDER
+from .world.cast import HENGTONG, HUAXIN, JINGCHENG, LENDER
 
 TOKEN_NAMESPACE = uuid.UUID("6f1d7c52-4a0b-4d5e-9b8e-2c7a3e5f9d10")
 MINUTE = datetime.timedelta(minutes=1)
