@@ -29,3 +29,15 @@ class SessionEviction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_key[:6]}… @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic process last showed it was alive (beat stamps
+    ``beat`` every minute). A database row, not a cache key: readiness and
+    the desk must tell a stopped beat from a stopped Redis."""
+
+    name = models.CharField(max_length=40, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
