@@ -19,6 +19,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.metrics import signin_code_counted
 from common.ratelimit import hashed_key, ratelimit_hit, ratelimit_purge
 from loans.models import Borrower
 from notices.sms import SMSError, send_sms
@@ -74,6 +75,7 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
         SignInLock.objects.select_for_update().get_or_create(phone=phone)
         wait = resend_wait_seconds(phone=phone, now=now)
         if wait:
+            signin_code_counted(outcome="cooldown")
             return CodeRequest(sent=False, retry_after=wait)
         if not ratelimit_hit(
             key=hashed_key("signin-client", client), limit=settings.SIGNIN_CODES_PER_CLIENT_PER_HOUR, now=now
@@ -97,8 +99,11 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
                 expires_at=now + datetime.timedelta(seconds=settings.SIGNIN_CODE_TTL_SECONDS),
             )
     if error is not None:
+        signin_code_counted(outcome=error.code)
         raise error
-    if Borrower.objects.filter(phone=phone).exists():
+    if not Borrower.objects.filter(phone=phone).exists():
+        signin_code_counted(outcome="no_borrower")
+    else:
         minutes = settings.SIGNIN_CODE_TTL_SECONDS // 60
         text = _(
             "Your sign-in code is %(code)s. It expires in %(minutes)s minutes. Never tell it to anyone, "
@@ -106,7 +111,9 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
         ) % {"code": code, "minutes": minutes}
         try:
             send_sms(to=phone, text=text)
+            signin_code_counted(outcome="sent")
         except SMSError:
+            signin_code_counted(outcome="sms_failed")
             # The page answers as for any number; the person can ask again
             # after the cool-down. The number itself stays out of the log.
             logger.warning("Sign-in code SMS could not be sent.", exc_info=True)

@@ -32,6 +32,9 @@ class Obligation(models.Model):
     result = models.CharField(_("result"), max_length=200, blank=True, help_text=_("E.g. the provider's message id."))
     created_at = models.DateTimeField(_("created at"))
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The request (or delivery) that created the row: its delivery logs the
+    # same id, so one id follows a complaint from the form to the webhook.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("obligation")

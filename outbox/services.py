@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.metrics import DELIVERIES
 from common.redis_breaker import breaker_for
+from common.requestid import request_id_current, request_id_scope
 
 from .handlers import PermanentError, TransientError, handler_for, queue_for
 from .models import Obligation
@@ -40,7 +42,13 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
     now = now or timezone.now()
     obligation, created = Obligation.objects.get_or_create(
         key=key,
-        defaults={"kind": kind, "payload": payload, "created_at": now, "next_attempt_at": now + SWEEP_GRACE},
+        defaults={
+            "kind": kind,
+            "payload": payload,
+            "created_at": now,
+            "next_attempt_at": now + SWEEP_GRACE,
+            "request_id": request_id_current(),
+        },
     )
     if created:
         transaction.on_commit(lambda: obligation_publish(obligation_id=obligation.pk, kind=kind))
@@ -126,8 +134,26 @@ def _try(obligation: Obligation, *, now: datetime.datetime | None) -> str | None
     nothing was.
 
     The one home of this rule for the single and the batch path; ``now``
-    None means the outcome is stamped when the handler returns.
+    None means the outcome is stamped when the handler returns. The try
+    runs under the row's request id, which rows it creates inherit, and
+    logs one line naming the row, never its payload (personal data).
     """
+    started = time.monotonic()
+    with request_id_scope(obligation.request_id or f"obligation-{obligation.pk}"):
+        outcome = _try_as_is(obligation, now=now)
+        logger.info(
+            "delivery obligation=%s kind=%s attempt=%s outcome=%s duration_ms=%.0f",
+            obligation.pk,
+            obligation.kind,
+            obligation.attempts,
+            outcome or "superseded",
+            (time.monotonic() - started) * 1000,
+        )
+    DELIVERIES.labels(kind=obligation.kind, outcome=outcome or "superseded").inc()
+    return outcome
+
+
+def _try_as_is(obligation: Obligation, *, now: datetime.datetime | None) -> str | None:
     changes = {"claimed_until": None}
     try:
         result = handler_for(obligation.kind)(obligation)
