@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' probes are answered first and go no further (portal/health.py).
+    "portal.health.ProbeMiddleware",
+    "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -301,6 +304,7 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-sla-sweep": {"task": "complaints.tasks.sla_sweep_task", "schedule": 60.0},
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},
+    "common-beat-heartbeat": {"task": "common.tasks.beat_heartbeat_task", "schedule": 60.0},
     "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
 }
 
@@ -379,11 +383,47 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Readiness (/readyz, portal/health.py): what counts as stalled. Beat
+# stamps its heartbeat every minute; the outbox sweep hands out due rows
+# every 30 s; the conduct check takes 10 batches a minute.
+READINESS_DATABASE_ALIAS = "default"
+READINESS_BEAT_MAX_AGE_SECONDS = int(os.environ.get("READINESS_BEAT_MAX_AGE_SECONDS", "180"))
+READINESS_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("READINESS_OUTBOX_MAX_AGE_SECONDS", "600"))
+READINESS_CONDUCT_BACKLOG_MAX = int(os.environ.get("READINESS_CONDUCT_BACKLOG_MAX", "20000"))
+READINESS_REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+# The desk's red banner (desk/stalls.py): an agency whose webhooks have
+# failed this long, and how long the banner's figures are reused.
+DESK_WEBHOOK_FAILING_SECONDS = 3600
+DESK_STALLS_CACHE_SECONDS = 30
+# Where the banner sends staff to read what to do (the README's runbook, as
+# published for the team); empty shows the section's name only.
+RUNBOOK_URL = os.environ.get("RUNBOOK_URL", "")
+# The bearer token Prometheus presents at /metrics; unset, there is no /metrics.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# One line per request (portal.requests) and per outbox delivery
+# (outbox.services), each with the request id; JSON lines with LOG_FORMAT=json.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "common.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
