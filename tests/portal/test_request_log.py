@@ -19,8 +19,8 @@ from complaints.models import Complaint
 from complaints.services.notify import ROUTE, WEBHOOK
 from outbox.models import Obligation
 from outbox.services import obligation_deliver
-from tests.complaints.conftest import account, agency, borrower, in_house  # noqa: F401
-from tests.factories import BorrowerFactory, UserFactory
+from tests.complaints.conftest import agency, in_house  # noqa: F401
+from tests.factories import AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
 
 from ..borrowers.complaints.test_pages import form_data
 
@@ -70,13 +70,11 @@ def _deliver_everything() -> None:
 def test_a_complaint_is_followed_by_one_id_from_the_form_to_the_webhook(
     person,
     hooked,
-    in_house,
+    in_house,  # noqa: F811
     sms_outbox,
     log_lines,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
-    from tests.factories import AssignmentFactory, LoanAccountFactory
-
     loan = LoanAccountFactory(borrower=person)
     AssignmentFactory(account=loan, agency=hooked)
     monkeypatch.setattr(complaint_handlers, "webhook_post", lambda **kwargs: 200)
