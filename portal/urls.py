@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.metrics import metrics
+
 urlpatterns = [
     path("", include("borrowers.urls")),
     path("complaints/", include("borrowers.complaint_urls")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("api/", include("workspace.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler400 = "portal.errors.bad_request"
