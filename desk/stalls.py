@@ -83,7 +83,7 @@ def stall_messages(stalls: list[Stall]) -> list[dict]:
             messages.append(
                 {
                     "text": _("Celery beat has stopped: SLA warnings, notices due, conduct checks and re-sends wait."),
-                    "link": f"{runbook}#beat-has-stopped" if runbook else "",
+                    "link": runbook,
                     "link_text": _("Runbook: Beat has stopped"),
                 }
             )

@@ -395,8 +395,8 @@ READINESS_REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.2
 # failed this long, and how long the banner's figures are reused.
 DESK_WEBHOOK_FAILING_SECONDS = 3600
 DESK_STALLS_CACHE_SECONDS = 30
-# Where the banner sends staff to read what to do (the README's runbook, as
-# published for the team); empty shows the section's name only.
+# Where the banner sends staff to read what to do (the README's Runbook
+# section as published for the team, anchor included); empty shows its name.
 RUNBOOK_URL = os.environ.get("RUNBOOK_URL", "")
 # The bearer token Prometheus presents at /metrics; unset, there is no /metrics.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
