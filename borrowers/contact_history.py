@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from conduct.selectors import breaches_of_contacts
@@ -13,20 +13,16 @@ from .rows import ContactRow, contact_rows
 
 CONTACT_HISTORY_PAGE = 50
 
-_CONTACT_COLUMNS = (
-    "pk",
-    "occurred_at",
-    "channel",
-    "party",
-    "outcome",
-    "from_number",
-    "agency__name",
-    "agency__short_name",
-    "collector__display_name",
-    "collector__badge_number",
-    "second_collector__display_name",
-    "second_collector__badge_number",
-)
+# The contact's columns under the names rows.contact_rows reads.
+_CONTACT_FIELDS = ("id", "occurred_at", "channel", "party", "outcome", "from_number")
+_CONTACT_RELATED = {
+    "agency_name": F("agency__name"),
+    "agency_short_name": F("agency__short_name"),
+    "collector_name": F("collector__display_name"),
+    "badge_number": F("collector__badge_number"),
+    "second_name": F("second_collector__display_name"),
+    "second_badge": F("second_collector__badge_number"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +84,11 @@ def contact_history_for_borrower(
             Q(occurred_at__lt=before.occurred_at) | Q(occurred_at=before.occurred_at, pk__lt=before.pk)
         )
     # One row beyond the page tells whether there is a next one, without a count.
-    rows = list(events.order_by("-occurred_at", "-pk").values_list(*_CONTACT_COLUMNS)[: limit + 1])
-    breaches = breaches_of_contacts(row[0] for row in rows[:limit])
+    rows = list(events.order_by("-occurred_at", "-pk").values(*_CONTACT_FIELDS, **_CONTACT_RELATED)[: limit + 1])
+    breaches = breaches_of_contacts(row["id"] for row in rows[:limit])
     page = contact_rows(
         reference=reference,
-        rows=[(*row, [breach.rule for breach in breaches.get(row[0], [])]) for row in rows[:limit]],
+        rows=[{**row, "breaches": [breach.rule for breach in breaches.get(row["id"], [])]} for row in rows[:limit]],
     )
     last = page[-1] if page else None
     return ContactHistory(

@@ -17,10 +17,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
 
 
-def fetch_one(sql: str, params: dict) -> tuple | None:
+def fetch_one(sql: str, params: dict) -> dict | None:
+    """The first row, keyed by column name (so callers decode by name, and a
+    column added to the statement cannot shift the others)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([column[0] for column in cursor.description], row, strict=True))
 
 
 def db_datetime(value: datetime.datetime) -> datetime.datetime | str:
@@ -56,8 +61,9 @@ def date(value) -> datetime.date | None:
 
 
 def json_list(value) -> list:
-    """A JSON array aggregated by the database: parsed by psycopg on
-    PostgreSQL (None when nothing was aggregated), text on SQLite."""
+    """A JSON array aggregated by the database (of objects, or of plain
+    values): parsed by psycopg on PostgreSQL (None when nothing was
+    aggregated), text on SQLite."""
     if value is None:
         return []
     return json.loads(value) if isinstance(value, str) else value

@@ -13,8 +13,6 @@ from common.phones import display_number
 from conduct.models import Breach
 from loans.models import ContactEvent
 
-from . import rawsql
-
 
 @dataclass(frozen=True, slots=True)
 class ContactRow:
@@ -59,9 +57,11 @@ def _labels_in(choices_class, language: str | None) -> dict[str, str]:
 
 
 def contact_rows(*, reference: str, rows) -> list[ContactRow]:
-    """Rows of (pk, occurred_at, channel, party, outcome, number, agency,
-    agency short name, collector, badge, second collector, their badge,
-    breached rule codes)."""
+    """Contacts as mappings with the contact event's ``id``, ``occurred_at``
+    (aware), ``channel``, ``party``, ``outcome`` and ``from_number``, the
+    agency's ``agency_name`` and ``agency_short_name``, the collector's
+    ``collector_name`` and ``badge_number``, a home visit's ``second_name``
+    and ``second_badge``, and the ``breaches`` (rule codes) it broke."""
     channels = labels(ContactEvent.Channel)
     parties = labels(ContactEvent.Party)
     outcomes = labels(ContactEvent.Outcome)
@@ -70,38 +70,25 @@ def contact_rows(*, reference: str, rows) -> list[ContactRow]:
     # hand: urlencode() cost more than the rest of the row).
     account_query = "account=" + quote_plus(reference)
     result = []
-    for (
-        pk,
-        occurred_at,
-        channel,
-        party,
-        outcome,
-        number,
-        agency,
-        agency_short,
-        collector,
-        badge,
-        second,
-        second_badge,
-        breached,
-    ) in rows:
+    for row in rows:
+        pk, number, occurred_at = row["id"], row["from_number"], row["occurred_at"]
         query = f"{account_query}&event={pk}&number={quote_plus(number)}" if number else f"{account_query}&event={pk}"
         result.append(
             ContactRow(
                 pk=pk,
                 occurred_at=occurred_at,
                 when=local_text(occurred_at, "%Y-%m-%d %H:%M"),
-                channel=channels.get(channel, channel),
-                party=parties.get(party, party),
-                outcome=outcomes.get(outcome, outcome),
-                agency=agency_short or agency,
-                collector_name=collector or "",
-                collector_badge=badge or "",
+                channel=channels.get(row["channel"], row["channel"]),
+                party=parties.get(row["party"], row["party"]),
+                outcome=outcomes.get(row["outcome"], row["outcome"]),
+                agency=row["agency_short_name"] or row["agency_name"],
+                collector_name=row["collector_name"] or "",
+                collector_badge=row["badge_number"] or "",
                 number=number_display(number),
                 complaint_query=query,
-                breaches=tuple(rules.get(rule, rule) for rule in sorted(rawsql.json_list(breached))),
-                second_name=second or "",
-                second_badge=second_badge or "",
+                breaches=tuple(rules.get(rule, rule) for rule in sorted(row["breaches"])),
+                second_name=row["second_name"] or "",
+                second_badge=row["second_badge"] or "",
             )
         )
     return result

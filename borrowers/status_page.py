@@ -127,22 +127,22 @@ class MeasureRow:
     notice_issued: str
 
 
-def _stage_info(row) -> StageInfo:
-    pk, code, position, on_ladder, name_zh, name_en, expl_zh, expl_en, handler_zh, handler_en, meas_zh, meas_en = row
+def _stage_info(row: dict) -> StageInfo:
     english = (get_language() or "zh-hans").lower().startswith("en")
 
-    def pick(zh: str, en: str) -> str:
+    def pick(field: str) -> str:
+        zh, en = row[f"{field}_zh"], row[f"{field}_en"]
         return (en or zh) if english else (zh or en)
 
     return StageInfo(
-        pk=pk,
-        code=code,
-        position=position,
-        on_ladder=bool(on_ladder),
-        name=pick(name_zh, name_en),
-        explanation=pick(expl_zh, expl_en),
-        handler=pick(handler_zh, handler_en),
-        measures=pick(meas_zh, meas_en),
+        pk=row["id"],
+        code=row["code"],
+        position=row["position"],
+        on_ladder=bool(row["on_ladder"]),
+        name=pick("name"),
+        explanation=pick("explanation"),
+        handler=pick("handler"),
+        measures=pick("measures"),
     )
 
 
@@ -185,38 +185,45 @@ def _timeline(
 # The whole status page in one statement, so the page costs one round trip to
 # the database: the account with the assignment in force now (its agency and
 # collector), whether a complaint hold stops collection on it, the borrower's
-# unread notices (for the menu), and four lists aggregated as JSON arrays:
-# every stage with when the account last entered it, the numbers the agency
-# and the assigned collector may call from now, the planned measures still
-# ahead with the latest notice sent about each, and the latest contacts with
-# the conduct rules each broke. The
-# lists come back in no particular order; account_overview sorts them.
-# {array} and {agg} are the database's JSON functions (see _JSON_FUNCTIONS).
+# unread notices (for the menu), and four lists aggregated as JSON arrays of
+# objects: every stage with when the account last entered it, the numbers the
+# agency and the assigned collector may call from now, the planned measures
+# still ahead with the latest notice sent about each, and the latest contacts
+# with the conduct rules each broke. Every column and every list member is
+# named, and decoded by name below, so a column added anywhere lands in its own
+# field. The lists come back in no particular order; account_overview sorts them.
+# {object} and {agg} are the database's JSON functions (see _JSON_FUNCTIONS).
 _OVERVIEW_SQL = """
-SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, a.stage_id, a.stage_since,
-       asg.id, asg.starts_at,
-       ag.name, ag.kind, ag.status, ag.status_reason, ag.licence_number, ag.hotline,
-       ag.contact_hours_start, ag.contact_hours_end,
-       co.display_name, co.badge_number, co.status,
-       EXISTS (SELECT 1 FROM complaints_hold h WHERE h.account_id = a.id AND h.lifted_at IS NULL),
+SELECT a.id AS pk, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, a.stage_id, a.stage_since,
+       asg.id AS assignment_id, asg.starts_at,
+       ag.name AS agency_name, ag.kind AS agency_kind, ag.status AS agency_status,
+       ag.status_reason, ag.licence_number, ag.hotline, ag.contact_hours_start, ag.contact_hours_end,
+       co.display_name AS collector_name, co.badge_number, co.status AS collector_status,
+       EXISTS (SELECT 1 FROM complaints_hold h WHERE h.account_id = a.id AND h.lifted_at IS NULL) AS on_hold,
        (SELECT COUNT(*) FROM notices_notice n
-         WHERE n.borrower_id = a.borrower_id AND n.status = %(issued)s AND n.read_at IS NULL),
-       (SELECT {agg}({array}(s.id, s.code, s.position, s.on_ladder, s.name_zh, s.name_en,
-                             s.explanation_zh, s.explanation_en, s.handler_zh, s.handler_en,
-                             s.measures_zh, s.measures_en, s.reached_at))
+         WHERE n.borrower_id = a.borrower_id AND n.status = %(issued)s AND n.read_at IS NULL) AS unread_notices,
+       (SELECT {agg}({object}('id', s.id, 'code', s.code, 'position', s.position, 'on_ladder', s.on_ladder,
+                              'name_zh', s.name_zh, 'name_en', s.name_en,
+                              'explanation_zh', s.explanation_zh, 'explanation_en', s.explanation_en,
+                              'handler_zh', s.handler_zh, 'handler_en', s.handler_en,
+                              'measures_zh', s.measures_zh, 'measures_en', s.measures_en,
+                              'reached_at', s.reached_at))
           FROM (SELECT st.*,
                        (SELECT MAX(c.changed_at) FROM loans_stagechange c
                          WHERE c.account_id = a.id AND c.stage_id = st.id) AS reached_at
-                  FROM loans_stage st) s),
-       (SELECT {agg}({array}(nu.number, nu.collector_id, nu.collector_name, nu.valid_until))
+                  FROM loans_stage st) s) AS stages,
+       (SELECT {agg}({object}('number', nu.number, 'collector_id', nu.collector_id,
+                              'collector_name', nu.collector_name, 'valid_until', nu.valid_until))
           FROM (SELECT an.number, an.collector_id, anc.display_name AS collector_name, an.valid_until
                   FROM agencies_authorisednumber an
                   LEFT JOIN agencies_collector anc ON anc.id = an.collector_id
                  WHERE an.agency_id = asg.agency_id
                    AND (an.collector_id IS NULL OR an.collector_id = asg.collector_id)
-                   AND an.valid_from <= %(now)s AND (an.valid_until IS NULL OR an.valid_until > %(now)s)) nu),
-       (SELECT {agg}({array}(me.id, me.kind, me.planned_for, me.how_to_avoid, me.performer, me.notice_id,
-                             me.notice_issued_at))
+                   AND an.valid_from <= %(now)s
+                   AND (an.valid_until IS NULL OR an.valid_until > %(now)s)) nu) AS numbers,
+       (SELECT {agg}({object}('id', me.id, 'kind', me.kind, 'planned_for', me.planned_for,
+                              'how_to_avoid', me.how_to_avoid, 'performer', me.performer,
+                              'notice_id', me.notice_id, 'notice_issued_at', me.notice_issued_at))
           FROM (SELECT m.id, m.kind, m.planned_for, m.how_to_avoid,
                        COALESCE(NULLIF(p.short_name, ''), p.name) AS performer,
                        nt.id AS notice_id, nt.issued_at AS notice_issued_at
@@ -229,10 +236,13 @@ SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, 
                         LIMIT 1)
                  WHERE m.account_id = a.id AND m.status = %(planned)s AND m.planned_for >= %(now)s
                  ORDER BY m.planned_for
-                 LIMIT %(measures)s) me),
-       (SELECT {agg}({array}(ev.id, ev.occurred_at, ev.channel, ev.party, ev.outcome, ev.from_number,
-                             ev.agency_name, ev.agency_short_name, ev.collector_name, ev.badge_number,
-                             ev.second_name, ev.second_badge, ev.breaches))
+                 LIMIT %(measures)s) me) AS measures,
+       (SELECT {agg}({object}('id', ev.id, 'occurred_at', ev.occurred_at, 'channel', ev.channel,
+                              'party', ev.party, 'outcome', ev.outcome, 'from_number', ev.from_number,
+                              'agency_name', ev.agency_name, 'agency_short_name', ev.agency_short_name,
+                              'collector_name', ev.collector_name, 'badge_number', ev.badge_number,
+                              'second_name', ev.second_name, 'second_badge', ev.second_badge,
+                              'breaches', ev.breaches))
           FROM (SELECT e.id, e.occurred_at, e.channel, e.party, e.outcome, e.from_number,
                        eag.name AS agency_name, eag.short_name AS agency_short_name,
                        eco.display_name AS collector_name, eco.badge_number,
@@ -244,7 +254,7 @@ SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, 
                   LEFT JOIN agencies_collector esc ON esc.id = e.second_collector_id
                  WHERE e.account_id = a.id
                  ORDER BY e.occurred_at DESC, e.id DESC
-                 LIMIT %(contacts)s) ev)
+                 LIMIT %(contacts)s) ev) AS contacts
   FROM loans_loanaccount a
   LEFT JOIN loans_assignment asg
          ON asg.account_id = a.id AND asg.starts_at <= %(now)s AND (asg.ends_at IS NULL OR asg.ends_at > %(now)s)
@@ -256,8 +266,8 @@ SELECT a.id, a.reference, a.product, a.principal, a.amount_overdue, a.due_date, 
 """
 
 _JSON_FUNCTIONS = {
-    "postgresql": {"array": "json_build_array", "agg": "json_agg"},
-    "sqlite": {"array": "json_array", "agg": "json_group_array"},
+    "postgresql": {"object": "json_build_object", "agg": "json_agg"},
+    "sqlite": {"object": "json_object", "agg": "json_group_array"},
 }
 
 
@@ -288,90 +298,66 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
     )
     if row is None:
         raise Http404("No such account.")
-    (pk, reference, product, principal, overdue, due_date, stage_id, stage_since, assignment_id, starts_at,
-     agency_name, agency_kind, agency_status, status_reason, licence, hotline, hours_start, hours_end,
-     collector_name, badge, collector_status, on_hold, unread_notices,
-     stage_rows, number_rows, measure_rows, contact_rows) = row  # fmt: skip
-    stage_since = rawsql.aware(stage_since)
-    overdue = rawsql.decimal(overdue)
+    stage_since = rawsql.aware(row["stage_since"])
+    overdue = rawsql.decimal(row["amount_overdue"])
 
     stages = [
-        (_stage_info(stage_row[:-1]), rawsql.aware(stage_row[-1]))
-        for stage_row in sorted(rawsql.json_list(stage_rows), key=lambda stage_row: stage_row[2])
+        (_stage_info(stage_row), rawsql.aware(stage_row["reached_at"]))
+        for stage_row in sorted(rawsql.json_list(row["stages"]), key=lambda stage_row: stage_row["position"])
     ]
-    stage = next(info for info, _reached in stages if info.pk == stage_id)
+    stage = next(info for info, _reached in stages if info.pk == row["stage_id"])
     account = StatusAccount(
-        pk=pk,
-        reference=reference,
-        product=product,
-        principal=rawsql.decimal(principal),
+        pk=row["pk"],
+        reference=row["reference"],
+        product=row["product"],
+        principal=rawsql.decimal(row["principal"]),
         amount_overdue=overdue,
-        due_date=rawsql.date(due_date),
+        due_date=rawsql.date(row["due_date"]),
         stage=stage,
         stage_since=stage_since,
     )
 
     assignment = None
     numbers: list[NumberRow] = []
-    if assignment_id is not None:
-        starts_at = rawsql.aware(starts_at)
-        hours_start, hours_end = rawsql.time_of_day(hours_start), rawsql.time_of_day(hours_end)
-        assignment = StatusAssignment(
-            starts_at=starts_at,
-            since=local_text(starts_at, "%Y-%m-%d"),
-            agency_name=agency_name,
-            agency_in_house=agency_kind == Agency.Kind.IN_HOUSE,
-            agency_active=agency_status == Agency.Status.ACTIVE,
-            agency_status=labels(Agency.Status).get(agency_status, agency_status),
-            agency_status_reason=status_reason,
-            licence_number=licence,
-            hotline=number_display(hotline),
-            hours_start=hours_start.strftime("%H:%M") if hours_start else "",
-            hours_end=hours_end.strftime("%H:%M") if hours_end else "",
-            collector_name=collector_name or "",
-            collector_badge=badge or "",
-            collector_active=collector_status == Collector.Status.ACTIVE,
-            collector_status=labels(Collector.Status).get(collector_status, collector_status or ""),
-        )
+    if row["assignment_id"] is not None:
+        assignment = _assignment(row)
         # The agency's shared numbers first, then the collector's own.
         numbers = [
             NumberRow(
-                display=number_display(number),
-                collector_name=name or "",
-                until=local_text(rawsql.aware(valid_until), "%Y-%m-%d"),
+                display=number_display(number_row["number"]),
+                collector_name=number_row["collector_name"] or "",
+                until=local_text(rawsql.aware(number_row["valid_until"]), "%Y-%m-%d"),
             )
-            for number, _collector, name, valid_until in sorted(
-                rawsql.json_list(number_rows), key=lambda number_row: (number_row[1] is not None, number_row[0])
+            for number_row in sorted(
+                rawsql.json_list(row["numbers"]),
+                key=lambda number_row: (number_row["collector_id"] is not None, number_row["number"]),
             )
         ]
 
     kinds = labels(ScheduledMeasure.Kind)
     measures = []
-    for measure_pk, kind, planned_for, how_to_avoid, performer, notice_id, issued_at in rawsql.json_list(measure_rows):
-        planned_for = rawsql.aware(planned_for)
+    for measure_row in rawsql.json_list(row["measures"]):
+        planned_for = rawsql.aware(measure_row["planned_for"])
         measures.append(
             MeasureRow(
-                pk=measure_pk,
-                kind=kinds.get(kind, kind),
+                pk=measure_row["id"],
+                kind=kinds.get(measure_row["kind"], measure_row["kind"]),
                 planned_at=planned_for,
                 planned=local_text(planned_for, "%Y-%m-%d %H:%M"),
-                performer=performer,
-                how_to_avoid=how_to_avoid,
-                notice_id=notice_id,
-                notice_issued=local_text(rawsql.aware(issued_at), "%Y-%m-%d %H:%M"),
+                performer=measure_row["performer"],
+                how_to_avoid=measure_row["how_to_avoid"],
+                notice_id=measure_row["notice_id"],
+                notice_issued=local_text(rawsql.aware(measure_row["notice_issued_at"]), "%Y-%m-%d %H:%M"),
             )
         )
     measures.sort(key=lambda measure: (measure.planned_at, measure.pk))
 
     # One row beyond the page tells whether older contacts exist, without a count.
-    events = sorted(
-        (
-            (event_pk, rawsql.aware(occurred_at), *rest)
-            for event_pk, occurred_at, *rest in rawsql.json_list(contact_rows)
-        ),
-        key=lambda event: (event[1], event[0]),
-        reverse=True,
-    )
+    events = rawsql.json_list(row["contacts"])
+    for event in events:
+        event["occurred_at"] = rawsql.aware(event["occurred_at"])
+        event["breaches"] = rawsql.json_list(event["breaches"])
+    events.sort(key=lambda event: (event["occurred_at"], event["id"]), reverse=True)
     today = timezone.localdate(now)
     return AccountOverview(
         account=account,
@@ -380,8 +366,32 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
         upcoming_measures=measures,
         assignment=assignment,
         numbers=numbers,
-        contact_events=_contact_rows(reference=reference, rows=events[:RECENT_CONTACTS]),
+        contact_events=_contact_rows(reference=account.reference, rows=events[:RECENT_CONTACTS]),
         more_contacts=len(events) > RECENT_CONTACTS,
-        on_hold=bool(on_hold),
-        unread_notices=unread_notices,
+        on_hold=bool(row["on_hold"]),
+        unread_notices=row["unread_notices"],
+    )
+
+
+def _assignment(row: dict) -> StatusAssignment:
+    starts_at = rawsql.aware(row["starts_at"])
+    hours_start = rawsql.time_of_day(row["contact_hours_start"])
+    hours_end = rawsql.time_of_day(row["contact_hours_end"])
+    agency_status, collector_status = row["agency_status"], row["collector_status"]
+    return StatusAssignment(
+        starts_at=starts_at,
+        since=local_text(starts_at, "%Y-%m-%d"),
+        agency_name=row["agency_name"],
+        agency_in_house=row["agency_kind"] == Agency.Kind.IN_HOUSE,
+        agency_active=agency_status == Agency.Status.ACTIVE,
+        agency_status=labels(Agency.Status).get(agency_status, agency_status),
+        agency_status_reason=row["status_reason"],
+        licence_number=row["licence_number"],
+        hotline=number_display(row["hotline"]),
+        hours_start=hours_start.strftime("%H:%M") if hours_start else "",
+        hours_end=hours_end.strftime("%H:%M") if hours_end else "",
+        collector_name=row["collector_name"] or "",
+        collector_badge=row["badge_number"] or "",
+        collector_active=collector_status == Collector.Status.ACTIVE,
+        collector_status=labels(Collector.Status).get(collector_status, collector_status or ""),
     )
