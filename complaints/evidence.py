@@ -53,9 +53,17 @@ def evidence_response(*, evidence: Evidence, viewer, now: datetime.datetime) -> 
             detail={"by": "agency", "agency": membership.agency_id} if membership is not None else {"by": "staff"},
             now=now,
         )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence_download_name(evidence), content_type=evidence.content_type
+    return private_file_response(
+        handle=handle, filename=evidence_download_name(evidence), content_type=evidence.content_type
     )
+
+
+def private_file_response(*, handle, filename: str, content_type: str) -> FileResponse:
+    """A file of personal data as a download only: our own name and type,
+    no sniffing by the browser, a sandbox, and no copy in any cache. Every
+    private file the portal hands out (evidence, a borrower's copy of their
+    data) goes through here, so their headers cannot drift apart."""
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = EVIDENCE_CSP
     # What Django's never_cache sets, so the desk's pages (which add it
