@@ -7,3 +7,6 @@ class BorrowersConfig(AppConfig):
     this app holds only what the borrower's pages need, such as sign-in codes."""
 
     name = "borrowers"
+
+    def ready(self):
+        from .datacopy import handlers  # noqa: F401 - registers the outbox handler

@@ -45,3 +45,8 @@ class SignInLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:-4]}****"
+
+
+from .datacopy.models import DataCopyAllowance, DataCopyRequest  # noqa: E402 - the app's models live in its packages too
+
+__all__ = ["DataCopyAllowance", "DataCopyRequest", "SignInCode", "SignInLock"]

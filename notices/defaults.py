@@ -270,6 +270,23 @@ TEMPLATES: list[dict[str, str]] = [
         "sms_zh": SIGN + "借款{account}原定{date}的{measure}已取消。详情：{portal_link}",
         "sms_en": "Loan {account}: the {measure} planned for {date} is cancelled. {portal_link}",
     },
+    # Copies of a borrower's data.
+    {
+        "code": "datacopy.ready",
+        "description": "The copy of their data the borrower asked for can be downloaded.",
+        "title_zh": "您的个人信息副本已生成",
+        "title_en": "The copy of your data is ready",
+        "body_zh": (
+            "您申请的个人信息副本已生成，请登录平台下载，下载链接在 {deadline} 前有效，仅限您本人使用：{portal_link}\n"
+            "如有疑问请致电客服 {hotline}。"
+        ),
+        "body_en": (
+            "The copy of your data you asked for is ready. Sign in to download it; the link works until "
+            "{deadline} and only for you: {portal_link}\nQuestions? Call us on {hotline}."
+        ),
+        "sms_zh": SIGN + "您的个人信息副本已生成，请于{deadline}前登录下载：{portal_link}",
+        "sms_en": "The copy of your data is ready. Download it by {deadline}: {portal_link}",
+    },
 ]
 
 # measure kind: (days before, SMS, e-mail, mandatory)

@@ -306,6 +306,7 @@ CELERY_BEAT_SCHEDULE = {
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},
     "common-beat-heartbeat": {"task": "common.tasks.beat_heartbeat_task", "schedule": 60.0},
     "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
+    "borrowers-datacopies-expire": {"task": "borrowers.tasks.datacopies_expire_task", "schedule": crontab(minute=23)},
 }
 
 # The outbox (outbox/). Webhooks go to agencies' own servers, which may hang:

@@ -1,0 +1,3 @@
+from .datacopy.admin import DataCopyRequestAdmin  # noqa: F401 - registers it on the desk
+
+__all__ = ["DataCopyRequestAdmin"]
