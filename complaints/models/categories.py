@@ -93,7 +93,7 @@ class SLAPolicy(models.Model):
     review_window_days = models.PositiveIntegerField(_("review may be asked within (days)"), default=30)
     review_decision_days = models.PositiveIntegerField(_("review decision within (calendar days)"), default=15)
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the time)"), default=75, help_text=_("The owner is warned when this share has passed.")
+        _("warn at (per cent of the time)"), default=75, help_text=_("The owner is warned when this share has passed.")
     )
 
     history = HistoricalRecords()
