@@ -20,6 +20,9 @@ EXTEND_BEYOND_FIRST = "desk.extend_beyond_first"
 LIFT_ACCOUNT_HOLD = "desk.lift_account_hold"
 APPROVE_AGENCY_EXTENSION = "desk.approve_agency_extension"
 SUSPEND_PARTY = "desk.suspend_party"
+# Not "view_…": every desk role holds every view permission, and this one is
+# for supervisors and auditors only.
+READ_COMPLIANCE_REPORT = "desk.read_compliance_report"
 
 # Handling complaints day to day.
 TRIAGE_PERMISSIONS = (
@@ -39,6 +42,7 @@ SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
     LIFT_ACCOUNT_HOLD,
     APPROVE_AGENCY_EXTENSION,
     SUSPEND_PARTY,
+    READ_COMPLIANCE_REPORT,
     "agencies.add_agency",
     "agencies.change_agency",
     "agencies.add_collector",
@@ -66,10 +70,16 @@ SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
     "businesscalendar.change_workinghours",
 )
 # Reading everything the desk reads, besides every "view" permission.
-AUDITOR_PERMISSIONS = (VIEW_DASHBOARD, VIEW_COMPLAINT_EVIDENCE)
+AUDITOR_PERMISSIONS = (VIEW_DASHBOARD, VIEW_COMPLAINT_EVIDENCE, READ_COMPLIANCE_REPORT)
 
 
 def user_may_grant_second_extension(user) -> bool:
     """A complaint's second extension, past the policy's first limit, is a
     supervisor's decision (the domain's extension rule)."""
     return bool(user and user.is_active and user.has_perm(EXTEND_BEYOND_FIRST))
+
+
+def user_may_read_compliance_report(user) -> bool:
+    """The monthly compliance report is for supervisors and auditors, who
+    answer to the regulator for it."""
+    return bool(user and user.is_active and user.has_perm(READ_COMPLIANCE_REPORT))

@@ -23,6 +23,7 @@ class DeskPermission(models.Model):
             ("lift_account_hold", _("Can lift the hold on an agency's work on an account")),
             ("approve_agency_extension", _("Can approve an agency's request for more time")),
             ("suspend_party", _("Can suspend or reinstate agencies and collectors")),
+            ("read_compliance_report", _("Can see and export the monthly compliance report")),
         ]
 
     def __str__(self) -> str:

@@ -14,4 +14,8 @@ class DeskAdminSite(admin.AdminSite):
     def get_urls(self):
         from . import views
 
-        return [path("dashboard/", self.admin_view(views.dashboard), name="desk_dashboard"), *super().get_urls()]
+        return [
+            path("dashboard/", self.admin_view(views.dashboard), name="desk_dashboard"),
+            path("compliance-report/", self.admin_view(views.compliance_report_page), name="desk_compliance_report"),
+            *super().get_urls(),
+        ]

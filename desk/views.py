@@ -1,19 +1,24 @@
-"""The desk dashboard: open complaints by SLA state, this week's breaches
-and the agencies' scorecards, as SVG charts with the numbers beside them."""
+"""The desk's own pages: the dashboard (open complaints by SLA state, this
+week's breaches and the agencies' scorecards, as SVG charts with the numbers
+beside them) and the monthly compliance report."""
 
 from django.contrib.admin import site
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from complaints import permissions
 from complaints.models import SLATarget
 from complaints.sla_state import SlaState
 
 from .actions import request_now
 from .charts import bar_chart, line_chart, sparkline
+from .compliance.forms import ReportChoiceForm
+from .compliance.report import compliance_report, report_csv
 from .selectors import agency_scorecards, breaches_this_week, complaints_trend, open_complaints_by_sla_state, week_start
 from .sla import duration_text
 
@@ -103,3 +108,28 @@ def dashboard(request):
         "trend_chart": line_chart([count for _start, count in trend], week_labels),
     }
     return TemplateResponse(request, "desk/dashboard.html", context)
+
+
+def compliance_report_page(request):
+    """The monthly compliance report for a past month, on screen (printable)
+    or as CSV."""
+    if not permissions.user_may_read_compliance_report(request.user):
+        raise PermissionDenied
+    form = ReportChoiceForm(request.GET or None, now=request_now(request))
+    report = None
+    if form.is_valid():
+        agency = form.cleaned_data["agency"]
+        report = compliance_report(period=form.cleaned_data["month"], agency_id=agency.pk if agency else None)
+        if request.GET.get("format") == "csv":
+            scope = f"agency-{agency.pk}" if agency else "all"
+            response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="compliance-{report.period}-{scope}.csv"'
+            return response
+    context = {
+        **site.each_context(request),
+        "title": _("Monthly compliance report"),
+        "form": form,
+        "report": report,
+        "csv_query": request.GET.urlencode() + "&format=csv" if report else "",
+    }
+    return TemplateResponse(request, "desk/compliance_report.html", context)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from conduct.models import Breach
+from desk.compliance.filters import ReportFigureFilter
 
 from .readonly import ReadOnlyAdmin
 
@@ -12,7 +13,7 @@ class BreachAdmin(ReadOnlyAdmin):
     desk reads them (and the scorecard counts them) but does not edit them."""
 
     list_display = ["contact_time", "rule", "agency", "collector", "account", "evidence_text"]
-    list_filter = ["rule", "agency", ("detected_at", admin.DateFieldListFilter)]
+    list_filter = ["rule", "agency", ("detected_at", admin.DateFieldListFilter), ReportFigureFilter]
     list_select_related = ["contact_event__account", "agency", "collector"]
     search_fields = ["contact_event__account__reference", "collector__badge_number", "contact_event__external_id"]
     ordering = ["-contact_event__occurred_at", "-pk"]

@@ -10,6 +10,7 @@ view in the personal-data access log.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from desk.compliance.filters import ReportFigureFilter
 from desk.history import DeskHistoryAdmin
 from desk.personal_data import PersonalDataAdminMixin
 from loans.models import (
@@ -143,7 +144,7 @@ class AssignmentAdmin(FeedDataAdmin):
 @admin.register(ContactEvent)
 class ContactEventAdmin(FeedDataAdmin):
     list_display = ["occurred_at", "account", "agency", "collector", "channel", "party", "outcome"]
-    list_filter = ["channel", "party", "outcome", "agency"]
+    list_filter = ["channel", "party", "outcome", "agency", ReportFigureFilter]
     list_select_related = ["account", "agency", "collector"]
     search_fields = ["account__reference", "external_id", "collector__badge_number", "recording_ref"]
     date_hierarchy = "occurred_at"

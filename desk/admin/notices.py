@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accesslog.models import DataAccessRecord
 from accesslog.services import data_access_record
 from common.text import FreeTextField
+from desk.compliance.filters import ReportFigureFilter
 from notices import templating
 from notices.defaults import TEMPLATES as SEEDED_TEMPLATES
 from notices.models import (
@@ -304,7 +305,12 @@ class MeasureNoticeStateAdmin(admin.ModelAdmin):
         "get_compliance_note_display",
         "notice",
     ]
-    list_filter = ["compliance", "kind", ("measure__performer", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "compliance",
+        "kind",
+        ("measure__performer", admin.RelatedOnlyFieldListFilter),
+        ReportFigureFilter,
+    ]
     search_fields = ["measure__external_id", "measure__account__reference"]
     date_hierarchy = "notice_deadline"
     list_select_related = ["measure__account", "measure__performer", "notice"]

@@ -25,6 +25,7 @@ from complaints.models import Complaint, SLATarget
 from complaints.services import complaint_note_add
 from complaints.sla_state import sla_state
 from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
+from desk.compliance.filters import ReportFigureFilter
 from desk.history import DeskHistoryAdmin
 from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
@@ -75,6 +76,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         ("account__stage", RelatedFieldListFilter),
         AssigneeFilter,
         ("submitted_at", DateFieldListFilter),
+        ReportFigureFilter,
     ]
     # Not joined: with a filter that matches thousands, the database would
     # join them all before sorting out the page. The page's 50 rows fetch
