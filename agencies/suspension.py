@@ -53,7 +53,6 @@ def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.da
         party.status_changed_at = now
         fields.append("status_changed_at")
     party._history_user = by
-    party._history_date = now
     party._change_reason = f"{kind}: {reason}"[:100]
     party.save(update_fields=fields)
     _queue_notice(

@@ -117,7 +117,7 @@ def compliance_report(*, period: Month, agency_id: int | None) -> Report:
             notices.SECTION,
             **scope,
             title=_("Advance notices by measure"),
-            columns={"due": _("Due"), "on_time": _("On time"), "late": _("Late"), "missing": _("Missing")},
+            columns={"due": _("Due this month"), "on_time": _("On time"), "late": _("Late"), "missing": _("Missing")},
             groups=measure_kinds,
         ),
         _table(
@@ -125,7 +125,7 @@ def compliance_report(*, period: Month, agency_id: int | None) -> Report:
             **scope,
             title=_("Complaint deadlines by severity"),
             columns={
-                "due": _("Due"),
+                "due": _("Due this month"),
                 "met": _("Met"),
                 "breached": _("Breached"),
                 "escalated_on_time": _("Breaches escalated on time"),

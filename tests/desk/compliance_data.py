@@ -62,7 +62,15 @@ def _target(complaint, kind, due, **times):
     )
 
 
+def _history_dated(model, pk, when) -> None:
+    """The history row of a change made through a service is dated by the
+    clock; date it as if the change had been made in the month."""
+    row = model.history.filter(id=pk).order_by("-history_id").first()
+    model.history.filter(history_id=row.history_id).update(history_date=when)
+
+
 def october(*, submit, supervisor, agent) -> dict:
+    from agencies.models import Agency, Collector
     from agencies.suspension import agency_suspend, collector_suspend
     from conduct.models import Breach
     from loans.models import ScheduledMeasure
@@ -129,5 +137,7 @@ def october(*, submit, supervisor, agent) -> dict:
     # Suspensions.
     collector = CollectorFactory(agency=a, display_name="Li")
     agency_suspend(agency_id=b.pk, reason="Calls at night", by=supervisor, now=at(10, 9, 15))
+    _history_dated(Agency, b.pk, at(10, 9, 15))
     collector_suspend(collector_id=collector.pk, reason="Threats", by=supervisor, now=at(10, 11))
+    _history_dated(Collector, collector.pk, at(10, 11))
     return {"a": a, "b": b, "complaints": (c0, c1, c2), "collector": collector}

@@ -168,3 +168,9 @@ def test_the_csv_has_one_figure_per_line(data, client_for, supervisor):
 def test_the_csv_text_is_the_report(data, english):
     text = report_csv(compliance_report(period=OCTOBER, agency_id=None))
     assert "Complaint deadlines by severity,Total,Breaches escalated on time,1" in text
+
+
+def test_the_page_reads_in_chinese_by_default(data, client_for, auditor):
+    content = client_for(auditor).get(PAGE, {"month": "2026-10"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "月度合规报告" in content
+    assert "尚未收集" in content

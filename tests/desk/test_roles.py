@@ -27,7 +27,7 @@ def test_roles_sync_restores_a_permission_removed_by_hand():
 
 def test_auditor_holds_only_view_permissions():
     codenames = set(Group.objects.get(name=AUDITOR).permissions.values_list("codename", flat=True))
-    assert codenames and all(codename.startswith("view_") for codename in codenames)
+    assert codenames and all(codename.startswith(("view_", "read_")) for codename in codenames)
 
 
 def test_auditor_can_view_complaints_and_agencies():
