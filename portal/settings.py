@@ -307,6 +307,10 @@ CELERY_BEAT_SCHEDULE = {
     "common-beat-heartbeat": {"task": "common.tasks.beat_heartbeat_task", "schedule": 60.0},
     "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
     "borrowers-datacopies-expire": {"task": "borrowers.tasks.datacopies_expire_task", "schedule": crontab(minute=23)},
+    "desk-compliance-report": {
+        "task": "desk.tasks.compliance_report_deliver_task",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
 }
 
 # The outbox (outbox/). Webhooks go to agencies' own servers, which may hang:
@@ -340,6 +344,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PLATFORM_SUPPORT_EMAIL = os.environ.get("PLATFORM_SUPPORT_EMAIL", "support@portal.example.cn")
 PLATFORM_ONCALL_EMAIL = os.environ.get("PLATFORM_ONCALL_EMAIL", "oncall@portal.example.cn")
 PLATFORM_ONCALL_PHONE = os.environ.get("PLATFORM_ONCALL_PHONE", "")
+# Where last month's compliance report is sent on the 1st (desk/compliance/);
+# not sent while unset.
+COMPLIANCE_REPORT_EMAIL = os.environ.get("COMPLIANCE_REPORT_EMAIL", "")
 PLATFORM_HOTLINE = os.environ.get("PLATFORM_HOTLINE", "400-820-8820")
 
 # One-time sign-in codes.
