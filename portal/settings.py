@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accesslog",
     "agencies",
     "loans",
+    "scorecards",
     "complaints",
     "notices",
     "conduct",
@@ -305,6 +306,7 @@ CELERY_BEAT_SCHEDULE = {
     "notices-dispatch-sweep": {"task": "notices.tasks.dispatch_due_task", "schedule": 60.0},
     "conduct-check": {"task": "conduct.tasks.conduct_check_task", "schedule": 60.0},
     "common-beat-heartbeat": {"task": "common.tasks.beat_heartbeat_task", "schedule": 60.0},
+    "scorecards-compute": {"task": "scorecards.tasks.scorecards_compute_task", "schedule": 3600.0},
     "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
     "borrowers-datacopies-expire": {"task": "borrowers.tasks.datacopies_expire_task", "schedule": crontab(minute=23)},
     "desk-compliance-report": {
