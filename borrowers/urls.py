@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import scorecard_views, views
 
 app_name = "portal"
 
@@ -16,5 +16,9 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("preferences/", views.preferences, name="preferences"),
     path("agencies/", views.agencies, name="agencies"),
+    path("agencies/scorecards/", scorecard_views.scorecards, name="scorecards"),
+    path("agencies/scorecards.csv", scorecard_views.scorecards_csv, name="scorecards_csv"),
+    path("agencies/<int:agency_id>/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("agencies/<int:agency_id>/scorecard.svg", scorecard_views.scorecard_chart, name="scorecard_chart"),
     path("check-number/", views.check_number, name="check_number"),
 ]

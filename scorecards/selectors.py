@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -40,6 +41,10 @@ class Figure:
     unit: str
 
     @property
+    def per_thousand_contacts(self) -> bool:
+        return self.code.startswith("breaches_")
+
+    @property
     def published(self) -> bool:
         return self.value is not None
 
@@ -62,6 +67,14 @@ class AgencyCard:
     status_history: list[tuple[datetime.date, str]]
     quarters: list[Quarter]
     computed_at: datetime.datetime | None
+
+    @property
+    def rows(self) -> list[tuple[Figure, list[Figure]]]:
+        """The table turned for reading: per figure, its value in each quarter."""
+        return [
+            (first, [quarter.figures[index] for quarter in self.quarters])
+            for index, first in enumerate(self.quarters[0].figures)
+        ]
 
 
 def _rate(count: int, cases: int, per: int) -> float | None:
@@ -163,7 +176,7 @@ def agency_scorecard(*, agency_id: int, now: datetime.datetime) -> AgencyCard | 
     return AgencyCard(
         agency=agency,
         authorised_until=(
-            agency.status_changed_at.date()
+            timezone.localdate(agency.status_changed_at)
             if agency.status == Agency.Status.TERMINATED and agency.status_changed_at
             else None
         ),
@@ -182,7 +195,7 @@ def agency_status_history(*, agency: Agency) -> list[tuple[datetime.date, str]]:
     for record in agency.history.order_by("history_date").only("status", "history_date", "status_changed_at"):
         if previous is not None and record.status != previous:
             when = record.status_changed_at or record.history_date
-            changes.append((when.date(), Agency.Status(record.status).label))
+            changes.append((timezone.localdate(when), Agency.Status(record.status).label))
         previous = record.status
     return changes
 

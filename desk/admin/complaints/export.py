@@ -11,16 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from accesslog.models import DataAccessRecord
 from accesslog.services import data_access_record, data_access_rows_set
 from common.masking import mask_name, mask_phone
+from common.spreadsheet import csv_cell
 from complaints.models import Complaint
 from desk.sla import sla_badge
-
-
-def csv_cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 class _Echo:
