@@ -3,13 +3,19 @@ quarterly figures, cacheable by browsers and proxies.
 
 Each response carries Last-Modified and an ETag from the time the figures
 behind it last changed, so a repeat visit is a 304 after one indexed read.
+The body is built once per language and computation and kept in the cache:
+it is the same for everyone, because the pages are rendered without the
+request (no session, no messages, no CSRF token, no signed-in navigation).
 """
 
 import csv
 import functools
+import io
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -19,7 +25,6 @@ from django.views.decorators.http import condition, require_GET
 from common.spreadsheet import csv_cell
 from scorecards.selectors import (
     MIN_CASES,
-    RULE_FAMILY_LABELS,
     agency_scorecard,
     public_agencies,
     scorecards_last_computed,
@@ -29,16 +34,53 @@ from scorecards.selectors import (
 from .scorecard_chart import scorecard_trend_svg
 
 MAX_AGE_SECONDS = 300
+CACHE_SECONDS = 24 * 3600
+# Each process also keeps the bodies it served last, which saves the cache's
+# round trip on the busiest pages. Keys name the computation, so an entry is
+# never stale; the bound keeps old computations from piling up.
+RECENT_BODIES = 256
+_recent: dict[str, str] = {}
 
 
 def _last_modified(request: HttpRequest, agency_id: int | None = None):
-    return scorecards_last_computed(now=timezone.now(), agency_id=agency_id)
+    """Read once per request: the ETag is made from the same time."""
+    if not hasattr(request, "_scorecards_computed"):
+        request._scorecards_computed = scorecards_last_computed(now=timezone.now(), agency_id=agency_id)
+    return request._scorecards_computed
 
 
 def _etag(request: HttpRequest, agency_id: int | None = None) -> str:
     computed = _last_modified(request, agency_id)
     stamp = computed.timestamp() if computed else 0
-    return f"{request.resolver_match.url_name}-{agency_id or 0}-{get_language()}-{stamp:.0f}"
+    # The day is part of it: which agencies are public depends on the date.
+    day = timezone.localdate().isoformat()
+    return f"{request.resolver_match.url_name}-{agency_id or 0}-{get_language()}-{day}-{stamp:.6f}"
+
+
+def _cached_body(request: HttpRequest, build, agency_id: int | None = None) -> str | bytes | None:
+    """The body for this page, language and computation, built at most once
+    per cache lifetime. ``build`` returns None for a page that is not public."""
+    key = "scorecards:" + _etag(request, agency_id)
+    body = _recent.get(key)
+    if body is not None:
+        return body
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        if body is None:
+            raise Http404
+        cache.set(key, body, CACHE_SECONDS)
+    if len(_recent) >= RECENT_BODIES:
+        _recent.clear()
+    _recent[key] = body
+    return body
+
+
+def _render(template: str, context: dict) -> str:
+    return render_to_string(
+        template,
+        {**context, "min_cases": MIN_CASES, "platform_hotline": settings.PLATFORM_HOTLINE},
+    )
 
 
 def public_cache(view):
@@ -59,36 +101,30 @@ def public_cache(view):
 @public_cache
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def scorecards(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    return render(
-        request,
-        "portal/scorecards.html",
-        {"agencies": public_agencies(now=now).order_by("name"), "min_cases": MIN_CASES, "families": RULE_FAMILY_LABELS},
-    )
+    def build():
+        return _render("portal/scorecards.html", {"agencies": public_agencies(now=timezone.now()).order_by("name")})
+
+    return HttpResponse(_cached_body(request, build))
 
 
 @public_cache
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def scorecard(request: HttpRequest, agency_id: int) -> HttpResponse:
-    card = agency_scorecard(agency_id=agency_id, now=timezone.now())
-    if card is None:
-        raise Http404
-    return render(
-        request,
-        "portal/scorecard.html",
-        {"card": card, "min_cases": MIN_CASES, "families": RULE_FAMILY_LABELS},
-    )
+    def build():
+        card = agency_scorecard(agency_id=agency_id, now=timezone.now())
+        return _render("portal/scorecard.html", {"card": card}) if card else None
+
+    return HttpResponse(_cached_body(request, build, agency_id))
 
 
 @public_cache
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def scorecard_chart(request: HttpRequest, agency_id: int) -> HttpResponse:
-    card = agency_scorecard(agency_id=agency_id, now=timezone.now())
-    if card is None:
-        raise Http404
-    response = HttpResponse(
-        scorecard_trend_svg(agency_name=str(card.agency), quarters=card.quarters), content_type="image/svg+xml"
-    )
+    def build():
+        card = agency_scorecard(agency_id=agency_id, now=timezone.now())
+        return scorecard_trend_svg(agency_name=str(card.agency), quarters=card.quarters) if card else None
+
+    response = HttpResponse(_cached_body(request, build, agency_id), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -96,10 +132,15 @@ def scorecard_chart(request: HttpRequest, agency_id: int) -> HttpResponse:
 @public_cache
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def scorecards_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(_cached_body(request, _csv_text), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agency-scorecards.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    return response
+
+
+def _csv_text() -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
     writer.writerow(
         [_("Agency"), _("Licence or registration"), _("Quarter"), _("Quarter over"), _("Figure"), _("Value")]
     )
@@ -115,4 +156,4 @@ def scorecards_csv(request: HttpRequest) -> HttpResponse:
                     figure.value if figure.published else _("too few to publish"),
                 ]
             )
-    return response
+    return out.getvalue()
