@@ -125,3 +125,16 @@ def test_the_table_scrolls_in_its_own_box_and_the_chart_shrinks_at_375_px(comput
     assert '<div class="table-responsive">' in page
     assert 'class="img-fluid scorecard-chart"' in page
     assert "style=" not in page and "<script" not in page
+
+
+def test_a_new_computation_replaces_the_kept_page(computed):
+    from scorecards.models import QuarterFigures
+
+    path = reverse("portal:scorecard", args=[computed["a"].pk])
+    assert "6000.0" in get(path).content.decode()
+    QuarterFigures.objects.filter(agency=computed["a"]).update(complaints=0)
+    scorecards_compute(now=timezone.now())
+    assert "6000.0" in get(path).content.decode()
+    QuarterFigures.objects.filter(agency=computed["a"]).update(complaints=24, accounts=20)
+    QuarterFigures.objects.filter(agency=computed["a"]).update(computed_at=timezone.now())
+    assert "12000.0" in get(path).content.decode()
