@@ -142,7 +142,7 @@ def _csv_text() -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(
-        [_("Agency"), _("Licence or registration"), _("Quarter"), _("Quarter over"), _("Figure"), _("Value")]
+        [_("Agency"), _("Licence or registration"), _("Quarter"), _("Quarter over"), _("Figure"), _("Value"), _("Unit")]
     )
     for agency, quarter in scorecards_table(now=timezone.now()):
         for figure in quarter.figures:
@@ -154,6 +154,7 @@ def _csv_text() -> str:
                     _("yes") if quarter.complete else _("no"),
                     csv_cell(figure.label),
                     figure.value if figure.published else _("too few to publish"),
+                    _("per 1,000 contacts") if figure.per_thousand_contacts else figure.unit,
                 ]
             )
     return out.getvalue()

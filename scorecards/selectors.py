@@ -197,6 +197,9 @@ def agency_status_history(*, agency: Agency) -> list[tuple[datetime.date, str]]:
             when = record.status_changed_at or record.history_date
             changes.append((timezone.localdate(when), Agency.Status(record.status).label))
         previous = record.status
+    if not changes and agency.status != Agency.Status.ACTIVE and agency.status_changed_at:
+        # Recorded before the history was kept: the current status is all we know.
+        changes.append((timezone.localdate(agency.status_changed_at), agency.get_status_display()))
     return changes
 
 

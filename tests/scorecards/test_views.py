@@ -138,3 +138,21 @@ def test_a_new_computation_replaces_the_kept_page(computed):
     QuarterFigures.objects.filter(agency=computed["a"]).update(complaints=24, accounts=20)
     QuarterFigures.objects.filter(agency=computed["a"]).update(computed_at=timezone.now())
     assert "12000.0" in get(path).content.decode()
+
+
+def test_a_suspension_without_history_shows_its_date(computed):
+    recent = computed["recent"]
+    page = get(reverse("portal:scorecard", args=[recent.pk])).content.decode()
+    assert f"{timezone.localdate(recent.status_changed_at):%Y-%m-%d}: Suspended" in page
+
+
+def test_the_csv_names_the_unit_of_breach_rates(computed):
+    body = get(reverse("portal:scorecards_csv")).content.decode()
+    assert "Contact at forbidden hours,200.0,per 1,000 contacts" in body.replace('"', "")
+
+
+def test_the_page_reads_in_chinese_by_default(computed, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    page = Client().get(reverse("portal:scorecard", args=[computed["a"].pk])).content.decode()
+    assert "样本过少，不予公布" in page
+    assert "这些数据如何统计" in page
