@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from accesslog.models import DataAccessRecord
 from accesslog.services import data_access_record
+from common.spreadsheet import csv_cell
 from common.text import FreeTextField
 from desk.compliance.filters import ReportFigureFilter
 from notices import templating
@@ -30,8 +31,6 @@ from notices.models import (
 )
 from notices.selectors import PROOF_COLUMNS, notice_failed_delivery_ids, notice_proof_rows
 from notices.services import notice_delivery_retry
-
-from .complaints.export import csv_cell
 
 REQUIRED_CODES = {values["code"] for values in SEEDED_TEMPLATES}
 

@@ -73,7 +73,7 @@ def test_export_is_refused_to_an_auditor(client_for, auditor, submit):
 
 
 def test_export_defuses_spreadsheet_formulas(client_for, agent, submit):
-    from desk.admin.complaints.export import csv_cell
+    from common.spreadsheet import csv_cell
 
     assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert csv_cell("@SUM") == "'@SUM"
