@@ -19,19 +19,23 @@ class Bar:
 class BarChart:
     width: int
     height: int
-    label_width: int
     bar_height: int
     bars: list[Bar]
 
-    @property
-    def plot_width(self) -> int:
-        return self.width - self.label_width - 60
+
+# Charts are drawn in a phone-sized box: the stylesheet never scales them up
+# and a 375 px screen shrinks them only a little, so LABEL_SIZE (mirrored in
+# desk.css) stays at least 12 px on screen.
+CHART_WIDTH = 340
+LABEL_SIZE = 14
 
 
-def bar_chart(items, *, width: int = 520, bar_height: int = 22, gap: int = 8, label_width: int = 170) -> BarChart:
-    """Horizontal bars. ``items``: (label, value, value_text, css class)."""
+def bar_chart(items, *, width: int = CHART_WIDTH, bar_height: int = 16, gap: int = 10) -> BarChart:
+    """Horizontal bars, each under its own label line so a long agency name
+    has the chart's whole width. ``items``: (label, value, value_text, css class)."""
     items = list(items)
-    plot = width - label_width - 60
+    plot = width - 48
+    row = LABEL_SIZE + 4 + bar_height + gap
     largest = max((value for _, value, _, _ in items), default=0) or 1
     bars = [
         Bar(
@@ -39,13 +43,13 @@ def bar_chart(items, *, width: int = 520, bar_height: int = 22, gap: int = 8, la
             value=value,
             value_text=value_text,
             css=css,
-            y=index * (bar_height + gap),
+            y=index * row,
             width=round(plot * value / largest, 1) if value else 0,
         )
         for index, (label, value, value_text, css) in enumerate(items)
     ]
-    height = max(len(bars) * (bar_height + gap), bar_height)
-    return BarChart(width=width, height=height, label_width=label_width, bar_height=bar_height, bars=bars)
+    height = max(len(bars) * row, row)
+    return BarChart(width=width, height=height, bar_height=bar_height, bars=bars)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class LineChart:
         return " ".join(f"{p.x},{p.y}" for p in self.points)
 
 
-def line_chart(values: list[int], labels: list[str], *, width: int = 520, height: int = 180) -> LineChart:
+def line_chart(values: list[int], labels: list[str], *, width: int = CHART_WIDTH, height: int = 180) -> LineChart:
     left, right, top, bottom = 36, 12, 12, height - 28
     top_value = max(values, default=0) or 1
     step = (width - left - right) / max(len(values) - 1, 1)
