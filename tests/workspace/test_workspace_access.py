@@ -32,3 +32,10 @@ def test_manager_sees_own_tokens_and_calls_only(client_a, client, side_a, side_b
     content = response.content.decode()
     assert side_b.token.prefix not in content
     assert side_a.token.secret_hash not in content
+
+
+def test_an_active_token_reads_as_valid_not_as_employed(client_a, side_a):
+    AgencyMembership.objects.filter(pk=side_a.membership.pk).update(role="manager")
+    content = client_a.get(reverse("agency:access"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "有效" in content
+    assert "在职" not in content
