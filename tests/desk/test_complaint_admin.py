@@ -397,3 +397,16 @@ def test_agency_text_is_escaped_on_the_page(client_for, agent, submit):
     content = client_for(agent).get(page(complaint)).content.decode()
     assert '<a href="javascript:alert(1)">' not in content
     assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;" in content
+
+
+def test_triage_list_shows_flags_as_words_not_json(client_for, agent, submit):
+    from complaints.models import TriageItem
+
+    complaint = submit()
+    TriageItem.objects.update_or_create(
+        complaint=complaint, defaults={"opened_at": complaint.submitted_at, "flags": ["S1", "Agency suspended."]}
+    )
+    content = client_for(agent).get("/admin/complaints/triageitem/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "S1 critical" in content
+    assert "Agency suspended." in content
+    assert "[&quot;S1&quot;" not in content

@@ -2,10 +2,11 @@
 records they oversee (holds, agency tickets), each with its history."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.models import AgencyTicket, Category, Hold, SLAPolicy, TriageItem
+from complaints.models import AgencyTicket, Category, Hold, Severity, SLAPolicy, TriageItem
 from complaints.services import hold_lift
 from desk.actions import form_action, request_now
 from desk.history import DeskHistoryAdmin
@@ -111,14 +112,21 @@ class AgencyTicketAdmin(admin.ModelAdmin):
 
 
 class TriageItemAdmin(admin.ModelAdmin):
-    list_display = ["complaint", "opened_at", "flags", "done_at", "done_by"]
+    list_display = ["complaint", "opened_at", "flag_labels", "done_at", "done_by"]
     list_filter = [("done_at", admin.EmptyFieldListFilter)]
     list_select_related = ["complaint", "done_by"]
     search_fields = ["complaint__reference"]
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        return [("flag_labels" if field.name == "flags" else field.name) for field in self.model._meta.fields]
+
+    @admin.display(description=_("flags"))
+    def flag_labels(self, obj):
+        """Routing stores the severity as its code and every other flag as
+        a sentence for staff: show each as words, one per line."""
+        labels = [str(Severity[flag].label) if flag in Severity.names else flag for flag in obj.flags]
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
 
     def has_add_permission(self, request) -> bool:
         return False
