@@ -8,6 +8,7 @@ from urllib.parse import quote_plus
 
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common.phones import display_number
 from conduct.models import Breach
@@ -56,6 +57,18 @@ def _labels_in(choices_class, language: str | None) -> dict[str, str]:
         return {value: str(label) for value, label in choices_class.choices}
 
 
+@functools.lru_cache(maxsize=64)
+def _borrower_party_labels(language: str | None) -> dict[str, str]:
+    """Who was contacted, said to the borrower: the model's labels are
+    written for staff and agencies."""
+    with translation.override(language):
+        return {
+            ContactEvent.Party.BORROWER: str(_("You")),
+            ContactEvent.Party.EMERGENCY_CONTACT: str(_("Your emergency contact")),
+            ContactEvent.Party.THIRD_PARTY: str(ContactEvent.Party.THIRD_PARTY.label),
+        }
+
+
 def contact_rows(*, reference: str, rows) -> list[ContactRow]:
     """Contacts as mappings with the contact event's ``id``, ``occurred_at``
     (aware), ``channel``, ``party``, ``outcome`` and ``from_number``, the
@@ -63,7 +76,7 @@ def contact_rows(*, reference: str, rows) -> list[ContactRow]:
     ``collector_name`` and ``badge_number``, a home visit's ``second_name``
     and ``second_badge``, and the ``breaches`` (rule codes) it broke."""
     channels = labels(ContactEvent.Channel)
-    parties = labels(ContactEvent.Party)
+    parties = _borrower_party_labels(get_language())
     outcomes = labels(ContactEvent.Outcome)
     rules = labels(Breach.Rule)
     # The complaint form's query string, pre-filled with the contact (built by

@@ -185,8 +185,11 @@ class ContactEvent(models.Model):
         VISIT = "visit", _("Home visit")
 
     class Party(models.TextChoices):
-        BORROWER = "borrower", _("You")
-        EMERGENCY_CONTACT = "emergency_contact", _("Your emergency contact")
+        """Labels for staff and agencies; the borrower's own pages name the
+        parties from the borrower's side (borrowers/rows.py)."""
+
+        BORROWER = "borrower", _("The borrower")
+        EMERGENCY_CONTACT = "emergency_contact", _("The borrower's emergency contact")
         THIRD_PARTY = "third_party", _("Another third party")
 
     class Outcome(models.TextChoices):

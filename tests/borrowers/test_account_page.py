@@ -251,3 +251,11 @@ def test_account_page_names_both_collectors_of_a_home_visit(borrower_client, vis
     page = borrower_client.get(reverse("portal:account", args=[visited_account.reference])).content.decode()
     assert f"{html.escape(visited_account.partner.display_name)} (" in page
     assert visited_account.partner.badge_number in page
+
+
+def test_account_page_tells_the_borrower_a_contact_was_with_them(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower, stage=StageFactory(code="OUTSOURCED"))
+    ContactEventFactory(account=account, agency=AssignmentFactory(account=account).agency)
+    for page in ("portal:account", "portal:contacts"):
+        content = borrower_client.get(reverse(page, args=[account.reference]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert "您本人" in content.content.decode(), page

@@ -100,3 +100,9 @@ def test_api_refuses_basic_credentials(client, side_a):
 
     right = base64.b64encode(f"{side_a.user.username}:{PASSWORD}".encode()).decode()
     assert client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Basic {right}").status_code == 401
+
+
+def test_schema_describes_the_contacted_party_for_the_agency(client):
+    text = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "`borrower` - The borrower" in text
+    assert "`borrower` - You" not in text

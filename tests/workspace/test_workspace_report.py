@@ -73,3 +73,9 @@ def test_same_reference_with_other_details_names_what_differs(client_a, side_a):
     [message] = response.context["form"].errors["external_id"]
     assert "already recorded with other details (Outcome)" in message
     assert ContactEvent.objects.get().outcome == "connected"
+
+
+def test_report_form_names_the_borrower_for_the_agency_not_you(client_a, side_a):
+    content = client_a.get(reverse("agency:report_contact"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="borrower">借款人</option>' in content
+    assert "您本人" not in content

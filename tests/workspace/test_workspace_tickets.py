@@ -247,3 +247,11 @@ def test_refused_response_on_a_closed_ticket_page_says_why(client_a, ticket_a):
     )
     assert response.status_code == 400
     assert "This ticket is closed." in response.content.decode()
+
+
+def test_ticket_names_the_borrower_as_the_borrower_not_you(client_a, ticket_a, side_a):
+    ContactEventFactory(account=side_a.account, agency=side_a.agency, collector=side_a.collector)
+    response = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference]), HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert "<td>The borrower</td>" in content
+    assert "<td>You</td>" not in content
