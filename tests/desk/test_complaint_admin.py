@@ -410,3 +410,21 @@ def test_triage_list_shows_flags_as_words_not_json(client_for, agent, submit):
     assert "S1 critical" in content
     assert "Agency suspended." in content
     assert "[&quot;S1&quot;" not in content
+
+
+def test_evidence_the_borrower_added_is_shown_as_from_the_borrower(submit):
+    from complaints.models import Evidence, TimelineEvent
+    from complaints.services.evidence import evidence_event
+    from desk.admin.complaints.page import timeline_party
+    from tests.factories import BorrowerFactory, UserFactory
+
+    complaint = submit(borrower=BorrowerFactory(user=UserFactory()))
+    evidence_event(
+        complaint=complaint,
+        evidence=[Evidence(original_name="call-log.png")],
+        visibility=TimelineEvent.Visibility.ALL,
+        author=complaint.borrower.user,
+        now=complaint.submitted_at,
+    )
+    event = complaint.timeline.get(kind=TimelineEvent.Kind.EVIDENCE_ADDED)
+    assert timeline_party(event, complaint)[0] == "borrower"

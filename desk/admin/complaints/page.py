@@ -42,7 +42,7 @@ class ComplaintPage:
 def timeline_party(event: TimelineEvent, complaint: Complaint) -> tuple[str, str]:
     """Who an entry comes from, as a CSS class and a word (the word is what
     tells them apart without colour)."""
-    if event.kind in BORROWER_KINDS:
+    if event.kind in BORROWER_KINDS or (event.author_id and event.author_id == complaint.borrower.user_id):
         return "borrower", gettext("Borrower")
     if event.kind in AGENCY_KINDS or (event.author_id and hasattr(event.author, "agency_membership")):
         return "agency", gettext("Agency")
