@@ -85,10 +85,16 @@ def complaint_new(request):
 @require_GET
 def complaint_submitted(request, reference):
     complaint = complaint_for_borrower(borrower=request.borrower, reference=reference)
+    agency = services.complaint_answering_agency(complaint=complaint)
     return render(
         request,
         "complaints/submitted.html",
-        {"complaint": complaint, "targets": open_targets_for(complaint=complaint)},
+        {
+            "complaint": complaint,
+            "targets": open_targets_for(complaint=complaint),
+            "answering_agency": agency,
+            "agency_held": services.hold_applies(complaint=complaint, agency=agency),
+        },
     )
 
 

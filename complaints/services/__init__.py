@@ -19,15 +19,22 @@ from .extensions import (
     agency_extension_request,
     complaint_extend,
 )
-from .holds import hold_lift
+from .holds import hold_applies, hold_lift
 from .intake import complaint_submit
-from .routing import complaint_move_to_agency, complaint_route, complaint_send_to_agency, responsible_party
+from .routing import (
+    complaint_answering_agency,
+    complaint_move_to_agency,
+    complaint_route,
+    complaint_send_to_agency,
+    responsible_party,
+)
 from .sweep import sla_sweep
 from .tickets import agency_response_submit
 from .transitions import ComplaintTransitionError, complaint_acknowledge, complaint_escalate, complaint_start_review
 from .triage import complaint_assign, complaint_set_severity
 
 __all__ = [
+    "complaint_answering_agency",
     "ComplaintTransitionError",
     "agency_extension_approve",
     "agency_extension_refuse",
@@ -55,6 +62,7 @@ __all__ = [
     "complaint_start_review",
     "complaint_submit",
     "complaint_withdraw",
+    "hold_applies",
     "hold_lift",
     "responsible_party",
     "sla_sweep",

@@ -18,10 +18,18 @@ Kind = TimelineEvent.Kind
 Visibility = TimelineEvent.Visibility
 
 
+def hold_applies(*, complaint: Complaint, agency=None) -> bool:
+    """Whether an S1 complaint stops an agency's work (``agency``, by default
+    the complaint's): only an outside agency's, on a named account. In-house
+    work is not held (the platform itself acts)."""
+    agency = agency or complaint.agency
+    return bool(complaint.account_id and agency is not None and not agency.is_in_house)
+
+
 def hold_place(*, complaint: Complaint, now: datetime.datetime) -> Hold | None:
     """S1: stop the named agency's work on the account until a supervisor
-    lifts the hold. In-house work is not held (the platform itself acts)."""
-    if not complaint.account_id or not complaint.agency_id or complaint.agency.is_in_house:
+    lifts the hold."""
+    if not hold_applies(complaint=complaint):
         return None
     hold, created = Hold.objects.get_or_create(
         complaint=complaint, defaults={"account": complaint.account, "agency": complaint.agency, "placed_at": now}

@@ -111,6 +111,12 @@ def on_call_alert(*, complaint: Complaint, now: datetime.datetime) -> None:
     )
 
 
+def complaint_answering_agency(*, complaint: Complaint):
+    """Who answers the complaint: the routed agency or team, or, before
+    routing has run, the one it will choose."""
+    return complaint.agency if complaint.routed_at else responsible_party(complaint=complaint).agency
+
+
 def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) -> Complaint | None:
     """Find the responsible party, open the triage item and the agency
     ticket, tell support, the agency and the borrower; for S1 alert the

@@ -482,3 +482,26 @@ def test_new_form_help_is_in_the_borrowers_language(client_for, account, languag
 def test_description_is_stored_without_a_right_to_left_override(client_for, account, in_house):
     post_new(client_for, form_data(account, description="They called at 23:00 \u202eevery night this week."))
     assert Complaint.objects.get().description == "They called at 23:00 every night this week."
+
+
+def test_s1_confirmation_says_what_happens_when_the_lenders_own_team_handles_it(client_for, borrower, in_house):
+    # No agency ever held this account: routing gives it to the in-house team.
+    account = LoanAccountFactory(borrower=borrower)
+    post_new(client_for, form_data(account, category="TH-VIOLENCE"))
+    complaint = Complaint.objects.get()
+    assert complaint.severity == 1
+    response = client_for.get(
+        reverse("complaints:submitted", kwargs={"reference": complaint.reference}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    content = response.content.decode()
+    assert "the agency named must stop" not in content
+    assert "handled by the lender's own team" in content
+
+
+def test_s1_confirmation_tells_the_borrower_the_outside_agency_must_stop(client_for, account, in_house):
+    post_new(client_for, form_data(account, category="TH-VIOLENCE"))
+    complaint = Complaint.objects.get()
+    response = client_for.get(
+        reverse("complaints:submitted", kwargs={"reference": complaint.reference}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "the agency named must stop" in response.content.decode()
