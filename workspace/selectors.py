@@ -165,7 +165,7 @@ def ticket_contact_events(*, ticket: AgencyTicket) -> QuerySet:
             occurred_at__gte=complaint.incident_at - CONTACT_WINDOW,
             occurred_at__lte=complaint.incident_at + CONTACT_WINDOW,
         )
-        .select_related("collector")
+        .select_related("collector", "second_collector")
         .order_by("occurred_at")
     )
 

@@ -255,3 +255,20 @@ def test_ticket_names_the_borrower_as_the_borrower_not_you(client_a, ticket_a, s
     content = response.content.decode()
     assert "<td>The borrower</td>" in content
     assert "<td>You</td>" not in content
+
+
+def test_ticket_names_both_collectors_of_a_visit(client_a, ticket_a, side_a):
+    from tests.factories import CollectorFactory
+
+    second = CollectorFactory(agency=side_a.agency)
+    ContactEventFactory(
+        account=side_a.account,
+        agency=side_a.agency,
+        collector=side_a.collector,
+        second_collector=second,
+        channel="visit",
+        outcome="visited",
+    )
+    content = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
+    assert side_a.collector.badge_number in content
+    assert second.badge_number in content
