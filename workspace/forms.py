@@ -68,6 +68,12 @@ class ResponseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    recording_ref = forms.CharField(
+        label=_("Recording reference"),
+        max_length=120,
+        required=False,
+        help_text=_("Your reference to the recording of the contact complained about, if there is one."),
+    )
     files = EvidenceField(label=_("Evidence (call recordings, documents)"))
 
     def __init__(self, *args, **kwargs):

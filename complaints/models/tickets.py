@@ -132,6 +132,7 @@ class AgencyResponse(models.Model):
     statement = models.TextField(_("statement"))
     remediation = models.CharField(_("remediation"), max_length=12, choices=Remediation.choices)
     remediation_reason = models.TextField(_("why no action"), blank=True)
+    recording_ref = models.CharField(_("recording reference"), max_length=120, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
 
     class Meta:

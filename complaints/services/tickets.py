@@ -194,6 +194,7 @@ def agency_response_submit(
     remediation: str,
     now: datetime.datetime,
     remediation_reason: str = "",
+    recording_ref: str = "",
     files: list[CheckedFile] = (),
 ) -> AgencyResponse:
     """The agency's account of what happened and what it did about it. The
@@ -214,6 +215,7 @@ def agency_response_submit(
             statement=statement,
             remediation=remediation,
             remediation_reason=remediation_reason,
+            recording_ref=(recording_ref or "").strip(),
             submitted_at=now,
         )
         first = ticket.first_response_at is None

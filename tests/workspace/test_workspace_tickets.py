@@ -272,3 +272,16 @@ def test_ticket_names_both_collectors_of_a_visit(client_a, ticket_a, side_a):
     content = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
     assert side_a.collector.badge_number in content
     assert second.badge_number in content
+
+
+def test_response_carries_the_recording_reference_in_its_own_field(client_a, ticket_a):
+    page = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
+    assert 'name="recording_ref"' in page
+    client_a.post(
+        ticket_url(ticket_a, "agency:respond"),
+        {"statement": "We listened to the call.", "remediation": "warned", "recording_ref": " REC-2026-0042 "},
+    )
+    response = AgencyResponse.objects.get(ticket=ticket_a)
+    assert (response.recording_ref, response.statement) == ("REC-2026-0042", "We listened to the call.")
+    page = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
+    assert "REC-2026-0042" in page

@@ -110,6 +110,7 @@ def respond(request, reference):
                 statement=form.cleaned_data["statement"],
                 remediation=form.cleaned_data["remediation"],
                 remediation_reason=form.cleaned_data["remediation_reason"],
+                recording_ref=form.cleaned_data["recording_ref"],
                 files=form.cleaned_data["files"],
                 now=timezone.now(),
             )
