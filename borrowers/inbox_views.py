@@ -33,9 +33,13 @@ def detail(request, notice_id: int):
 @require_POST
 @borrower_required
 def mark_read(request, notice_id: int):
+    """Also how the inbox opens an unread notice (``open`` in the form):
+    reading the notice page itself changes nothing, as no GET may."""
     notice = selectors.notice_for_borrower(borrower=request.borrower, notice_id=notice_id)
     with transaction.atomic():
         services.notice_mark_read(notice=notice)
+    if request.POST.get("open"):
+        return redirect("notices:detail", notice_id=notice.pk)
     return redirect("notices:inbox")
 
 

@@ -166,3 +166,15 @@ def test_only_links_to_the_portal_are_clickable_in_a_notice(settings):
     )
     assert '<a href="https://portal.example.cn/loans/LN1/">' in rendered
     assert 'href="https://evil.example' not in rendered and "&lt;b&gt;" in rendered
+
+
+def test_opening_an_unread_notice_from_the_inbox_marks_it_read_by_post(client):
+    borrower = _signed_in(client)
+    notice = _notice(borrower)
+    body = client.get(reverse("notices:inbox")).content.decode()
+    assert f'action="{reverse("notices:mark_read", args=[notice.pk])}" method="post"' in body
+    assert 'name="open"' in body
+    response = client.post(reverse("notices:mark_read", args=[notice.pk]), {"open": "1"})
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert response.url == reverse("notices:detail", args=[notice.pk])
