@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.phones import normalise_number
+from common.phones import display_number, normalise_number
 from common.text import FreeTextField
 from complaints.forms import EvidenceField, lazy_percent_format
 from complaints.models import Category
@@ -163,13 +163,13 @@ def initial_for(*, borrower, accounts, params, now: datetime.datetime, token) ->
                     "incident_at": timezone.localtime(event.occurred_at).replace(second=0, microsecond=0),
                     "named_agency": event.agency.name,
                     "named_collector": event.collector.badge_number if event.collector else "",
-                    "caller_number": event.from_number,
+                    "caller_number": display_number(event.from_number) if event.from_number else "",
                 }
             )
     number = params.get("number", "")
     if number and "caller_number" not in initial:
         try:
-            initial["caller_number"] = normalise_number(number)
+            initial["caller_number"] = display_number(normalise_number(number))
         except ValidationError:
             pass
         else:

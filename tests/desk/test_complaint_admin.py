@@ -308,8 +308,8 @@ def test_page_lists_the_accounts_contacts_around_the_incident_and_marks_the_link
     ContactEventFactory(account=account, occurred_at=NOW - datetime.timedelta(days=40), from_number="+862163333333")
     complaint = submit(borrower=account.borrower, account=account, contact_event=linked)
     content = client_for(agent).get(page(complaint)).content.decode()
-    assert "+862161111111" in content
-    assert "+862162222222" in content
+    assert "021 6111 1111" in content
+    assert "021 6222 2222" in content
     assert "+862163333333" not in content
     assert 'class="desk-highlight"' in content
 

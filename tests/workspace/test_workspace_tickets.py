@@ -285,3 +285,10 @@ def test_response_carries_the_recording_reference_in_its_own_field(client_a, tic
     assert (response.recording_ref, response.statement) == ("REC-2026-0042", "We listened to the call.")
     page = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
     assert "REC-2026-0042" in page
+
+
+def test_ticket_shows_the_number_that_called_in_the_national_format_unmasked(client_a, ticket_a):
+    type(ticket_a.complaint).objects.filter(pk=ticket_a.complaint.pk).update(caller_number="+862160881701")
+    content = client_a.get(reverse("agency:ticket", args=[ticket_a.complaint.reference])).content.decode()
+    assert "021 6088 1701" in content
+    assert "216***1701" not in content

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from common.masking import mask_name, mask_phone
+from common.masking import mask_name
+from common.phones import display_number
 from complaints.evidence import evidence_response
 from complaints.models import AgencyTicket
 from complaints.services import agency_extension_request, agency_response_submit
@@ -61,7 +62,9 @@ def _ticket_context(request, ticket, **extra) -> dict:
         "complaint": complaint,
         "sla_state": sla_state(ticket, now=now),
         "borrower_name": mask_name(complaint.borrower.name),
-        "caller_number": mask_phone(complaint.caller_number) if complaint.caller_number else "",
+        # The number that called is an agency's or a caller's, not the
+        # borrower's: nothing to hide from the agency.
+        "caller_number": display_number(complaint.caller_number) if complaint.caller_number else "",
         "timeline": ticket_timeline(ticket=ticket),
         "evidence": ticket_evidence(ticket=ticket),
         "contact_events": ticket_contact_events(ticket=ticket),

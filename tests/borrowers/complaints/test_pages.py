@@ -57,7 +57,7 @@ def test_new_form_prefills_from_a_contact_event(client_for, account, agency):
     initial = response.context["form"].initial
     assert (initial["contact_event"], initial["caller_number"], initial["named_agency"]) == (
         event.pk,
-        "+862161234567",
+        "021 6123 4567",
         agency.name,
     )
 
@@ -71,7 +71,7 @@ def test_new_form_ignores_another_borrowers_contact_event(client_for, account):
 def test_new_form_from_a_failed_caller_check_prefills_the_number(client_for, account):
     response = client_for.get(reverse("complaints:new"), {"number": "021 6123 4567"})
     initial = response.context["form"].initial
-    assert (initial["caller_number"], initial["category"]) == ("+862161234567", "AG-UNAUTH")
+    assert (initial["caller_number"], initial["category"]) == ("021 6123 4567", "AG-UNAUTH")
 
 
 def test_submit_creates_complaint_and_shows_reference(client_for, account, in_house):
