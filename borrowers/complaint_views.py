@@ -24,7 +24,7 @@ from complaints.selectors import (
     open_targets_for,
     timeline_for,
 )
-from loans.selectors import accounts_for_borrower
+from loans.selectors import accounts_for_borrower, contact_event_for_borrower
 
 from .access import borrower_required
 from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
@@ -78,7 +78,21 @@ def complaint_new(request):
             now=now,
         )
         status = 200
-    return render(request, "complaints/new.html", {"form": form}, status=status)
+    return render(
+        request, "complaints/new.html", {"form": form, "contact": _complained_contact(request, form)}, status=status
+    )
+
+
+def _complained_contact(request, form):
+    """The contact the form is about, shown above it so the borrower sees
+    which call or visit they are complaining about, not only its details."""
+    event_id = form["contact_event"].value()
+    if not str(event_id or "").isdigit():
+        return None
+    try:
+        return contact_event_for_borrower(borrower=request.borrower, event_id=int(event_id))
+    except Http404:
+        return None
 
 
 @borrower_required

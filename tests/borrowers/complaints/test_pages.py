@@ -505,3 +505,18 @@ def test_s1_confirmation_tells_the_borrower_the_outside_agency_must_stop(client_
         reverse("complaints:submitted", kwargs={"reference": complaint.reference}), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "the agency named must stop" in response.content.decode()
+
+
+def test_new_form_shows_which_contact_the_complaint_is_about(client_for, account, agency):
+    event = ContactEventFactory(account=account, agency=agency, from_number="+862160881701")
+    response = client_for.get(reverse("complaints:new"), {"account": account.reference, "event": event.pk})
+    assert response.context["contact"] == event
+    content = response.content.decode()
+    assert 'id="complained-contact"' in content
+    assert "021 6088 1701" in content
+
+
+def test_new_form_shows_no_contact_of_another_borrower(client_for, account):
+    event = ContactEventFactory()
+    response = client_for.get(reverse("complaints:new"), {"event": event.pk})
+    assert response.context["contact"] is None
