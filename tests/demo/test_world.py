@@ -258,3 +258,18 @@ def test_demo_restores_the_default_stages_when_they_are_missing():
 
     assert report.errors == []
     assert Stage.objects.get(code="LATE").explanation_zh
+
+
+@pytest.mark.django_db
+def test_demo_guide_names_the_staff_roles_in_the_guides_language():
+    from django.utils import translation
+
+    call_command("load_demo_data", stdout=io.StringIO())
+    out = io.StringIO()
+
+    with translation.override("zh-hans"):
+        call_command("demo_guide", stdout=out)
+
+    text = out.getvalue()
+    assert "triage / demo-triage-2026  (客服专员)" in text
+    assert "(triage agent)" not in text

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from agencies.selectors import agency_for_public_number
 from common.masking import mask_name
 from common.phones import display_number, normalise_mainland_mobile, normalise_number
+from desk.roles import role_label
 from loans.models import Borrower
 from portal.demo.world import GUIDE_BORROWERS, GUIDE_NUMBERS
 
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         for username, password, _groups in STAFF_USERS:
             user = users.get(username)
             if user is not None:
-                role = _("superuser") if user.is_superuser else ", ".join(g.name for g in user.groups.all())
+                role = _("superuser") if user.is_superuser else ", ".join(role_label(g.name) for g in user.groups.all())
                 write(f"  {username} / {password}  ({role})")
 
         for module in DEMO_MODULES:
