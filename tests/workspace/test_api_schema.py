@@ -106,3 +106,14 @@ def test_schema_describes_the_contacted_party_for_the_agency(client):
     text = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
     assert "`borrower` - The borrower" in text
     assert "`borrower` - You" not in text
+
+
+def test_schema_is_served_whole_in_one_language_whatever_the_visitor_reads(client):
+    import re
+
+    response = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response["Content-Language"] == "en"
+    assert re.findall(r"[\u4e00-\u9fff]", response.content.decode()) == []
+    assert "`borrower` - The borrower" in response.content.decode()

@@ -3,6 +3,7 @@
 own script comes from a separate URL so the strict CSP needs no exception
 for inline script."""
 
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -13,6 +14,15 @@ class SchemaView(SpectacularAPIView):
     # authentication would otherwise check passwords here, unthrottled.
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get(self, request, *args, **kwargs):
+        """The document is served whole in English, the one language all of
+        its text is written in: in the visitor's language, translated labels
+        and enum choices came mixed with English descriptions."""
+        with translation.override("en"):
+            response = super().get(request, *args, **kwargs)
+        response["Content-Language"] = "en"
+        return response
 
 
 class SwaggerDocsView(SpectacularSwaggerSplitView):
