@@ -24,7 +24,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from jinja2 import Environment, StrictUndefined
 
-from .templatetags.portal_format import money
+from common.templatetags.portal_format import money
 
 
 def url(name: str, *args) -> str:

@@ -1,4 +1,5 @@
-"""Display filters shared by the portal's pages: ``{% load portal_format %}``."""
+"""Display filters every page area shares (borrower pages, desk, workspace):
+``{% load portal_format %}``. They only format and mask, so they live in the kernel."""
 
 from decimal import Decimal, InvalidOperation
 

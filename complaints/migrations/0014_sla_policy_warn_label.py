@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_extension_lapsed'),
+        ('complaints', '0013_agency_response_recording_ref'),
     ]
 
     operations = [
