@@ -25,6 +25,10 @@ class DataAccessRecord(models.Model):
     subject = models.CharField(_("what"), max_length=200)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # The borrower whose data was seen, by id only: the log sits below
+    # ``loans`` and holds no key to it. Empty for rows covering many
+    # borrowers (lists, exports) and for rows written before the column.
+    borrower_id = models.PositiveBigIntegerField(_("borrower"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("when"), db_index=True)
 
     class Meta:

@@ -13,12 +13,14 @@ def data_access_record(
     action: str = DataAccessRecord.Action.VIEWED,
     detail: dict | None = None,
     rows: int | None = None,
+    borrower_id: int | None = None,
 ) -> DataAccessRecord:
     """Keep who saw or exported a borrower's personal data (PIPL). Every page,
     download and export goes through here, so the log has one shape to
-    search."""
+    search. ``borrower_id`` names the one borrower whose data it was, when
+    there is one."""
     return DataAccessRecord.objects.create(
-        user=user, action=action, subject=subject, detail=detail or {}, rows=rows, at=now
+        user=user, action=action, subject=subject, detail=detail or {}, rows=rows, borrower_id=borrower_id, at=now
     )
 
 

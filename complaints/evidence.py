@@ -51,6 +51,7 @@ def evidence_response(*, evidence: Evidence, viewer, now: datetime.datetime) -> 
             user=viewer,
             subject=f"evidence {evidence.pk} of {complaint.reference}",
             detail={"by": "agency", "agency": membership.agency_id} if membership is not None else {"by": "staff"},
+            borrower_id=complaint.borrower_id,
             now=now,
         )
     return private_file_response(

@@ -2,7 +2,9 @@
 
 An admin that shows names, phone or ID numbers or loan details takes
 :class:`PersonalDataAdminMixin` and says, in ``personal_data_subject``, how
-one of its objects is named in the access log (naming the borrower). Each
+one of its objects is named in the access log (naming the borrower), and in
+``personal_data_borrower_id`` whose it is (by default the object's
+``borrower_id``). Each
 page shown then leaves exactly one row: the change page, the list page (one
 row listing what it showed), the history and each past version.
 """
@@ -22,11 +24,15 @@ class PersonalDataAdminMixin:
     def personal_data_subject(self, obj) -> str:
         raise NotImplementedError
 
+    def personal_data_borrower_id(self, obj) -> int | None:
+        return getattr(obj, "borrower_id", None)
+
     def personal_data_viewed(self, request, obj, *, page: str = "change") -> None:
         data_access_record(
             user=request.user,
             subject=PAGE_SUBJECTS[page].format(subject=self.personal_data_subject(obj)),
             detail={"page": page},
+            borrower_id=self.personal_data_borrower_id(obj),
             now=request_now(request),
         )
 

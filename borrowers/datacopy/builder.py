@@ -221,9 +221,15 @@ def _access_subjects(borrower: Borrower, references: list[str]) -> tuple[list[st
 def access_records_for_borrower(*, borrower: Borrower, references: list[str]):
     """Who other than the borrower viewed or exported their personal data:
     pages about them, and list pages that showed them (prefiltered in the
-    database on the text of what they showed, then checked exactly)."""
+    database on the text of what they showed, then checked exactly). A
+    page is theirs by its ``borrower_id``, or, for rows written before the
+    log kept it, by the text of its subject."""
     suffixes, named = _access_subjects(borrower, references)
-    records = list(DataAccessRecord.objects.filter(named).exclude(user_id=borrower.user_id).select_related("user"))
+    records = list(
+        DataAccessRecord.objects.filter(Q(borrower_id=borrower.pk) | named)
+        .exclude(user_id=borrower.user_id)
+        .select_related("user")
+    )
     shown_text = Q()
     for suffix in suffixes:
         shown_text |= Q(detail_text__contains=suffix.strip())

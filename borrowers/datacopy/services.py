@@ -136,6 +136,7 @@ def datacopy_download_record(*, copy: DataCopyRequest, user, now: datetime.datet
         action=DataAccessRecord.Action.EXPORTED,
         subject=f"data copy {copy.pk} of borrower {copy.borrower.external_id}",
         detail={"by": "borrower"},
+        borrower_id=copy.borrower_id,
         now=now,
     )
 

@@ -73,6 +73,9 @@ class BorrowerAdmin(PersonalDataAdminMixin, FeedDataAdmin):
     def personal_data_subject(self, obj) -> str:
         return f"borrower {obj.external_id}"
 
+    def personal_data_borrower_id(self, obj) -> int | None:
+        return obj.pk
+
     @admin.display(description=_("mobile number"))
     def masked_phone(self, obj):
         return obj.masked_phone

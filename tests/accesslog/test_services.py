@@ -36,3 +36,11 @@ def test_export_row_count_is_completed_afterwards():
 
 def test_log_keeps_the_table_the_desk_created():
     assert DataAccessRecord._meta.db_table == "desk_dataaccessrecord"
+
+
+def test_access_service_keeps_the_borrower_id_when_given():
+    agent = UserFactory(is_staff=True)
+    record = data_access_record(user=agent, subject="complaint TS-1", borrower_id=12, now=NOW)
+    record.refresh_from_db()
+    assert record.borrower_id == 12
+    assert data_access_record(user=agent, subject="complaints", now=NOW).borrower_id is None

@@ -50,6 +50,16 @@ def test_borrower_page_records_one_access_naming_the_viewer_and_the_borrower(cli
     assert borrower.external_id in record.subject
 
 
+def test_borrower_page_records_the_borrowers_id(client_for, agent, account):
+    client_for(agent).get(borrower_page(account.borrower))
+    assert DataAccessRecord.objects.get().borrower_id == account.borrower.pk
+
+
+def test_loan_account_page_records_the_borrowers_id(client_for, agent, account):
+    client_for(agent).get(account_page(account))
+    assert DataAccessRecord.objects.get().borrower_id == account.borrower_id
+
+
 def test_each_view_of_the_borrower_page_records_another_access(client_for, agent, account):
     client = client_for(agent)
     client.get(borrower_page(account.borrower))

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from accesslog.services import data_access_record
 from borrowers.datacopy.models import DataCopyRequest
 from borrowers.datacopy.services import (
     BUILD_KIND,
@@ -144,3 +145,12 @@ def test_expiry_deletes_the_file_once(rich_borrower, now):
     copy.refresh_from_db()
     assert copy.status == DataCopyRequest.Status.EXPIRED
     assert not datacopy_path(copy.file_name).exists()
+
+
+def test_copy_lists_a_view_that_names_the_borrower_only_by_id(rich_borrower, other_borrower, now):
+    staff = UserFactory(is_staff=True)
+    data_access_record(user=staff, subject="evidence 99 of TS-ELSEWHERE", borrower_id=rich_borrower.pk, now=now)
+    data_access_record(user=staff, subject="evidence 98 of TS-ELSEWHERE", borrower_id=other_borrower.pk, now=now)
+    whats = {record["what"] for record in data_of(_built(rich_borrower, now))["personal_data_access"]}
+    assert "evidence 99 of TS-ELSEWHERE" in whats
+    assert "evidence 98 of TS-ELSEWHERE" not in whats
