@@ -119,48 +119,71 @@ def complaint_reject_decision(
 ) -> Complaint:
     """The borrower disagrees: the complaint reopens straight to a
     supervisor, with a new review deadline."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Tell us why you disagree with the decision."), code="reason_required")
-    with transaction.atomic():
-        complaint = lock_own(complaint, borrower)
-        _require_review_window(complaint, now)
-        event = move(
-            complaint=complaint,
-            to=Status.ESCALATED,
-            now=now,
-            kind=Kind.DECISION_REJECTED,
-            visibility=Visibility.ALL,
-            author=user,
-            text=reason,
-            extra_fields={"reopened_at": now},
-        )
-        target = _start_review(complaint=complaint, now=now)
-        _reopened_notice(complaint=complaint, event=event, reason=reason, target=target, now=now)
-        supervisors_tell(complaint=complaint, reason=reason, occurrence=event.pk, now=now)
-        return complaint
+    return _reopen_for_borrower(
+        complaint=complaint,
+        borrower=borrower,
+        user=user,
+        reason=reason,
+        now=now,
+        missing_reason=_("Tell us why you disagree with the decision."),
+        to=Status.ESCALATED,
+        kind=Kind.DECISION_REJECTED,
+        extra_fields={"reopened_at": now},
+        tell_supervisors=True,
+    )
 
 
 def complaint_request_review(*, complaint: Complaint, borrower, user, reason: str, now: datetime.datetime) -> Complaint:
     """Within the review window after a decision: reopen with a new decision
     deadline (15 days by default)."""
+    return _reopen_for_borrower(
+        complaint=complaint,
+        borrower=borrower,
+        user=user,
+        reason=reason,
+        now=now,
+        missing_reason=_("Tell us what the review should look at."),
+        to=Status.REOPENED,
+        kind=Kind.REVIEW_REQUESTED,
+    )
+
+
+def _reopen_for_borrower(
+    *,
+    complaint: Complaint,
+    borrower,
+    user,
+    reason: str,
+    now: datetime.datetime,
+    missing_reason: str,
+    to: str,
+    kind: str,
+    extra_fields: dict | None = None,
+    tell_supervisors: bool = False,
+) -> Complaint:
+    """The one step both of the borrower's answers to a decision take: within
+    the review window, move with the borrower's reason, start the review
+    deadline and tell the borrower."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Tell us what the review should look at."), code="reason_required")
+        raise ValidationError(missing_reason, code="reason_required")
     with transaction.atomic():
         complaint = lock_own(complaint, borrower)
         _require_review_window(complaint, now)
         event = move(
             complaint=complaint,
-            to=Status.REOPENED,
+            to=to,
             now=now,
-            kind=Kind.REVIEW_REQUESTED,
+            kind=kind,
             visibility=Visibility.ALL,
             author=user,
             text=reason,
+            extra_fields=extra_fields,
         )
         target = _start_review(complaint=complaint, now=now)
         _reopened_notice(complaint=complaint, event=event, reason=reason, target=target, now=now)
+        if tell_supervisors:
+            supervisors_tell(complaint=complaint, reason=reason, occurrence=event.pk, now=now)
         return complaint
 
 
