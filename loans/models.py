@@ -358,3 +358,73 @@ class ContactPreference(models.Model):
     @property
     def masked_label(self) -> str:
         return self.borrower.masked_label
+
+
+class Restriction(models.Model):
+    """What binds collection on a borrower's accounts from a known time: a
+    hold, a stop on third-party contact, a restriction of how the borrower
+    may be contacted, stricter care for a vulnerable borrower, or a pause of
+    planned measures.
+
+    Restrictions are placed by what causes them (a borrower's request, a
+    critical complaint) through :mod:`loans.restrictions`; the conduct
+    rulebook judges each contact by the restrictions in force at its time.
+    ``source`` names the cause (``"request:<reference>"``,
+    ``"complaint:<reference>"``) without saying anything private about it:
+    agencies see the kind, the account and the period, never why."""
+
+    class Kind(models.TextChoices):
+        COLLECTION_HOLD = "collection_hold", _("Collection on hold")
+        NO_THIRD_PARTY = "no_third_party", _("No contact with family or other third parties")
+        WRITTEN_ONLY = "written_only", _("Written or online contact only: no calls, no visits")
+        NOT_AT_WORK = "not_at_work", _("No contact at the workplace")
+        STRICTER_CARE = "stricter_care", _("Stricter contact rules")
+        MEASURES_PAUSED = "measures_paused", _("Planned measures paused")
+
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="restrictions", verbose_name=_("borrower")
+    )
+    # Empty: every account of the borrower.
+    account = models.ForeignKey(
+        LoanAccount,
+        on_delete=models.CASCADE,
+        related_name="restrictions",
+        null=True,
+        blank=True,
+        verbose_name=_("account"),
+    )
+    # Empty: everyone who collects (for a hold: every outside agency).
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="restrictions", null=True, blank=True, verbose_name=_("agency")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("in force from"))
+    ends_at = models.DateTimeField(_("in force until"), null=True, blank=True)
+    source = models.CharField(_("placed because of"), max_length=64)
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("restriction on collection")
+        verbose_name_plural = _("restrictions on collection")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["borrower", "starts_at"], name="restriction_borrower_start"),
+            models.Index(fields=["source"], name="restriction_source"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="restriction_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "kind"],
+                condition=Q(ends_at__isnull=True),
+                name="restriction_one_open_per_source_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.source})"
+
+    def in_force_at(self, moment: datetime.datetime) -> bool:
+        return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)

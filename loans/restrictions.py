@@ -1,0 +1,83 @@
+"""Placing and ending the restrictions that bind collection
+(:class:`loans.models.Restriction`), and reading those in force.
+
+Callers above this layer (borrower requests, complaint holds) place a
+restriction when its cause takes effect and end it when the cause ends; the
+history is kept, never deleted. The conduct rulebook reads what was in force
+at each contact's time with :func:`restrictions_for_borrowers`.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from agencies.models import Agency
+
+from .models import Borrower, LoanAccount, Restriction
+
+Kind = Restriction.Kind
+
+
+def restriction_place(
+    *,
+    borrower: Borrower,
+    kind: str,
+    source: str,
+    starts_at: datetime.datetime,
+    now: datetime.datetime,
+    account: LoanAccount | None = None,
+    agency: Agency | None = None,
+) -> Restriction:
+    """Put a restriction in force from ``starts_at``. Placing the same kind
+    again for a source whose restriction is still open returns that one."""
+    open_one = Restriction.objects.filter(source=source, kind=kind, ends_at__isnull=True).first()
+    if open_one is not None:
+        return open_one
+    try:
+        with transaction.atomic():
+            return Restriction.objects.create(
+                borrower=borrower,
+                account=account,
+                agency=agency,
+                kind=kind,
+                source=source,
+                starts_at=starts_at,
+                created_at=now,
+            )
+    except IntegrityError:
+        return Restriction.objects.get(source=source, kind=kind, ends_at__isnull=True)
+
+
+def restrictions_end(*, source: str, at: datetime.datetime, kinds: set[str] | None = None) -> list[Restriction]:
+    """End the open restrictions placed because of ``source`` (only ``kinds``,
+    if given) from ``at``; return those ended."""
+    rows = Restriction.objects.select_for_update().filter(source=source, ends_at__isnull=True)
+    if kinds is not None:
+        rows = rows.filter(kind__in=kinds)
+    ended = []
+    with transaction.atomic():
+        for restriction in rows:
+            restriction.ends_at = max(at, restriction.starts_at)
+            restriction.save(update_fields=["ends_at"])
+            ended.append(restriction)
+    return ended
+
+
+def restrictions_in_force(*, at: datetime.datetime, borrower=None, account=None):
+    """The restrictions in force at ``at`` on a borrower's accounts, or on
+    one account (those naming it and those covering every account)."""
+    rows = Restriction.objects.filter(starts_at__lte=at).exclude(ends_at__lte=at)
+    if account is not None:
+        return rows.filter(Q(account__isnull=True) | Q(account=account), borrower_id=account.borrower_id)
+    return rows.filter(borrower=borrower)
+
+
+def restrictions_for_borrowers(borrower_ids) -> dict[int, list[Restriction]]:
+    """Every restriction ever placed on these borrowers, by borrower, oldest
+    first: what the rulebook needs to judge a batch of contacts at their times."""
+    by_borrower = defaultdict(list)
+    for restriction in Restriction.objects.filter(borrower_id__in=set(borrower_ids)).order_by("starts_at", "pk"):
+        by_borrower[restriction.borrower_id].append(restriction)
+    return by_borrower
