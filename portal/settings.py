@@ -194,15 +194,21 @@ PLATFORM_MESSAGE_QUIET_HOURS = ("21:00", "08:00")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Collected static files: hashed names and pre-compressed copies, served by
+# whitenoise from STATIC_ROOT after `collectstatic`. Always so in production;
+# scripts/demo turns it on with DEBUG too, so a newcomer's first page weighs
+# what production's does. Off, development serves the source files as edited.
+STATIC_COLLECTED = env_bool("DJANGO_STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        "BACKEND": "portal.storage.CollectedStaticFilesStorage"
+        if STATIC_COLLECTED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 # Evidence and other private files. Never served as public media: only
 # through views that check who is asking.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PORTAL_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))

@@ -48,3 +48,29 @@ def test_web_server_entry_point_refuses_to_start_without_a_secret_key():
 def test_a_bare_checkout_runs_management_commands_in_development_mode():
     result = _manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def _static_settings(**env: str) -> str:
+    code = (
+        "from django.conf import settings; "
+        "print(settings.STORAGES['staticfiles']['BACKEND'], settings.WHITENOISE_USE_FINDERS, settings.DEBUG)"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_demo_serves_collected_static_files_as_production_does():
+    assert _static_settings(DJANGO_DEBUG="1", DJANGO_STATIC_COLLECTED="1") == (
+        "portal.storage.CollectedStaticFilesStorage False True"
+    )
+
+
+def test_development_serves_the_source_static_files_unless_asked():
+    assert _static_settings(DJANGO_DEBUG="1") == "django.contrib.staticfiles.storage.StaticFilesStorage True True"
+
+
+def test_demo_script_collects_static_files_before_serving_them():
+    script = (ROOT / "scripts" / "demo").read_text()
+    assert "DJANGO_STATIC_COLLECTED=${DJANGO_STATIC_COLLECTED:-1}" in script
+    assert script.index("collectstatic --no-input") < script.index("runserver")
