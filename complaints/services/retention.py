@@ -6,6 +6,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from common.queryplans import custom_plans
+
 from ..models import Complaint, TimelineEvent
 from ..uploads import stored_path
 from .timeline import timeline_add
@@ -45,11 +47,14 @@ def evidence_purge(*, now: datetime.datetime | None = None, batch_size: int = 20
     purged = 0
     after = 0
     while True:
-        ids = list(
-            Complaint.objects.filter(evidence_kept_until__lte=now, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
+        # Planned with ``now`` every time, as the SLA sweep's selections are
+        # (see ``sla._due_ids``).
+        with custom_plans():
+            ids = list(
+                Complaint.objects.filter(evidence_kept_until__lte=now, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
         if not ids:
             return purged
         for complaint_id in ids:

@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from common.queryplans import custom_plans
+
 from ..models import Complaint, Status
 from . import sla
 from .decisions import complaint_close_after_review_window
@@ -19,11 +21,15 @@ def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) ->
     counts = {**sla.targets_sweep(now=now, batch_size=batch_size), "closed": 0}
     after = 0
     while True:
-        ids = list(
-            Complaint.objects.filter(status=Status.RESOLVED, review_window_ends_at__lte=now, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
+        # Planned with its values every time (see ``sla._due_ids``): a
+        # generic plan cannot use the partial index of resolved complaints,
+        # as it cannot know that ``status = $1`` is "resolved".
+        with custom_plans():
+            ids = list(
+                Complaint.objects.filter(status=Status.RESOLVED, review_window_ends_at__lte=now, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
         if not ids:
             break
         for complaint_id in ids:
