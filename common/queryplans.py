@@ -7,7 +7,7 @@ runs (custom plans) and from then on may keep one plan for any values (the
 generic plan) when that plan's estimated cost is no worse. A generic plan
 cannot know how few rows ``due_at <= $1`` selects, nor that ``status = $1``
 is the value a partial index covers, so it may walk a whole table in key
-order where the custom plan reads a few entries of a small partial index.
+order where the custom plan reads a few entries of a partial index.
 The slow plan then appears only on long-lived connections, from a query's
 sixth run on, and never in an ``EXPLAIN`` with literal values.
 """
