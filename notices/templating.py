@@ -32,6 +32,8 @@ VARIABLES: dict[str, str] = {
     "deadline": _("a date the borrower or the platform must act by"),
     "portal_link": _("the link to the notice or complaint in the portal"),
     "hotline": _("the platform's customer service hotline"),
+    "request": _("what a borrower's request asked, e.g. Dispute the debt: the amount is wrong, loan LN1"),
+    "effect": _("what a borrower's request changes, for whom, from when"),
 }
 
 # Sample values used for the admin preview and for checking SMS length.
@@ -51,6 +53,11 @@ SAMPLE_CONTEXT: dict[str, dict[str, str]] = {
         "deadline": "2026年12月12日",
         "portal_link": "https://portal.example.cn/inbox/123/",
         "hotline": "400-820-8820",
+        "request": "限制联系方式：仅限书面或线上联系，借款 LN20260001",
+        "effect": (
+            "借款 LN20260001 的所有催收方只能以书面或线上方式联系您，不得致电或上门。"
+            "自2026年12月5日 10:00起，直至您撤回申请。"
+        ),
     },
     "en": {
         "reference": "TS-2026-000123",
@@ -67,6 +74,11 @@ SAMPLE_CONTEXT: dict[str, dict[str, str]] = {
         "deadline": "12 Dec 2026",
         "portal_link": "https://portal.example.cn/inbox/123/",
         "hotline": "400-820-8820",
+        "request": "Restrict how I am contacted: written or online only, loan LN20260001",
+        "effect": (
+            "Everyone who collects on loan LN20260001 may contact you only in writing or online: no calls and no "
+            "visits. From 5 Dec 2026 10:00 until you withdraw the request."
+        ),
     },
 }
 

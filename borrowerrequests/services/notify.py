@@ -1,0 +1,54 @@
+"""What reaches the borrower about a request: a notice through the notices
+app (their inbox always, SMS or e-mail by their chosen channel, through the
+outbox after commit), written in the caller's transaction and keyed so a
+retry sends nothing twice."""
+
+import datetime
+
+from notices.services import borrower_notify
+
+from ..models import BorrowerRequest
+from ..receipts import effects_text, request_summary
+
+# Notice template codes (seeded by this app's migrations, edited by staff).
+RECEIVED = "request.received"
+ACKNOWLEDGED = "request.acknowledged"
+REFUSED = "request.refused"
+VERIFICATION_SENT = "request.verification_sent"
+CORRECTED = "request.corrected"
+PLAN_OFFERED = "request.plan_offered"
+PLAN_ACCEPTED = "request.plan_accepted"
+WITHDRAWN = "request.withdrawn"
+CONSENT_REVOKED = "request.consent_revoked"
+PERIOD_ENDED = "request.period_ended"
+
+
+def borrower_tell(
+    *,
+    request: BorrowerRequest,
+    event: str,
+    occurrence: int | str,
+    now: datetime.datetime,
+    context: dict | None = None,
+):
+    """Tell the borrower about their request. ``event`` is one of the codes
+    above; ``occurrence`` (usually the event row's id) makes the key unique
+    per happening. Templates may use ``reference``, ``request``,
+    ``effect``, ``date``, ``deadline``, ``reason`` and ``account``."""
+    values = {
+        "reference": request.reference,
+        "request": request_summary(request),
+        "effect": effects_text(request),
+        "date": now,
+        "deadline": request.staff_due_at,
+        "reason": request.decision_text,
+    }
+    values.update(context or {})
+    return borrower_notify(
+        borrower=request.borrower,
+        event=event,
+        key=f"request:{request.pk}:{event}:{occurrence}",
+        context=values,
+        account=request.account,
+        now=now,
+    )
