@@ -152,7 +152,12 @@ def _summary(request: BorrowerRequest) -> str:
 def _effects(request: BorrowerRequest) -> str:
     lines = []
     for effect in request_effects(request):
-        if effect.ends_at is not None:
+        if request.effects_end_at is None and request.restricted_until is not None:
+            period = _("From %(start)s until the end of %(day)s.") % {
+                "start": _when(effect.starts_at),
+                "day": _when(request.restricted_until),
+            }
+        elif effect.ends_at is not None:
             period = _("From %(start)s until %(end)s.") % {
                 "start": _when(effect.starts_at),
                 "end": _when(effect.ends_at),

@@ -77,7 +77,7 @@ def file_request(borrower, account):
             "kind": kind,
             "idempotency_key": str(uuid.uuid4()),
             "now": NOW,
-            **DEFAULTS[kind],
+            **DEFAULTS.get(kind, {}),
         }
         if kind in (Kind.DISPUTE, Kind.RESTRICT_CONTACT, Kind.REPAYMENT_PLAN):
             values["account"] = account
