@@ -165,3 +165,12 @@ def test_a_new_request_starts_filed_and_the_desk_is_emailed(file_request, settin
 def test_a_plan_is_routed_to_the_in_house_team(file_request, in_house):
     request = file_request(Kind.REPAYMENT_PLAN)
     assert "inhouse@example.cn" in Obligation.objects.get(key=f"request:{request.pk}:filed").payload["to"]
+
+
+def test_the_seeded_request_notices_pass_the_template_checks():
+    from notices.models import NoticeTemplate
+
+    templates = NoticeTemplate.objects.filter(code__startswith="request.")
+    assert templates.count() == 10
+    for template in templates:
+        template.full_clean()
