@@ -136,7 +136,9 @@ def _when(value) -> str:
 
 def _summary(request: BorrowerRequest) -> str:
     parts = [str(request.get_kind_display())]
-    if request.reason_label:
+    # A vulnerability's category stays out of notices: they are kept, and
+    # the category must go when consent is revoked.
+    if request.reason_label and request.kind != Kind.VULNERABILITY:
         parts.append(request.reason_label)
     if request.account_id:
         parts.append(_("loan %(account)s") % {"account": request.account.reference})

@@ -122,6 +122,10 @@ def request_withdraw(
         )
     with transaction.atomic():
         request = lock_own(request, borrower)
+        # A restriction for a period never outlives its period.
+        end = period_end(request)
+        if end is not None:
+            effective_at = min(effective_at, end)
         event = move(
             request=request,
             to=Status.WITHDRAWN,

@@ -335,3 +335,17 @@ def test_another_borrower_cannot_revoke_consent(file_request):
     request = file_request(Kind.VULNERABILITY)
     with pytest.raises(RequestTransitionError):
         services.consent_revoke(request=request, borrower=BorrowerFactory(), now=LATER)
+
+
+def test_a_withdrawal_stated_after_the_period_ends_with_the_period(file_request, borrower):
+    from .conftest import at
+
+    request = file_request(Kind.RESTRICT_CONTACT, restricted_until=datetime.date(2026, 11, 30))
+    services.request_withdraw(request=request, borrower=borrower, now=LATER, effective_at=at(2026, 12, 20, 0, 0))
+    assert restriction(request).ends_at == at(2026, 12, 1, 0, 0)
+
+
+def test_notices_never_name_a_vulnerability_category(file_request):
+    request = file_request(Kind.VULNERABILITY)
+    notice = Notice.objects.get(key__startswith=f"request:{request.pk}:request.received:")
+    assert "Serious illness" not in notice.body_en and "Serious illness" not in str(notice.context)
