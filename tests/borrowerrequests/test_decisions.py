@@ -348,4 +348,5 @@ def test_a_withdrawal_stated_after_the_period_ends_with_the_period(file_request,
 def test_notices_never_name_a_vulnerability_category(file_request):
     request = file_request(Kind.VULNERABILITY)
     notice = Notice.objects.get(key__startswith=f"request:{request.pk}:request.received:")
-    assert "Serious illness" not in notice.body_en and "Serious illness" not in str(notice.context)
+    assert "Serious illness" not in notice.body_en and "重病" not in notice.body_zh
+    assert "Serious illness" not in str(notice.context) and "重病" not in str(notice.context)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from borrowerrequests import selectors, services
 from borrowerrequests.models import Kind, RequestEvent
@@ -77,7 +78,10 @@ def test_the_receipt_is_structured(file_request, borrower, account):
         NOW,
     )
     (effect,) = receipt.effects
-    assert str(effect.who) == f"Outside collection agencies on loan {account.reference}"
+    with translation.override("en"):
+        assert str(effect.who) == f"Outside collection agencies on loan {account.reference}"
+    with translation.override("zh-hans"):
+        assert str(effect.who) == f"借款 {account.reference} 的外部催收机构"
     assert effect.starts_at == NOW and effect.ends_at is None
 
 
