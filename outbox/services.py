@@ -1,10 +1,13 @@
+import contextlib
 import datetime
+import functools
 import logging
 import time
 from collections import defaultdict
+from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -33,26 +36,111 @@ def claim_period() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
+# While a handler runs (:func:`_try`), the rows its transactions create and
+# commit are collected here instead of each being published on its own; the
+# try then hands them on together (:func:`_hand_on`).
+_follow_ons: ContextVar[list | None] = ContextVar("outbox_follow_ons", default=None)
+# Follow-on rows are delivered in the same task one level deep only: rows
+# those deliveries create are published.
+_handing_on: ContextVar[bool] = ContextVar("outbox_handing_on", default=False)
+
+
 def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datetime | None = None) -> Obligation:
     """Record an obligation inside the caller's transaction; publish its
     delivery task once that transaction commits.
 
     Creating the same key twice returns the first row and publishes nothing.
+    One ``INSERT ... ON CONFLICT DO NOTHING`` decides which (a row another
+    transaction is inserting with the key is waited for), so no savepoint
+    and no read first.
     """
     now = now or timezone.now()
-    obligation, created = Obligation.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "payload": payload,
-            "created_at": now,
-            "next_attempt_at": now + SWEEP_GRACE,
-            "request_id": request_id_current(),
-        },
-    )
-    if created:
-        transaction.on_commit(lambda: obligation_publish(obligation_id=obligation.pk, kind=kind))
+    fields = {
+        "key": key,
+        "kind": kind,
+        "payload": payload,
+        "status": Obligation.Status.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now + SWEEP_GRACE,
+        "last_error": "",
+        "result": "",
+        "created_at": now,
+        "request_id": request_id_current(),
+    }
+    obligation_id = _insert_unless_key_exists(fields)
+    if obligation_id is None:
+        return Obligation.objects.get(key=key)
+    obligation = Obligation(pk=obligation_id, **fields)
+    obligation._state.adding = False
+    obligation._state.db = connection.alias
+    transaction.on_commit(functools.partial(_committed, obligation_id=obligation_id, kind=kind))
     return obligation
+
+
+def _insert_unless_key_exists(fields: dict) -> int | None:
+    """The new row's id, or None when a row with the key exists."""
+    meta = Obligation._meta
+    quote = connection.ops.quote_name
+    columns, values = [], []
+    for name, value in fields.items():
+        field = meta.get_field(name)
+        columns.append(quote(field.column))
+        values.append(field.get_db_prep_save(value, connection))
+    # Names come from the model and are quoted; every value is a parameter.
+    table, key, pk = quote(meta.db_table), quote(meta.get_field("key").column), quote(meta.pk.column)
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT ({key}) DO NOTHING"  # noqa: S608
+    sql += f" RETURNING {pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _committed(*, obligation_id: int, kind: str) -> None:
+    """A new row was committed: publish it, or, while a handler runs, leave
+    it to that try to hand on with the others."""
+    follow_ons = _follow_ons.get()
+    if follow_ons is None:
+        obligation_publish(obligation_id=obligation_id, kind=kind)
+    else:
+        follow_ons.append((obligation_id, kind))
+
+
+@contextlib.contextmanager
+def _collecting_follow_ons():
+    follow_ons: list[tuple[int, str]] = []
+    token = _follow_ons.set(follow_ons)
+    try:
+        yield follow_ons
+    finally:
+        _follow_ons.reset(token)
+
+
+def _hand_on(follow_ons: list[tuple[int, str]], *, queue: str | None, now: datetime.datetime | None) -> None:
+    """Pass on what a delivery caused (routing opens a ticket: e-mails, the
+    acknowledgement's messages, the agency's webhook): one batch task per
+    other queue, published first, and the rows of this worker's own queue
+    delivered here at once, one claim for them all, rather than a task and
+    a claim each. Rows stay in the outbox throughout: whatever is not
+    delivered here (a crash, the batch's time running out, a broker down)
+    is due for the sweep."""
+    by_queue: dict[str | None, list[int]] = defaultdict(list)
+    for obligation_id, kind in follow_ons:
+        by_queue[queue_for(kind)].append(obligation_id)
+    here = by_queue.pop(queue, []) if not _handing_on.get() else []
+    from .tasks import deliver_obligations_task
+
+    size = settings.OUTBOX_BATCH_SIZE
+    for other, ids in by_queue.items():
+        for start in range(0, len(ids), size):
+            _enqueue(deliver_obligations_task, args=[ids[start : start + size]], queue=other)
+    if here:
+        token = _handing_on.set(True)
+        try:
+            obligations_deliver(obligation_ids=here, now=now)
+        finally:
+            _handing_on.reset(token)
 
 
 def _enqueue(task, *, args: list, queue: str | None) -> bool:
@@ -140,7 +228,8 @@ def _try(obligation: Obligation, *, now: datetime.datetime | None) -> str | None
     """
     started = time.monotonic()
     with request_id_scope(obligation.request_id or f"obligation-{obligation.pk}"):
-        outcome = _try_as_is(obligation, now=now)
+        with _collecting_follow_ons() as follow_ons:
+            outcome = _try_as_is(obligation, now=now)
         logger.info(
             "delivery obligation=%s kind=%s attempt=%s outcome=%s duration_ms=%.0f",
             obligation.pk,
@@ -150,6 +239,9 @@ def _try(obligation: Obligation, *, now: datetime.datetime | None) -> str | None
             (time.monotonic() - started) * 1000,
         )
     DELIVERIES.labels(kind=obligation.kind, outcome=outcome or "superseded").inc()
+    if follow_ons:
+        with request_id_scope(obligation.request_id or f"obligation-{obligation.pk}"):
+            _hand_on(follow_ons, queue=queue_for(obligation.kind), now=now)
     return outcome
 
 
@@ -191,9 +283,16 @@ def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = No
     Claim, then try it (:func:`_try`) with no transaction open; the caller
     must not hold one either.
     """
-    for obligation in _claim(obligation_ids=[obligation_id], now=now or timezone.now()):
-        _try(obligation, now=now)
+    obligation_try(obligation_id=obligation_id, now=now)
     return Obligation.objects.filter(pk=obligation_id).first()
+
+
+def obligation_try(*, obligation_id: int, now: datetime.datetime | None = None) -> str | None:
+    """:func:`obligation_deliver` without reading the row back: the task's
+    path. Returns the status recorded, None when nothing was tried."""
+    for obligation in _claim(obligation_ids=[obligation_id], now=now or timezone.now()):
+        return _try(obligation, now=now)
+    return None
 
 
 def obligations_deliver(*, obligation_ids: list[int], now: datetime.datetime | None = None) -> int:

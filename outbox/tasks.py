@@ -5,7 +5,7 @@ from . import services
 
 @shared_task(acks_late=True)
 def deliver_obligation_task(obligation_id: int) -> None:
-    services.obligation_deliver(obligation_id=obligation_id)
+    services.obligation_try(obligation_id=obligation_id)
 
 
 @shared_task(acks_late=True)
