@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Collector
-from loans.models import Assignment
+from loans.models import Assignment, ContactEvent
 
 from ..models import (
     OPEN_STATUSES,
@@ -31,7 +31,7 @@ from . import notify, sla
 from .holds import hold_follow, hold_place
 from .tickets import ticket_move, ticket_open
 from .timeline import timeline_add
-from .transitions import ComplaintTransitionError, complaint_acknowledge, lock, move, require_open, touch
+from .transitions import ComplaintTransitionError, acknowledge_locked, lock, move, require_open, touch
 
 Kind = TimelineEvent.Kind
 Visibility = TimelineEvent.Visibility
@@ -58,7 +58,7 @@ def responsible_party(*, complaint: Complaint) -> ResponsibleParty:
     notes = []
     with notify.staff_language():
         if complaint.contact_event_id:
-            event = complaint.contact_event
+            event = ContactEvent.objects.select_related("agency", "collector").get(pk=complaint.contact_event_id)
             agency, collector = event.agency, event.collector
             notes.append(_("named by the contact complained about"))
         elif complaint.account_id:
@@ -124,10 +124,10 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
     complaint is left alone."""
     now = now or timezone.now()
     with transaction.atomic():
-        complaint = Complaint.objects.filter(pk=complaint_id).first()
-        if complaint is None:
+        try:
+            complaint = lock(complaint_id)
+        except Complaint.DoesNotExist:
             return None
-        complaint = lock(complaint)
         if complaint.routed_at is not None:
             return complaint
         if complaint.status not in OPEN_STATUSES:
@@ -177,8 +177,7 @@ def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) 
             on_call_alert(complaint=complaint, now=now)
             hold_place(complaint=complaint, now=now)
         if complaint.status == Status.SUBMITTED:
-            complaint_acknowledge(complaint=complaint, by=None, now=now)
-            complaint = lock(complaint)
+            acknowledge_locked(complaint=complaint, by=None, now=now)
         if party.agency is not None and complaint.status == Status.ACKNOWLEDGED:
             ticket_open(complaint=complaint, agency=party.agency, message="", now=now)
             move(

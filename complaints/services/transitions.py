@@ -127,17 +127,23 @@ def complaint_acknowledge(*, complaint: Complaint, by, now: datetime.datetime) -
     None when routing does it automatically."""
     with transaction.atomic():
         complaint = lock(complaint)
-        event = move(
-            complaint=complaint,
-            to=Status.ACKNOWLEDGED,
-            now=now,
-            kind=Kind.ACKNOWLEDGED,
-            visibility=Visibility.BORROWER,
-            author=by,
-        )
-        sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
-        notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)
+        acknowledge_locked(complaint=complaint, by=by, now=now)
         return complaint
+
+
+def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime) -> None:
+    """:func:`complaint_acknowledge` of a complaint the caller has locked
+    with :func:`lock` (routing does, and acknowledges in its transaction)."""
+    event = move(
+        complaint=complaint,
+        to=Status.ACKNOWLEDGED,
+        now=now,
+        kind=Kind.ACKNOWLEDGED,
+        visibility=Visibility.BORROWER,
+        author=by,
+    )
+    sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
+    notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)
 
 
 def complaint_start_review(*, complaint: Complaint, by, now: datetime.datetime) -> Complaint:

@@ -19,6 +19,9 @@ from .webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 
+# Measured on SQLite when routing stopped re-reading the complaint it holds.
+ROUTING_QUERIES = 38
+
 
 def test_contact_event_names_the_responsible_party(submit, account):
     other = AgencyFactory()
@@ -192,3 +195,43 @@ def test_complaint_withdrawn_before_routing_is_not_sent_anywhere(submit):
     assert complaint.routed_at == NOW
     assert not AgencyTicket.objects.exists()
     assert not Obligation.objects.filter(kind=EMAIL).exists()
+
+
+def test_routing_takes_a_fixed_number_of_queries(submit, agency):
+    """The complaint is locked once and read once: routing with a contact
+    named and its agency's webhook costs no more than this."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency.webhook_url = "https://agency.example.cn/hooks"
+    agency.save()
+    complaint = submit(contact_event=ContactEventFactory(account=submit().account, agency=agency))
+    with CaptureQueriesContext(connection) as queries:
+        complaint_route(complaint_id=complaint.pk, now=NOW)
+    selects = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    assert sum('FROM "complaints_complaint"' in sql for sql in selects) == 1
+    assert len(queries) <= ROUTING_QUERIES
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_routing_delivers_its_mails_at_once_and_hands_the_webhook_to_its_pool(
+    submit, agency, monkeypatch, mailoutbox, settings
+):
+    from outbox import services as outbox_services
+    from outbox.services import obligation_try
+
+    agency.webhook_url = "https://agency.example.cn/hooks"
+    agency.save()
+    complaint = submit()
+    published = []
+    monkeypatch.setattr(
+        outbox_services, "_enqueue", lambda task, *, args, queue: published.append((task.name, args, queue)) or True
+    )
+    obligation_try(obligation_id=Obligation.objects.get(key=f"complaint:{complaint.pk}:route").pk)
+    mails = Obligation.objects.filter(kind=EMAIL, key__startswith=f"complaint:{complaint.pk}:")
+    assert sorted(mails.values_list("status", flat=True)) == [Obligation.Status.DELIVERED] * 2
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        ["agency@example.cn", settings.PLATFORM_SUPPORT_EMAIL]
+    )
+    webhook = Obligation.objects.get(kind=WEBHOOK)
+    assert published == [("outbox.tasks.deliver_obligations_task", [[webhook.pk]], WEBHOOKS_QUEUE)]
