@@ -11,7 +11,7 @@ from outbox import handlers, services
 from outbox.models import Obligation
 
 # Real commits: rows are handed on only once their transaction commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 delivered: list[str] = []
 
