@@ -23,6 +23,22 @@ class Agency(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         TERMINATED = "terminated", _("No longer authorised")
 
+    class PublicReason(models.TextChoices):
+        """Why the status changed, in words fit for the public scorecard page.
+        Staff choose one from this fixed list; their written reason
+        (``status_reason``) is free text and stays private."""
+
+        LICENCE = "licence", _("Licence lapsed or revoked")
+        CONDUCT = "conduct", _("Conduct breaches found by the platform")
+        REGULATOR = "regulator", _("Action by a regulator")
+        COMPLAINTS = "complaints", _("Complaints upheld")
+        CONTRACT_ENDED = "contract_ended", _("Contract ended")
+        OWN_REQUEST = "own_request", _("At the agency's own request")
+        REVIEWED = "reviewed", _("Reinstated after review")
+        OTHER = "other", _("Other reason")
+        # Only for changes recorded before public reasons were kept.
+        NOT_RECORDED = "not_recorded", _("Reason not recorded")
+
     external_id = models.CharField(_("external id"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EXTERNAL)
     name = models.CharField(_("legal name"), max_length=200)
@@ -34,6 +50,9 @@ class Agency(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.TextField(_("reason for status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_public_reason = models.CharField(
+        _("public reason for status"), max_length=16, choices=PublicReason.choices, blank=True
+    )
     authorised_since = models.DateField(_("authorised since"), null=True, blank=True)
     contact_hours_start = models.TimeField(_("may call from"), default=datetime.time(8, 0))
     contact_hours_end = models.TimeField(_("may call until"), default=datetime.time(20, 0))
@@ -50,7 +69,11 @@ class Agency(models.Model):
             models.CheckConstraint(
                 condition=Q(contact_hours_start__lt=models.F("contact_hours_end")),
                 name="agency_contact_hours_ordered",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | ~Q(status_public_reason=""),
+                name="agency_public_reason_when_not_active",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,8 +88,47 @@ class Agency(models.Model):
         return self.kind == self.Kind.IN_HOUSE
 
     @property
+    def public_reason_display(self) -> str:
+        return public_reason_label(self.status_public_reason)
+
+    @property
     def hotline_display(self) -> str:
         return display_number(self.hotline) if self.hotline else ""
+
+
+# Which public reasons fit a change to each status: a reinstatement is not
+# "licence revoked", a suspension is not "reinstated after review". The
+# suspension services and the feed both check against this one table.
+PUBLIC_REASONS_FOR = {
+    Agency.Status.SUSPENDED: (
+        Agency.PublicReason.LICENCE,
+        Agency.PublicReason.CONDUCT,
+        Agency.PublicReason.REGULATOR,
+        Agency.PublicReason.COMPLAINTS,
+        Agency.PublicReason.OWN_REQUEST,
+        Agency.PublicReason.OTHER,
+    ),
+    Agency.Status.TERMINATED: (
+        Agency.PublicReason.LICENCE,
+        Agency.PublicReason.CONDUCT,
+        Agency.PublicReason.REGULATOR,
+        Agency.PublicReason.COMPLAINTS,
+        Agency.PublicReason.CONTRACT_ENDED,
+        Agency.PublicReason.OWN_REQUEST,
+        Agency.PublicReason.OTHER,
+    ),
+    Agency.Status.ACTIVE: (
+        Agency.PublicReason.REVIEWED,
+        Agency.PublicReason.OWN_REQUEST,
+        Agency.PublicReason.OTHER,
+    ),
+}
+
+
+def public_reason_label(value: str) -> str:
+    """The public label of a stored reason; a change stored without one
+    (before reasons were kept) reads "reason not recorded"."""
+    return Agency.PublicReason(value or Agency.PublicReason.NOT_RECORDED).label
 
 
 class Collector(models.Model):

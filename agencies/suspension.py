@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outbox.services import obligation_create
 
-from .models import Agency, Collector
+from .models import PUBLIC_REASONS_FOR, Agency, Collector
 
 SUSPENSION_NOTICE = "agencies.suspension_notice"
 REASON_MAX_LENGTH = 2000
@@ -33,6 +33,23 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
+def public_reason_check(*, status: str, public_reason: str) -> str:
+    """The public reason for a change of an agency's status to ``status``,
+    refused unless it is one the fixed list offers for that change."""
+    allowed = PUBLIC_REASONS_FOR[Agency.Status(status)]
+    if not public_reason:
+        raise ValidationError(
+            _("Choose the public reason; it is shown on the agency's public scorecard."), code="no_public_reason"
+        )
+    if public_reason not in allowed:
+        raise ValidationError(
+            _("“%(reason)s” is not a public reason for this change; choose one of: %(allowed)s.")
+            % {"reason": public_reason, "allowed": ", ".join(str(choice.label) for choice in allowed)},
+            code="invalid_public_reason",
+        )
+    return public_reason
+
+
 def _queue_notice(*, kind: str, party: str, party_id: int, status: str, reason: str, now: datetime.datetime) -> None:
     obligation_create(
         key=f"{SUSPENSION_NOTICE}:{party}:{party_id}:{status}:{now.isoformat()}",
@@ -42,8 +59,9 @@ def _queue_notice(*, kind: str, party: str, party_id: int, status: str, reason: 
     )
 
 
-def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.datetime):
-    """Set a locked agency's or collector's status with its reason, keep the
+def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.datetime, public_reason: str = ""):
+    """Set a locked agency's or collector's status with its reason (and, for
+    an agency, its public reason and the time it took effect), keep the
     change in the audit history, and queue the notice. Caller holds the lock
     and has checked that the move applies."""
     party.status = to
@@ -51,7 +69,8 @@ def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.da
     fields = ["status", "status_reason"]
     if isinstance(party, Agency):
         party.status_changed_at = now
-        fields.append("status_changed_at")
+        party.status_public_reason = public_reason
+        fields += ["status_changed_at", "status_public_reason"]
     party._history_user = by
     party._change_reason = f"{kind}: {reason}"[:100]
     party.save(update_fields=fields)
@@ -61,9 +80,11 @@ def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.da
     return party
 
 
-def agency_suspend(*, agency_id: int, reason: str, by, now: datetime.datetime) -> Agency:
-    """Suspend an authorised agency. Refuses one that is not active."""
+def agency_suspend(*, agency_id: int, reason: str, public_reason: str, by, now: datetime.datetime) -> Agency:
+    """Suspend an authorised agency, with the private reason and the public
+    one from the fixed list. Refuses one that is not active."""
     reason = _clean_reason(reason)
+    public_reason = public_reason_check(status=Agency.Status.SUSPENDED, public_reason=public_reason)
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
         if agency.status != Agency.Status.ACTIVE:
@@ -72,12 +93,22 @@ def agency_suspend(*, agency_id: int, reason: str, by, now: datetime.datetime) -
                 % {"agency": agency, "status": agency.get_status_display()},
                 code="not_active",
             )
-        return _status_move(agency, to=Agency.Status.SUSPENDED, kind="suspended", reason=reason, by=by, now=now)
+        return _status_move(
+            agency,
+            to=Agency.Status.SUSPENDED,
+            kind="suspended",
+            reason=reason,
+            public_reason=public_reason,
+            by=by,
+            now=now,
+        )
 
 
-def agency_reinstate(*, agency_id: int, reason: str, by, now: datetime.datetime) -> Agency:
-    """Lift an agency's suspension. Refuses one that is not suspended."""
+def agency_reinstate(*, agency_id: int, reason: str, public_reason: str, by, now: datetime.datetime) -> Agency:
+    """Lift an agency's suspension, with the private reason and the public
+    one from the fixed list. Refuses one that is not suspended."""
     reason = _clean_reason(reason)
+    public_reason = public_reason_check(status=Agency.Status.ACTIVE, public_reason=public_reason)
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
         if agency.status != Agency.Status.SUSPENDED:
@@ -85,7 +116,15 @@ def agency_reinstate(*, agency_id: int, reason: str, by, now: datetime.datetime)
                 _("%(agency)s is not suspended, so there is nothing to lift.") % {"agency": agency},
                 code="not_suspended",
             )
-        return _status_move(agency, to=Agency.Status.ACTIVE, kind="reinstated", reason=reason, by=by, now=now)
+        return _status_move(
+            agency,
+            to=Agency.Status.ACTIVE,
+            kind="reinstated",
+            reason=reason,
+            public_reason=public_reason,
+            by=by,
+            now=now,
+        )
 
 
 def collector_suspend(*, collector_id: int, reason: str, by, now: datetime.datetime) -> Collector:

@@ -74,6 +74,9 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     hotline = "+864008208820"
     email = factory.Sequence(lambda n: f"agency{n}@example.cn")
     status = Agency.Status.ACTIVE
+    status_public_reason = factory.LazyAttribute(
+        lambda agency: "" if agency.status == Agency.Status.ACTIVE else Agency.PublicReason.OTHER
+    )
     authorised_since = datetime.date(2025, 1, 1)
     contact_hours_start = datetime.time(8, 0)
     contact_hours_end = datetime.time(20, 0)

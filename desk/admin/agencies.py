@@ -25,7 +25,7 @@ from agencies.suspension import (
     collector_suspend,
 )
 from desk.actions import error_text, form_action
-from desk.forms import ReasonForm
+from desk.forms import AgencyStatusForm, ReasonForm
 from desk.history import DeskHistoryAdmin
 
 
@@ -36,6 +36,14 @@ class SuspensionActionsMixin:
     id argument they take."""
 
     id_argument = ""
+
+    def status_form_class(self, *, lift: bool) -> tuple[type, dict]:
+        """The form that asks for the reason of a move, and its arguments."""
+        return ReasonForm, {}
+
+    def status_arguments(self, data: dict) -> dict:
+        """What the form's cleaned data hands to the service."""
+        return {"reason": data["reason"]}
 
     def has_suspend_permission(self, request) -> bool:
         return request.user.has_perm("desk.suspend_party")
@@ -62,13 +70,14 @@ class SuspensionActionsMixin:
             raise Http404
         page_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         title = _("Lift the suspension") if lift else _("Suspend")
-        form = ReasonForm(request.POST if request.method == "POST" else None)
+        form_class, form_kwargs = self.status_form_class(lift=lift)
+        form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
         if request.method == "POST" and form.is_valid():
             service = self.reinstate_service if lift else self.suspend_service
             try:
                 service(
                     **{self.id_argument: obj.pk},
-                    reason=form.cleaned_data["reason"],
+                    **self.status_arguments(form.cleaned_data),
                     by=request.user,
                     now=timezone.now(),
                 )
@@ -93,16 +102,19 @@ class SuspensionActionsMixin:
         }
         return TemplateResponse(request, "admin/desk/action_form.html", context)
 
-    def _run(self, request, queryset, *, service, title, done_message):
+    def _run(self, request, queryset, *, lift: bool, title, done_message):
         now = timezone.now()
+        service = self.reinstate_service if lift else self.suspend_service
+        form_class, form_kwargs = self.status_form_class(lift=lift)
         return form_action(
             self,
             request,
             queryset,
-            form_class=ReasonForm,
+            form_class=form_class,
+            form_kwargs=form_kwargs,
             title=title,
             apply=lambda obj, data: service(
-                **{self.id_argument: obj.pk}, reason=data["reason"], by=request.user, now=now
+                **{self.id_argument: obj.pk}, **self.status_arguments(data), by=request.user, now=now
             ),
             done_message=done_message,
         )
@@ -122,7 +134,7 @@ class AgencyAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
     list_display = ["name", "short_name", "kind", "status_text", "licence_number", "status_changed_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "short_name", "licence_number", "external_id"]
-    readonly_fields = ["status", "status_reason", "status_changed_at", "open_assignments"]
+    readonly_fields = ["status", "status_reason", "status_public_reason", "status_changed_at", "open_assignments"]
     exclude = ["webhook_secret"]
     inlines = [AuthorisedNumberInline]
     actions = ["suspend", "reinstate"]
@@ -131,6 +143,12 @@ class AgencyAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
     reinstate_service = staticmethod(agency_reinstate)
     show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def status_form_class(self, *, lift: bool) -> tuple[type, dict]:
+        return AgencyStatusForm, {"to": Agency.Status.ACTIVE if lift else Agency.Status.SUSPENDED}
+
+    def status_arguments(self, data: dict) -> dict:
+        return {"reason": data["reason"], "public_reason": data["public_reason"]}
 
     @admin.display(description=_("status"), ordering="status")
     def status_text(self, obj: Agency) -> str:
@@ -149,7 +167,7 @@ class AgencyAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
         return self._run(
             request,
             queryset,
-            service=agency_suspend,
+            lift=False,
             title=_("Suspend agencies"),
             done_message=lambda n: (
                 ngettext("%(count)d agency suspended.", "%(count)d agencies suspended.", n) % {"count": n}
@@ -161,7 +179,7 @@ class AgencyAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
         return self._run(
             request,
             queryset,
-            service=agency_reinstate,
+            lift=True,
             title=_("Lift suspensions"),
             done_message=lambda n: (
                 ngettext("%(count)d agency reinstated.", "%(count)d agencies reinstated.", n) % {"count": n}
@@ -194,7 +212,7 @@ class CollectorAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
         return self._run(
             request,
             queryset,
-            service=collector_suspend,
+            lift=False,
             title=_("Suspend collectors"),
             done_message=lambda n: (
                 ngettext("%(count)d collector suspended.", "%(count)d collectors suspended.", n) % {"count": n}
@@ -206,7 +224,7 @@ class CollectorAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
         return self._run(
             request,
             queryset,
-            service=collector_reinstate,
+            lift=True,
             title=_("Lift suspensions"),
             done_message=lambda n: (
                 ngettext("%(count)d collector reinstated.", "%(count)d collectors reinstated.", n) % {"count": n}

@@ -28,6 +28,7 @@ def test_totp_code_command_refuses_non_members(db):
 class TestSuspension:
     def suspend(self, side):
         side.agency.status = "suspended"
+        side.agency.status_public_reason = "conduct"
         side.agency.status_changed_at = timezone.now()
         side.agency.save()
 
@@ -57,6 +58,7 @@ class TestSuspension:
 
     def test_terminated_agency_is_treated_like_suspended(self, client_a, side_a):
         side_a.agency.status = "terminated"
+        side_a.agency.status_public_reason = "conduct"
         side_a.agency.save()
         assert client_a.get(reverse("agency:inbox")).status_code == 403
 

@@ -62,6 +62,7 @@ def test_complaint_without_account_goes_to_the_in_house_team(submit, in_house):
 
 def test_suspended_agency_gets_no_ticket_and_is_flagged(submit, agency, in_house):
     agency.status = agency.Status.SUSPENDED
+    agency.status_public_reason = "conduct"
     agency.save()
     complaint = submit()
     complaint_route(complaint_id=complaint.pk, now=NOW)

@@ -229,6 +229,7 @@ def test_call_from_a_private_mobile_breaks_the_registered_numbers_rule(assignmen
 def test_contact_by_an_agency_suspended_at_the_time_breaks_the_rule(assignment):
     agency = assignment.agency
     agency.status, agency.status_changed_at = Agency.Status.SUSPENDED, at(5, 9)
+    agency.status_public_reason = "conduct"
     agency.save()
     assert rules_broken(contact(assignment, at(10, 10))) == {Rule.SUSPENDED}
 
@@ -237,6 +238,7 @@ def test_contact_before_the_suspension_is_not_a_breach(assignment):
     event = contact(assignment, at(4, 10))
     agency = assignment.agency
     agency.status, agency.status_changed_at = Agency.Status.SUSPENDED, at(5, 9)
+    agency.status_public_reason = "conduct"
     agency.save()
     assert rules_broken(event) == set()
 

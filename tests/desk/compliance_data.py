@@ -136,7 +136,7 @@ def october(*, submit, supervisor, agent) -> dict:
 
     # Suspensions.
     collector = CollectorFactory(agency=a, display_name="Li")
-    agency_suspend(agency_id=b.pk, reason="Calls at night", by=supervisor, now=at(10, 9, 15))
+    agency_suspend(agency_id=b.pk, reason="Calls at night", public_reason="conduct", by=supervisor, now=at(10, 9, 15))
     _history_dated(Agency, b.pk, at(10, 9, 15))
     collector_suspend(collector_id=collector.pk, reason="Threats", by=supervisor, now=at(10, 11))
     _history_dated(Collector, collector.pk, at(10, 11))

@@ -26,7 +26,15 @@ def test_suspend_action_first_shows_a_reason_form(client_for, supervisor):
 
 def test_suspend_action_with_reason_suspends_the_agency(client_for, supervisor):
     agency = AgencyFactory()
-    response = _act(client_for(supervisor), AGENCIES, "suspend", [agency.pk], desk_apply="1", reason="Night calls")
+    response = _act(
+        client_for(supervisor),
+        AGENCIES,
+        "suspend",
+        [agency.pk],
+        desk_apply="1",
+        reason="Night calls",
+        public_reason="conduct",
+    )
     assert response.status_code == 302
     agency.refresh_from_db()
     assert (agency.status, agency.status_reason) == (Agency.Status.SUSPENDED, "Night calls")
@@ -44,7 +52,15 @@ def test_suspend_action_without_reason_shows_the_error_and_changes_nothing(clien
 def test_suspend_action_reports_each_agency_it_could_not_suspend(client_for, supervisor):
     active = AgencyFactory()
     suspended = AgencyFactory(status=Agency.Status.SUSPENDED, short_name="Already Out")
-    response = _act(client_for(supervisor), AGENCIES, "suspend", [active.pk, suspended.pk], desk_apply="1", reason="r")
+    response = _act(
+        client_for(supervisor),
+        AGENCIES,
+        "suspend",
+        [active.pk, suspended.pk],
+        desk_apply="1",
+        reason="r",
+        public_reason="conduct",
+    )
     page = response.wsgi_request._messages
     texts = [str(m) for m in page]
     assert any("Already Out" in text and "cannot be suspended" in text for text in texts)
@@ -114,7 +130,8 @@ def test_suspend_page_shows_the_form_on_get_and_changes_nothing(client_for, supe
 def test_suspend_page_suspends_on_post_and_returns_to_the_agency(client_for, supervisor):
     agency = AgencyFactory()
     response = client_for(supervisor).post(
-        reverse("admin:agencies_agency_suspend", args=[agency.pk]), {"reason": "Threats reported"}
+        reverse("admin:agencies_agency_suspend", args=[agency.pk]),
+        {"reason": "Threats reported", "public_reason": "complaints"},
     )
     assert response["Location"] == reverse("admin:agencies_agency_change", args=[agency.pk])
     agency.refresh_from_db()

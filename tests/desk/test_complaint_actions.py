@@ -319,7 +319,13 @@ def test_a_suspended_agency_gets_no_new_ticket(client_for, agent, supervisor, su
 
     complaint = with_agency(submit())
     complaint_acknowledge(complaint=complaint, by=None, now=complaint.submitted_at)
-    agency_suspend(agency_id=complaint.agency_id, reason="Night calls", by=supervisor, now=complaint.submitted_at)
+    agency_suspend(
+        agency_id=complaint.agency_id,
+        reason="Night calls",
+        public_reason="conduct",
+        by=supervisor,
+        now=complaint.submitted_at,
+    )
     response = act(client_for(agent), "send_to_agency", [complaint], desk_apply="1", message="Please answer.")
     assert reload(complaint).status == Status.ACKNOWLEDGED
     assert not AgencyTicket.objects.filter(complaint=complaint).exists()

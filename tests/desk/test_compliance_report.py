@@ -110,7 +110,7 @@ def test_a_closed_month_gives_the_same_figures_after_current_states_change(data,
     MeasureNoticeState.objects.filter(compliance=MeasureNoticeState.Compliance.PENDING).update(
         compliance=MeasureNoticeState.Compliance.NONCOMPLIANT, evaluated_at=now
     )
-    agency_reinstate(agency_id=data["b"].pk, reason="Fixed", by=supervisor, now=at(11, 20))
+    agency_reinstate(agency_id=data["b"].pk, reason="Fixed", public_reason="reviewed", by=supervisor, now=at(11, 20))
     collector_reinstate(collector_id=data["collector"].pk, reason="Retrained", by=supervisor, now=at(11, 20))
     after = compliance_report(period=OCTOBER, agency_id=None)
     assert figures(after) == figures(before)

@@ -29,7 +29,7 @@ def boss():
 
 def test_agency_suspend_records_status_reason_and_time(boss):
     agency = AgencyFactory()
-    agency_suspend(agency_id=agency.pk, reason="Calls at night", by=boss, now=NOW)
+    agency_suspend(agency_id=agency.pk, reason="Calls at night", public_reason="conduct", by=boss, now=NOW)
     agency.refresh_from_db()
     assert (agency.status, agency.status_reason, agency.status_changed_at) == (
         Agency.Status.SUSPENDED,
@@ -40,14 +40,14 @@ def test_agency_suspend_records_status_reason_and_time(boss):
 
 def test_agency_suspend_keeps_who_did_it_in_the_history(boss):
     agency = AgencyFactory()
-    agency_suspend(agency_id=agency.pk, reason="Calls at night", by=boss, now=NOW)
+    agency_suspend(agency_id=agency.pk, reason="Calls at night", public_reason="conduct", by=boss, now=NOW)
     assert agency.history.latest().history_user == boss
 
 
 def test_agency_suspend_requires_a_reason(boss):
     agency = AgencyFactory()
     with pytest.raises(ValidationError):
-        agency_suspend(agency_id=agency.pk, reason="   ", by=boss, now=NOW)
+        agency_suspend(agency_id=agency.pk, reason="   ", public_reason="conduct", by=boss, now=NOW)
     agency.refresh_from_db()
     assert agency.status == Agency.Status.ACTIVE
 
@@ -55,14 +55,14 @@ def test_agency_suspend_requires_a_reason(boss):
 def test_agency_suspend_refuses_an_agency_already_suspended(boss):
     agency = AgencyFactory(status=Agency.Status.SUSPENDED)
     with pytest.raises(ValidationError) as error:
-        agency_suspend(agency_id=agency.pk, reason="again", by=boss, now=NOW)
+        agency_suspend(agency_id=agency.pk, reason="again", public_reason="conduct", by=boss, now=NOW)
     assert error.value.code == "not_active"
 
 
 def test_agency_suspend_queues_a_notice_to_the_agency(boss, django_capture_on_commit_callbacks):
     agency = AgencyFactory()
     with django_capture_on_commit_callbacks():
-        agency_suspend(agency_id=agency.pk, reason="Calls at night", by=boss, now=NOW)
+        agency_suspend(agency_id=agency.pk, reason="Calls at night", public_reason="conduct", by=boss, now=NOW)
     obligation = Obligation.objects.get(kind=SUSPENSION_NOTICE)
     assert obligation.payload == {
         "party": "agency",
@@ -77,7 +77,7 @@ def test_suspension_notice_is_mailed_to_the_agency(boss, mailoutbox):
     from outbox.services import obligation_deliver
 
     agency = AgencyFactory(email="ops@agency.example.cn")
-    agency_suspend(agency_id=agency.pk, reason="Calls at night", by=boss, now=NOW)
+    agency_suspend(agency_id=agency.pk, reason="Calls at night", public_reason="conduct", by=boss, now=NOW)
     obligation_deliver(obligation_id=Obligation.objects.get(kind=SUSPENSION_NOTICE).pk, now=NOW)
     assert mailoutbox[-1].to == ["ops@agency.example.cn"]
     assert "Calls at night" in mailoutbox[-1].body
@@ -85,7 +85,7 @@ def test_suspension_notice_is_mailed_to_the_agency(boss, mailoutbox):
 
 def test_agency_reinstate_makes_it_active_again(boss):
     agency = AgencyFactory(status=Agency.Status.SUSPENDED)
-    agency_reinstate(agency_id=agency.pk, reason="Retrained", by=boss, now=NOW)
+    agency_reinstate(agency_id=agency.pk, reason="Retrained", public_reason="reviewed", by=boss, now=NOW)
     agency.refresh_from_db()
     assert agency.status == Agency.Status.ACTIVE
 
@@ -93,7 +93,7 @@ def test_agency_reinstate_makes_it_active_again(boss):
 def test_agency_reinstate_refuses_an_active_agency(boss):
     agency = AgencyFactory()
     with pytest.raises(ValidationError):
-        agency_reinstate(agency_id=agency.pk, reason="why", by=boss, now=NOW)
+        agency_reinstate(agency_id=agency.pk, reason="why", public_reason="reviewed", by=boss, now=NOW)
 
 
 def test_collector_suspend_and_reinstate(boss):
@@ -153,6 +153,6 @@ def test_suspended_agency_receives_no_tickets():
 def test_suspension_time_is_the_one_passed_in(boss):
     agency = AgencyFactory()
     later = timezone.now() + datetime.timedelta(days=3)
-    agency_suspend(agency_id=agency.pk, reason="r", by=boss, now=later)
+    agency_suspend(agency_id=agency.pk, reason="r", public_reason="conduct", by=boss, now=later)
     agency.refresh_from_db()
     assert agency.status_changed_at == later

@@ -154,7 +154,7 @@ def test_agency_record_creates_agency_with_normalised_hotline():
 
 
 def test_suspended_agency_record_keeps_reason_and_change_time():
-    run({**AGENCY, "status": "suspended", "status_reason": "多次投诉未整改"})
+    run({**AGENCY, "status": "suspended", "status_reason": "多次投诉未整改", "status_public_reason": "complaints"})
 
     agency = Agency.objects.get(external_id="AG-1")
     assert agency.status == Agency.Status.SUSPENDED
@@ -428,7 +428,9 @@ def test_changed_agency_status_records_when_it_changed():
     run(AGENCY)
     later = NOW + datetime.timedelta(days=1)
 
-    report = run({**AGENCY, "status": "suspended", "status_reason": "违规催收"}, now=later)
+    report = run(
+        {**AGENCY, "status": "suspended", "status_reason": "违规催收", "status_public_reason": "conduct"}, now=later
+    )
 
     assert counts(report, "agency") == (0, 1, 0, 0)
     assert Agency.objects.get(external_id="AG-1").status_changed_at == later
@@ -870,7 +872,7 @@ def test_report_renders_each_error_with_line_and_id():
 
 def test_new_assignment_to_a_suspended_agency_is_rejected():
     run(*WORLD)
-    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收", "status_public_reason": "conduct"})
 
     error = only_error(run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-11-28T13:00:00+08:00")))
 
@@ -880,7 +882,7 @@ def test_new_assignment_to_a_suspended_agency_is_rejected():
 
 def test_assignment_that_started_before_the_suspension_is_kept():
     run(*WORLD)
-    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收"})
+    run({**OTHER_AGENCY, "status": "suspended", "status_reason": "违规催收", "status_public_reason": "conduct"})
 
     report = run(assignment(agency="AG-2", collector="COL-2", starts_at="2026-10-01T09:00:00+08:00"))
 
@@ -917,7 +919,10 @@ def test_closed_assignment_of_a_former_collector_is_kept_as_history():
 def test_feed_does_not_lift_an_agency_suspension_made_in_the_desk():
     run(AGENCY)
     Agency.objects.filter(external_id="AG-1").update(
-        status=Agency.Status.SUSPENDED, status_reason="投诉处理中", status_changed_at=NOW
+        status=Agency.Status.SUSPENDED,
+        status_reason="投诉处理中",
+        status_public_reason="conduct",
+        status_changed_at=NOW,
     )
 
     report = run(AGENCY, now=NOW + datetime.timedelta(days=1))
@@ -930,11 +935,14 @@ def test_feed_does_not_lift_an_agency_suspension_made_in_the_desk():
 def test_feed_lifts_an_agency_suspension_when_it_says_when():
     run(AGENCY)
     Agency.objects.filter(external_id="AG-1").update(
-        status=Agency.Status.SUSPENDED, status_reason="投诉处理中", status_changed_at=NOW
+        status=Agency.Status.SUSPENDED,
+        status_reason="投诉处理中",
+        status_public_reason="conduct",
+        status_changed_at=NOW,
     )
     later = NOW + datetime.timedelta(days=1)
 
-    run({**AGENCY, "status_changed_at": later.isoformat()}, now=later)
+    run({**AGENCY, "status_changed_at": later.isoformat(), "status_public_reason": "reviewed"}, now=later)
 
     agency = Agency.objects.get(external_id="AG-1")
     assert (agency.status, agency.status_changed_at) == (Agency.Status.ACTIVE, later)

@@ -57,8 +57,8 @@ def test_the_suspension_is_shown_with_its_date_and_public_label_not_the_staff_re
 
     a = computed["a"]
     now = timezone.now()
-    agency_suspend(agency_id=a.pk, reason="SECRET-REASON about Li Na", by=None, now=now)
-    agency_reinstate(agency_id=a.pk, reason="SECRET-REASON fixed", by=None, now=now)
+    agency_suspend(agency_id=a.pk, reason="SECRET-REASON about Li Na", public_reason="conduct", by=None, now=now)
+    agency_reinstate(agency_id=a.pk, reason="SECRET-REASON fixed", public_reason="reviewed", by=None, now=now)
     page = get(reverse("portal:scorecard", args=[a.pk])).content.decode()
     assert f"{timezone.localtime(now):%Y-%m-%d}: Suspended" in page
     assert "SECRET-REASON" not in page

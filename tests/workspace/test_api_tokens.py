@@ -56,6 +56,7 @@ def test_expired_token_stops_working(client, side_a):
 
 def test_token_of_suspended_agency_stops_working(client, side_a):
     side_a.agency.status = "suspended"
+    side_a.agency.status_public_reason = "conduct"
     side_a.agency.save()
     assert client.get(URL, **side_a.auth).status_code == 401
 

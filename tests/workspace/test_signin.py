@@ -119,6 +119,7 @@ def test_code_step_is_throttled_per_user(side_a):
 
 def test_suspended_agency_member_cannot_sign_in(client, side_a):
     side_a.agency.status = "suspended"
+    side_a.agency.status_public_reason = "conduct"
     side_a.agency.save()
     response = _password_step(client, side_a.user.username)
     assert response.status_code == 200
@@ -129,6 +130,7 @@ def test_suspended_agency_member_cannot_sign_in(client, side_a):
 def test_suspension_mid_session_signs_the_member_out(client_a, side_a):
     assert client_a.get(reverse("agency:preferences")).status_code == 200
     side_a.agency.status = "suspended"
+    side_a.agency.status_public_reason = "conduct"
     side_a.agency.save()
     response = client_a.get(reverse("agency:preferences"))
     assert response.status_code == 403

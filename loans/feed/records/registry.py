@@ -3,9 +3,11 @@ may call from."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AuthorisedNumber, Collector
+from agencies.models import PUBLIC_REASONS_FOR, Agency, AuthorisedNumber, Collector
+from agencies.suspension import public_reason_check
 from loans.feed.context import FeedContext
 from loans.feed.fields import Fields, RowRejected
 
@@ -22,6 +24,7 @@ AGENCY_FIELDS = {
     "status",
     "status_reason",
     "status_changed_at",
+    "status_public_reason",
     "authorised_since",
     "contact_hours_start",
     "contact_hours_end",
@@ -46,6 +49,7 @@ def apply_agency(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         "contact_hours_end": f.clock_time("contact_hours_end") or datetime.time(20, 0),
     }
     status_changed_at = f.aware("status_changed_at", required=False)
+    public_reason = f.choice("status_public_reason", Agency.PublicReason, required=False)
     ordered("contact_hours_start", values["contact_hours_start"], "contact_hours_end", values["contact_hours_end"])
     if values["status"] != Agency.Status.ACTIVE and not values["status_reason"]:
         raise RowRejected(
@@ -69,6 +73,13 @@ def apply_agency(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         # that says when it was lifted; an older snapshot does not undo it.
         values["status"], values["status_reason"] = existing.status, existing.status_reason
         status_changed_at = existing.status_changed_at
+        public_reason = existing.status_public_reason
+    elif public_reason or _changes_status(existing, values["status"]):
+        public_reason = _public_reason(values["status"], public_reason)
+    elif existing is not None:
+        # The same status again without a public reason keeps the one on file.
+        public_reason = existing.status_public_reason
+    values["status_public_reason"] = public_reason
     if status_changed_at is not None:
         values["status_changed_at"] = status_changed_at
     elif existing is None:
@@ -78,6 +89,39 @@ def apply_agency(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     agency, outcome = write(Agency, existing, values, now=ctx.now)
     ctx.agencies[record_id] = agency
     return outcome
+
+
+def _changes_status(existing: Agency | None, status: str) -> bool:
+    """Whether the record changes the agency's status; a new agency that
+    starts out authorised has no change to explain."""
+    return status != Agency.Status.ACTIVE if existing is None else existing.status != status
+
+
+def _public_reason(status: str, public_reason: str) -> str:
+    """The record's public reason for a change to ``status``, refused when
+    absent or not one the fixed list offers for that change."""
+    try:
+        return public_reason_check(status=status, public_reason=public_reason)
+    except ValidationError as error:
+        if error.code == "no_public_reason":
+            raise RowRejected(
+                _(
+                    "Give a “status_public_reason” when an agency's status changes: "
+                    "it is shown on the agency's public scorecard."
+                ),
+                code="missing",
+                field="status_public_reason",
+            ) from error
+        raise RowRejected(
+            _("“%(value)s” is not a public reason for the status “%(status)s”; use one of: %(allowed)s.")
+            % {
+                "value": public_reason,
+                "status": status,
+                "allowed": ", ".join(str(choice) for choice in PUBLIC_REASONS_FOR[Agency.Status(status)]),
+            },
+            code="invalid",
+            field="status_public_reason",
+        ) from error
 
 
 def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:

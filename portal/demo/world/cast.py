@@ -72,6 +72,7 @@ AGENCIES = [
             "经核实，该机构存在联系借款人通讯录联系人、使用未报备号码、在夜间催收等违规行为。"
             "平台已暂停与其合作并要求整改；暂停期间，该机构不得以任何方式联系借款人。"
         ),
+        "status_public_reason": "conduct",
         "authorised_since": "2024-09-01",
         "contact_hours_start": "08:00",
         "contact_hours_end": "20:00",
@@ -84,6 +85,7 @@ AGENCIES = [
         "hotline": "020-8396-1234",
         "status": "terminated",
         "status_reason": "合作协议到期后未续约，该机构已不再代表平台催收；其名下账户已移交其他机构。",
+        "status_public_reason": "contract_ended",
         "authorised_since": "2023-05-01",
         "contact_hours_start": "08:00",
         "contact_hours_end": "20:00",
