@@ -10,7 +10,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, public_reason_label
 
 from .counting import RULE_FAMILY_ORDER, quarter_after, quarter_before, quarter_start
 from .models import QuarterFigures
@@ -60,11 +60,21 @@ class Quarter:
         return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One change of an agency's status as the public sees it: the day it
+    took effect, the new status and the public reason, all fixed labels."""
+
+    day: datetime.date
+    status: str
+    reason: str
+
+
 @dataclass
 class AgencyCard:
     agency: Agency
     authorised_until: datetime.date | None
-    status_history: list[tuple[datetime.date, str]]
+    status_history: list[StatusChange]
     quarters: list[Quarter]
     computed_at: datetime.datetime | None
 
@@ -186,20 +196,36 @@ def agency_scorecard(*, agency_id: int, now: datetime.datetime) -> AgencyCard | 
     )
 
 
-def agency_status_history(*, agency: Agency) -> list[tuple[datetime.date, str]]:
+def agency_status_history(*, agency: Agency) -> list[StatusChange]:
     """Each change of the agency's status, oldest first, with the public
-    label of the new status. The staff's written reason stays private: it is
-    free text and may name people."""
+    label of the new status and the public reason chosen from the fixed
+    list. The staff's written reason stays private: it is free text and may
+    name people."""
     changes = []
     previous = None
-    for record in agency.history.order_by("history_date").only("status", "history_date", "status_changed_at"):
+    records = agency.history.order_by("history_date").only(
+        "status", "history_date", "status_changed_at", "status_public_reason"
+    )
+    for record in records:
         if previous is not None and record.status != previous:
             when = record.status_changed_at or record.history_date
-            changes.append((timezone.localdate(when), Agency.Status(record.status).label))
+            changes.append(
+                StatusChange(
+                    day=timezone.localdate(when),
+                    status=Agency.Status(record.status).label,
+                    reason=public_reason_label(record.status_public_reason),
+                )
+            )
         previous = record.status
     if not changes and agency.status != Agency.Status.ACTIVE and agency.status_changed_at:
         # Recorded before the history was kept: the current status is all we know.
-        changes.append((timezone.localdate(agency.status_changed_at), agency.get_status_display()))
+        changes.append(
+            StatusChange(
+                day=timezone.localdate(agency.status_changed_at),
+                status=agency.get_status_display(),
+                reason=agency.public_reason_display,
+            )
+        )
     return changes
 
 

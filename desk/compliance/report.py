@@ -176,7 +176,8 @@ def report_csv(report: Report) -> str:
                 writer.writerow([str(report.period), scope, table.title, row.label, column, cell.value])
     for move in report.moves:
         at = move.at.astimezone(report.period.start.tzinfo).strftime("%Y-%m-%d %H:%M")
-        writer.writerow([str(report.period), scope, _("Suspensions"), move.party, move.move_label, at])
+        change = f"{move.move_label} ({move.public_reason})" if move.public_reason else move.move_label
+        writer.writerow([str(report.period), scope, _("Suspensions"), move.party, change, at])
     for label in report.not_collected:
         writer.writerow([str(report.period), scope, label, "", "", _("not yet collected")])
     return out.getvalue()

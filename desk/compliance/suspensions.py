@@ -1,7 +1,7 @@
 """Suspensions and reinstatements of agencies and collectors in the month,
 read from their change history: the suspension service records each move
-there with its reason, so lifting a suspension later leaves the month's
-rows as they were."""
+there with its reason (and, for an agency, the public reason from the fixed
+list), so lifting a suspension later leaves the month's rows as they were."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Collector
+from agencies.models import Agency, Collector, public_reason_label
 
 from .period import Month
 
@@ -24,6 +24,8 @@ class Move:
     move: str
     reason: str
     url: str
+    # The agency's public reason label; collectors have none.
+    public_reason: str = ""
 
     @property
     def move_label(self) -> str:
@@ -47,6 +49,7 @@ def _moves(model, *, period: Month, agency_id: int | None, agency_field: str, ki
                 move=move,
                 reason=row.status_reason or reason,
                 url=reverse(f"admin:agencies_{model._meta.model_name}_history", args=[row.id]),
+                public_reason=public_reason_label(row.status_public_reason) if model is Agency else "",
             )
         )
     return moves

@@ -79,6 +79,24 @@ def test_suspensions_in_the_month_from_the_history(data, english):
     ]
 
 
+def test_an_agencys_suspension_carries_its_public_reason(data, english):
+    moves = compliance_report(period=OCTOBER, agency_id=None).moves
+    assert [(move.party, move.public_reason) for move in moves] == [
+        ("Agency B", "Conduct breaches found by the platform"),
+        (str(data["collector"]), ""),
+    ]
+
+
+def test_the_csv_names_the_public_reason_of_an_agencys_suspension(data, english):
+    text = report_csv(compliance_report(period=OCTOBER, agency_id=None))
+    assert "Suspensions,Agency B,Suspended (Conduct breaches found by the platform),2026-10-09 15:00" in text
+
+
+def test_the_page_shows_the_public_reason_beside_the_private_one(data, client_for, auditor):
+    content = client_for(auditor).get(PAGE, {"month": "2026-10"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>Conduct breaches found by the platform</td><td>Calls at night</td>" in content
+
+
 def test_one_agency_sees_only_its_own_figures(data, english):
     report = compliance_report(period=OCTOBER, agency_id=data["b"].pk)
     table = figures(report)
