@@ -51,7 +51,14 @@ class Agency(models.Model):
     status_reason = models.TextField(_("reason for status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_public_reason = models.CharField(
-        _("public reason for status"), max_length=16, choices=PublicReason.choices, blank=True
+        _("public reason for status"),
+        max_length=16,
+        choices=PublicReason.choices,
+        blank=True,
+        default="",
+        # Also the database's default, so rows written by code that predates
+        # the field (older migrations' states among them) stay valid.
+        db_default="",
     )
     authorised_since = models.DateField(_("authorised since"), null=True, blank=True)
     contact_hours_start = models.TimeField(_("may call from"), default=datetime.time(8, 0))

@@ -41,14 +41,24 @@ class Migration(migrations.Migration):
             model_name="agency",
             name="status_public_reason",
             field=models.CharField(
-                blank=True, choices=CHOICES, max_length=16, verbose_name="public reason for status"
+                blank=True,
+                choices=CHOICES,
+                db_default="",
+                default="",
+                max_length=16,
+                verbose_name="public reason for status",
             ),
         ),
         migrations.AddField(
             model_name="historicalagency",
             name="status_public_reason",
             field=models.CharField(
-                blank=True, choices=CHOICES, max_length=16, verbose_name="public reason for status"
+                blank=True,
+                choices=CHOICES,
+                db_default="",
+                default="",
+                max_length=16,
+                verbose_name="public reason for status",
             ),
         ),
         migrations.RunPython(mark_not_recorded, unmark, elidable=False),
