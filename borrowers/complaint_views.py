@@ -34,7 +34,7 @@ from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, Wit
 @require_GET
 def complaint_list(request):
     complaints = complaints_for_borrower(borrower=request.borrower).order_by("-submitted_at")
-    return render(request, "complaints/list.html", {"complaints": complaints})
+    return render(request, "complaints/list.html", {"complaints": complaints}, using="jinja2")
 
 
 @borrower_required
@@ -79,7 +79,11 @@ def complaint_new(request):
         )
         status = 200
     return render(
-        request, "complaints/new.html", {"form": form, "contact": _complained_contact(request, form)}, status=status
+        request,
+        "complaints/new.html",
+        {"form": form, "contact": _complained_contact(request, form)},
+        status=status,
+        using="jinja2",
     )
 
 
@@ -109,6 +113,7 @@ def complaint_submitted(request, reference):
             "answering_agency": agency,
             "agency_held": services.hold_applies(complaint=complaint, agency=agency),
         },
+        using="jinja2",
     )
 
 
@@ -140,7 +145,7 @@ def _detail_context(request, complaint, **forms):
 @require_GET
 def complaint_detail(request, reference):
     complaint = complaint_for_borrower(borrower=request.borrower, reference=reference)
-    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+    return render(request, "complaints/detail.html", _detail_context(request, complaint), using="jinja2")
 
 
 def _act(request, complaint, action, success: str):
@@ -161,7 +166,11 @@ def complaint_reply(request, reference):
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
-            request, "complaints/detail.html", _detail_context(request, complaint, reply_form=form), status=400
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, reply_form=form),
+            status=400,
+            using="jinja2",
         )
     return _act(
         request,
@@ -185,7 +194,11 @@ def complaint_withdraw(request, reference):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "complaints/detail.html", _detail_context(request, complaint, withdraw_form=form), status=400
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, withdraw_form=form),
+            status=400,
+            using="jinja2",
         )
     return _act(
         request,
@@ -222,7 +235,11 @@ def complaint_reject(request, reference):
     form = ReasonForm(request.POST, prefix="reject")
     if not form.is_valid():
         return render(
-            request, "complaints/detail.html", _detail_context(request, complaint, reject_form=form), status=400
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, reject_form=form),
+            status=400,
+            using="jinja2",
         )
     return _act(
         request,
@@ -245,7 +262,11 @@ def complaint_review(request, reference):
     form = ReasonForm(request.POST, prefix="review")
     if not form.is_valid():
         return render(
-            request, "complaints/detail.html", _detail_context(request, complaint, review_form=form), status=400
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, review_form=form),
+            status=400,
+            using="jinja2",
         )
     return _act(
         request,
@@ -268,7 +289,11 @@ def complaint_rate(request, reference):
     form = RateForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "complaints/detail.html", _detail_context(request, complaint, rate_form=form), status=400
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, rate_form=form),
+            status=400,
+            using="jinja2",
         )
     return _act(
         request,

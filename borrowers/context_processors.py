@@ -1,13 +1,17 @@
 from notices.selectors import unread_count
 
 
-def inbox(request):
-    """``inbox_unread``: the signed-in borrower's unread notices, counted only
-    when a template uses it."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    borrower = getattr(user, "borrower", None)
+def layout(request):
+    """What the borrower site's layout needs: ``signed_in_borrower`` (or
+    None) for the menu, and ``count_unread()``, their unread notices, called
+    only when the menu shows them and the page did not count them already
+    (a page may pass ``inbox_unread`` itself)."""
+    borrower = getattr(request, "borrower", None)
     if borrower is None:
-        return {}
-    return {"inbox_unread": lambda: unread_count(borrower=borrower)}
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            borrower = getattr(user, "borrower", None)
+    return {
+        "signed_in_borrower": borrower,
+        "count_unread": lambda: unread_count(borrower=borrower) if borrower is not None else 0,
+    }

@@ -20,6 +20,7 @@ def inbox(request):
         request,
         "notices/inbox.html",
         {"page": page, "unread": selectors.unread_count(borrower=request.borrower)},
+        using="jinja2",
     )
 
 
@@ -27,7 +28,7 @@ def inbox(request):
 @borrower_required
 def detail(request, notice_id: int):
     notice = selectors.notice_for_borrower(borrower=request.borrower, notice_id=notice_id)
-    return render(request, "notices/detail.html", {"notice": notice})
+    return render(request, "notices/detail.html", {"notice": notice}, using="jinja2")
 
 
 @require_POST

@@ -80,6 +80,7 @@ def _render(template: str, context: dict) -> str:
     return render_to_string(
         template,
         {**context, "min_cases": MIN_CASES, "platform_hotline": settings.PLATFORM_HOTLINE},
+        using="jinja2",
     )
 
 

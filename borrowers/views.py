@@ -23,7 +23,6 @@ from loans.selectors import (
     contact_preference_for_borrower,
 )
 from loans.services import contact_preference_update
-from notices.selectors import unread_count
 
 from .access import borrower_required
 from .caller_check import caller_verdict_for_borrower
@@ -57,7 +56,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 def home(request: HttpRequest) -> HttpResponse:
     if _is_borrower(request):
         return redirect("portal:loans")
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", using="jinja2")
 
 
 # Sign-in -----------------------------------------------------------------------------
@@ -89,6 +88,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         request,
         "portal/signin.html",
         {"form": form, "next": _safe_next(request, request.POST.get("next") or request.GET.get("next")) or ""},
+        using="jinja2",
     )
 
 
@@ -123,6 +123,7 @@ def signin_code(request: HttpRequest) -> HttpResponse:
             "resend_wait": resend_wait_seconds(phone=phone, now=timezone.now()),
             "ttl_minutes": settings.SIGNIN_CODE_TTL_SECONDS // 60,
         },
+        using="jinja2",
     )
 
 
@@ -159,7 +160,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 @borrower_required
 def loans(request: HttpRequest) -> HttpResponse:
     rows = account_rows_for_borrower(borrower=request.borrower, today=timezone.localdate())
-    return render(request, "portal/loans.html", {"rows": rows})
+    return render(request, "portal/loans.html", {"rows": rows}, using="jinja2")
 
 
 @never_cache
@@ -180,8 +181,7 @@ def contacts(request: HttpRequest, reference: str) -> HttpResponse:
         if before is None:
             raise Http404("Not a page of this contact history.")
     history = contact_history_for_borrower(borrower=request.borrower, reference=reference, before=before)
-    context = {"history": history, "inbox_unread": unread_count(borrower=request.borrower)}
-    return render(request, "portal/contacts.html", context, using="jinja2")
+    return render(request, "portal/contacts.html", {"history": history}, using="jinja2")
 
 
 @never_cache
@@ -204,6 +204,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         request,
         "portal/verify.html",
         {"form": form, "verdict": verdict, "linked": linked, "complaint_account": complaint_account},
+        using="jinja2",
     )
 
 
@@ -233,6 +234,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "current": current,
             "changes": contact_preference_changes(borrower=request.borrower),
         },
+        using="jinja2",
     )
 
 
@@ -240,7 +242,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def agencies(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/agencies.html", {"agencies": agencies_public_list()})
+    return render(request, "portal/agencies.html", {"agencies": agencies_public_list()}, using="jinja2")
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,5 +261,9 @@ def check_number(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many numbers were checked from this device or network. Try again in an hour."))
     status = 429 if form.non_field_errors() else 200
     return render(
-        request, "portal/check_number.html", {"form": form, "checked": checked, "agency": agency}, status=status
+        request,
+        "portal/check_number.html",
+        {"form": form, "checked": checked, "agency": agency},
+        status=status,
+        using="jinja2",
     )

@@ -70,7 +70,7 @@ def _answer(request, *, status: int, template_name: str, **extra) -> HttpRespons
                 "area_start": _area_start(request.path_info),
                 **extra,
             }
-            response = HttpResponse(loader.render_to_string(template_name, context), status=status)
+            response = HttpResponse(loader.render_to_string(template_name, context, using="jinja2"), status=status)
             response[CSP_HEADER] = build_policy()
             return response
     except Exception:

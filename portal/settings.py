@@ -116,19 +116,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
-                "borrowers.context_processors.inbox",
             ],
         },
     },
     {
-        # The borrower's account pages (see borrowers/jinja2.py).
+        # The borrower site: every borrower and public page (see borrowers/jinja2.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "borrowers.jinja2.environment",
-            # Pages pass the borrower's unread notices (``inbox_unread``) themselves.
-            "context_processors": ["portal.context_processors.portal"],
+            "context_processors": ["portal.context_processors.portal", "borrowers.context_processors.layout"],
         },
     },
 ]

@@ -75,3 +75,24 @@ def migrator(transactional_db):
     migrator = Migrator()
     yield migrator
     migrator.restore()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_rendering_signal():
+    """The test client learns which templates a response rendered, and with
+    what context (``response.templates``, ``response.context``), from the
+    ``template_rendered`` signal, which Django sends only for its own
+    template language: send it for the Jinja2 pages too."""
+    from django.template.backends import jinja2
+    from django.test.signals import template_rendered
+
+    original = jinja2.Template.render
+
+    def render(self, context=None, request=None):
+        content = original(self, context, request)
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return content
+
+    jinja2.Template.render = render
+    yield
+    jinja2.Template.render = original

@@ -50,7 +50,7 @@ def datacopy_write(*, file_name: str, contents: dict, files: list, language: str
     partial = path.with_suffix(f".{os.getpid()}.partial")
     data = json.dumps(contents, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     with translation.override(language):
-        page = render_to_string("portal/datacopy/archive.html", {"copy": contents})
+        page = render_to_string("portal/datacopy/archive.html", {"copy": contents}, using="jinja2")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", data)
         archive.writestr("index.html", page)

@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints.evidence import private_file_response
-from notices.selectors import unread_count
 
 from ..access import borrower_required
 from .archive import datacopy_path
@@ -25,9 +24,8 @@ def page(request: HttpRequest) -> HttpResponse:
         "copies": datacopies_for_borrower(borrower=request.borrower)[:10],
         "next_allowed_at": datacopy_next_allowed_at(borrower=request.borrower),
         "now": timezone.now(),
-        "inbox_unread": unread_count(borrower=request.borrower),
     }
-    return render(request, "portal/datacopy/page.html", context)
+    return render(request, "portal/datacopy/page.html", context, using="jinja2")
 
 
 @borrower_required
