@@ -152,3 +152,19 @@ def test_refused_form_links_back_to_the_form_it_came_from():
 def test_refused_form_does_not_link_to_another_site():
     page = _get("csrf", HTTP_REFERER="https://elsewhere.example/signin/").content.decode()
     assert "elsewhere.example" not in page
+
+
+@pytest.mark.parametrize("template_name", ["400.html", "403.html", "404.html", "500.html", "403_csrf.html"])
+def test_error_page_renders_with_no_context_as_djangos_own_handlers_do(template_name):
+    """Django's default handlers (a URLconf without ours) render these
+    templates with an empty context and may not reverse our URLs."""
+    from django.template import loader
+    from django.urls import set_urlconf
+
+    set_urlconf("tests.businesscalendar.urls")
+    try:
+        page = loader.render_to_string(template_name)
+    finally:
+        set_urlconf(None)
+    assert '<html lang="' in page
+    assert 'href="/"' in page
