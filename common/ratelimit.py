@@ -1,8 +1,9 @@
 """Fixed-window rate limits kept in the database.
 
 Each (key, window) pair is one :class:`~portal.models.RateLimitCounter` row,
-read and incremented under ``select_for_update`` inside a transaction, so two
-concurrent requests can never both see the last free slot.
+created or incremented by one statement that holds the row's lock while it
+checks the limit, so two concurrent requests can never both take the last
+free slot.
 """
 
 import datetime
@@ -11,7 +12,7 @@ import hmac
 import ipaddress
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 
 from .models import RateLimitCounter
 
@@ -57,15 +58,27 @@ def window_start(*, now: datetime.datetime, window_seconds: int) -> datetime.dat
 
 def ratelimit_hit(*, key: str, limit: int, now: datetime.datetime, window_seconds: int = HOUR) -> bool:
     """Count one use of ``key``; return False (and count nothing) when the
-    window already holds ``limit`` uses."""
+    window already holds ``limit`` uses.
+
+    One statement (PostgreSQL and SQLite alike): the insert of a new window
+    or, on conflict, the increment guarded by the limit, which waits for and
+    then holds the row's lock. Inside the caller's transaction the use is
+    counted only if that transaction commits."""
+    if limit <= 0:
+        return False
     start = window_start(now=now, window_seconds=window_seconds)
-    with transaction.atomic():
-        counter, _created = RateLimitCounter.objects.select_for_update().get_or_create(key=key, window_start=start)
-        if counter.count >= limit:
-            return False
-        counter.count += 1
-        counter.save(update_fields=["count"])
-        return True
+    table, key_column, start_column, count = (
+        connection.ops.quote_name(name) for name in (RateLimitCounter._meta.db_table, "key", "window_start", "count")
+    )
+    # Only quoted names of our own table are formatted in; values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {start_column}, {count}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_column}, {start_column}) DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"WHERE {table}.{count} < %s RETURNING {count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(start), limit])
+        return cursor.fetchone() is not None
 
 
 def ratelimit_purge(*, now: datetime.datetime, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
