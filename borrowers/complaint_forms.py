@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from common.phones import display_number, normalise_number
 from common.text import FreeTextField
 from complaints.forms import EvidenceField, lazy_percent_format
-from complaints.models import Category
 from complaints.selectors import categories_grouped
 from loans.models import ContactEvent
 
@@ -84,9 +83,11 @@ class ComplaintForm(forms.Form):
         self.fields["account"].choices = [("", _("Not about one particular loan"))] + [
             (reference, f"{reference} · {account.product}") for reference, account in self.accounts.items()
         ]
+        grouped = categories_grouped()
+        # The active categories offered, kept to check the choice against.
+        self.categories = {category.code: category for _group, categories in grouped for category in categories}
         self.fields["category"].choices = [("", _("Choose one"))] + [
-            (group, [(category.code, category.tr.label) for category in categories])
-            for group, categories in categories_grouped()
+            (group, [(category.code, category.tr.label) for category in categories]) for group, categories in grouped
         ]
 
     def clean_account(self):
@@ -98,7 +99,7 @@ class ComplaintForm(forms.Form):
         return self.accounts[reference]
 
     def clean_category(self):
-        category = Category.objects.filter(code=self.cleaned_data["category"], is_active=True).first()
+        category = self.categories.get(self.cleaned_data["category"])
         if category is None:
             raise ValidationError(_("Choose what happened from the list."), code="category")
         return category
@@ -123,13 +124,12 @@ class ComplaintForm(forms.Form):
         event_id = cleaned.get("contact_event")
         account = cleaned.get("account")
         if event_id:
-            event = (
-                ContactEvent.objects.filter(pk=event_id, account__borrower=self.borrower)
-                .select_related("account", "agency", "collector")
-                .first()
-            )
+            # Scoped by the borrower's accounts, already loaded: no join.
+            accounts = {loan.pk: loan for loan in self.accounts.values()}
+            event = ContactEvent.objects.filter(pk=event_id, account_id__in=list(accounts)).first()
             if event is None or (account is not None and event.account_id != account.pk):
                 raise ValidationError(_("The contact you complain about was not found on this loan."), code="event")
+            event.account = accounts[event.account_id]
             cleaned["contact_event"] = event
             cleaned["account"] = event.account
         else:

@@ -12,7 +12,7 @@ from common.ratelimit import ratelimit_hit
 from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create
 
-from ..models import Category, Complaint, Party, SLATarget, Status, TimelineEvent
+from ..models import Category, Complaint, Party, Status, TimelineEvent
 from ..uploads import CheckedFile, stored_path
 from . import notify, sla
 from .evidence import evidence_add, evidence_event
@@ -44,28 +44,35 @@ def complaint_submit(
     """Record a complaint and queue its routing; return it and whether it is
     new. The same ``submit_token`` (a double click, a resent form) returns
     the first complaint and records nothing."""
-    existing = Complaint.objects.filter(submit_token=submit_token).first()
-    if existing is not None:
-        if existing.borrower_id != borrower.pk:
+    # Two narrow columns: a token seen before is rare, a new one is every post.
+    seen = Complaint.objects.filter(submit_token=submit_token).values_list("pk", "borrower_id").first()
+    if seen is not None:
+        if seen[1] != borrower.pk:
             raise ValidationError(_("This form has expired. Please open it again."), code="token_reused")
-        return existing, False
+        return Complaint.objects.get(pk=seen[0]), False
     if account is not None and account.borrower_id != borrower.pk:
         raise ValidationError(_("Choose one of your own loan accounts."), code="account")
     if contact_event is not None and (account is None or contact_event.account_id != account.pk):
         raise ValidationError(_("The contact does not belong to this loan account."), code="contact_event")
     if incident_at > now:
         raise ValidationError(_("The time of the incident cannot be in the future."), code="incident_future")
-    if not ratelimit_hit(
-        key=f"complaint-submit:{borrower.pk}", limit=MAX_COMPLAINTS_PER_DAY, now=now, window_seconds=24 * 3600
-    ):
-        raise ValidationError(
-            _("You have sent %(count)d complaints today. Please add to an open one, or call customer service."),
-            code="too_many_complaints",
-            params={"count": MAX_COMPLAINTS_PER_DAY},
-        )
     stored: list = []
     try:
         with transaction.atomic():
+            # Counted in the complaint's transaction: a complaint that is not
+            # stored does not count, and the count costs one statement.
+            if not ratelimit_hit(
+                key=f"complaint-submit:{borrower.pk}",
+                limit=MAX_COMPLAINTS_PER_DAY,
+                now=now,
+                window_seconds=24 * 3600,
+            ):
+                raise ValidationError(
+                    _("You have sent %(count)d complaints today. Please add to an open one, or call customer service."),
+                    code="too_many_complaints",
+                    params={"count": MAX_COMPLAINTS_PER_DAY},
+                )
+            targets = sla.intake_targets(severity=category.default_severity, now=now, calendar=sla.business_calendar())
             complaint = Complaint.objects.create(
                 borrower=borrower,
                 account=account,
@@ -83,6 +90,7 @@ def complaint_submit(
                 submit_token=submit_token,
                 submitted_at=now,
                 updated_at=now,
+                **sla.due_columns(targets),
             )
             timeline_add(
                 complaint=complaint,
@@ -101,9 +109,7 @@ def complaint_submit(
                 author=user,
                 now=now,
             )
-            calendar = sla.business_calendar()
-            sla.target_start(complaint=complaint, kind=SLATarget.Kind.ACKNOWLEDGE, now=now, calendar=calendar)
-            sla.target_start(complaint=complaint, kind=SLATarget.Kind.FINAL_DECISION, now=now, calendar=calendar)
+            sla.intake_targets_save(complaint=complaint, targets=targets)
             obligation_create(
                 key=f"complaint:{complaint.pk}:route",
                 kind=notify.ROUTE,

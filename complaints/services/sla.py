@@ -59,6 +59,45 @@ def _target_spec(policy: SLAPolicy, kind: str) -> tuple[int, str]:
     return policy.review_decision_days, Unit.CALENDAR_DAYS
 
 
+def _target_new(
+    *,
+    complaint: Complaint | None,
+    policy: SLAPolicy,
+    kind: str,
+    now: datetime.datetime,
+    calendar,
+    amount: int | None = None,
+    unit: str | None = None,
+    started_at: datetime.datetime | None = None,
+    extension_count: int = 0,
+    due_at: datetime.datetime | None = None,
+    paused_total: datetime.timedelta = datetime.timedelta(0),
+) -> SLATarget:
+    """An unsaved clock of ``kind`` under ``policy``: the one place its
+    deadline, warning time and pause are worked out."""
+    default_amount, default_unit = _target_spec(policy, kind)
+    amount = default_amount if amount is None else amount
+    unit = unit or default_unit
+    start = started_at or now
+    measure = Measure.BUSINESS if unit in BUSINESS_UNITS else Measure.CALENDAR
+    due = due_at or deadline(calendar=calendar, start=start, amount=amount, unit=unit)
+    if paused_total and due_at is None:
+        # A clock restarted under a new policy keeps the time it was paused.
+        due = calendar.add(due, paused_total) if measure == Measure.BUSINESS else due + paused_total
+    waiting = complaint is not None and complaint.waiting_on_borrower_since
+    return SLATarget(
+        complaint=complaint,
+        kind=kind,
+        measure=measure,
+        started_at=start,
+        due_at=due,
+        warn_at=warning_time(calendar=calendar, measure=measure, start=start, due=due, percent=policy.warn_percent),
+        extension_count=extension_count,
+        paused_total=paused_total,
+        paused_at=now if waiting and kind in PAUSABLE_KINDS else None,
+    )
+
+
 def target_start(
     *,
     complaint: Complaint,
@@ -76,35 +115,59 @@ def target_start(
     same kind is stopped first (the database allows one open per kind); the
     current agency ticket follows a new first-response clock, so its
     deadline is always the one that runs."""
-    calendar = calendar or business_calendar()
-    policy = policy_for(complaint.severity)
-    default_amount, default_unit = _target_spec(policy, kind)
-    amount = default_amount if amount is None else amount
-    unit = unit or default_unit
-    start = started_at or now
-    measure = Measure.BUSINESS if unit in BUSINESS_UNITS else Measure.CALENDAR
-    due = due_at or deadline(calendar=calendar, start=start, amount=amount, unit=unit)
-    if paused_total and due_at is None:
-        # A clock restarted under a new policy keeps the time it was paused.
-        due = calendar.add(due, paused_total) if measure == Measure.BUSINESS else due + paused_total
+    target = _target_new(
+        complaint=complaint,
+        policy=policy_for(complaint.severity),
+        kind=kind,
+        now=now,
+        calendar=calendar or business_calendar(),
+        amount=amount,
+        unit=unit,
+        started_at=started_at,
+        extension_count=extension_count,
+        due_at=due_at,
+        paused_total=paused_total,
+    )
     SLATarget.objects.filter(complaint=complaint, kind=kind, met_at__isnull=True, cancelled_at__isnull=True).update(
         cancelled_at=now
     )
-    target = SLATarget.objects.create(
-        complaint=complaint,
-        kind=kind,
-        measure=measure,
-        started_at=start,
-        due_at=due,
-        warn_at=warning_time(calendar=calendar, measure=measure, start=start, due=due, percent=policy.warn_percent),
-        extension_count=extension_count,
-        paused_total=paused_total,
-        paused_at=now if complaint.waiting_on_borrower_since and kind in PAUSABLE_KINDS else None,
-    )
+    target.save(force_insert=True)
     if kind == Kind.AGENCY_FIRST_RESPONSE:
         AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
     sync_due_columns(complaint)
     return target
+
+
+# The clocks every new complaint starts with.
+INTAKE_KINDS = (Kind.ACKNOWLEDGE, Kind.FINAL_DECISION)
+
+
+def intake_targets(*, severity: int, now: datetime.datetime, calendar) -> list[SLATarget]:
+    """The unsaved first clocks of a complaint not yet written, with one
+    read of the policy: the complaint is created with their deadlines in its
+    due columns (``due_columns``), then ``intake_targets_save`` writes them."""
+    policy = policy_for(severity)
+    return [_target_new(complaint=None, policy=policy, kind=kind, now=now, calendar=calendar) for kind in INTAKE_KINDS]
+
+
+def intake_targets_save(*, complaint: Complaint, targets: list[SLATarget]) -> None:
+    """Write a new complaint's first clocks in one statement. The complaint
+    has no clock yet, so there is none to stop, and its due columns were
+    written with it."""
+    for target in targets:
+        target.complaint = complaint
+    SLATarget.objects.bulk_create(targets)
+
+
+def due_columns(targets) -> dict[str, datetime.datetime | None]:
+    """The complaint's due columns from its open clocks (objects or
+    ``(kind, due_at)`` pairs in start order): the one rule of what lists
+    and pages show as the next deadlines."""
+    due = dict((target.kind, target.due_at) if isinstance(target, SLATarget) else tuple(target) for target in targets)
+    return {
+        "acknowledge_due_at": due.get(Kind.ACKNOWLEDGE),
+        "decision_due_at": due.get(Kind.REVIEW) or due.get(Kind.FINAL_DECISION),
+    }
 
 
 def open_targets(complaint: Complaint, *kinds: str):
@@ -149,17 +212,15 @@ def targets_resume(*, complaint: Complaint, now: datetime.datetime, calendar=Non
 
 def sync_due_columns(complaint: Complaint) -> None:
     """Copy the open deadlines onto the complaint for lists and pages."""
-    due = dict(
+    columns = due_columns(
         open_targets(complaint, Kind.ACKNOWLEDGE, Kind.FINAL_DECISION, Kind.REVIEW)
         .order_by("started_at")
         .values_list("kind", "due_at")
     )
-    acknowledge = due.get(Kind.ACKNOWLEDGE)
-    decision = due.get(Kind.REVIEW) or due.get(Kind.FINAL_DECISION)
-    if (complaint.acknowledge_due_at, complaint.decision_due_at) != (acknowledge, decision):
-        complaint.acknowledge_due_at = acknowledge
-        complaint.decision_due_at = decision
-        Complaint.objects.filter(pk=complaint.pk).update(acknowledge_due_at=acknowledge, decision_due_at=decision)
+    if (complaint.acknowledge_due_at, complaint.decision_due_at) != tuple(columns.values()):
+        complaint.acknowledge_due_at = columns["acknowledge_due_at"]
+        complaint.decision_due_at = columns["decision_due_at"]
+        Complaint.objects.filter(pk=complaint.pk).update(**columns)
 
 
 # The sweep ----------------------------------------------------------------

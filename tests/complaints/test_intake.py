@@ -89,3 +89,58 @@ def test_files_of_a_failed_submission_are_removed(submit, borrower, account, mon
         )
     assert not [path for path in Path(tmp_path).rglob("*") if path.is_file()]
     assert not Complaint.objects.exists()
+
+
+def test_a_complaint_that_is_not_stored_does_not_count_towards_the_daily_limit(submit, borrower, account, monkeypatch):
+    from complaints.services import intake
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(intake, "obligation_create", broken)
+        with pytest.raises(RuntimeError):
+            submit()
+    for _ in range(MAX_COMPLAINTS_PER_DAY):
+        submit()
+    assert Complaint.objects.count() == MAX_COMPLAINTS_PER_DAY
+
+
+def test_a_new_complaint_shows_the_deadlines_of_its_first_clocks(submit):
+    complaint = submit(category=category("TP-CONTACTS"))
+    due = dict(complaint.sla_targets.values_list("kind", "due_at"))
+    complaint.refresh_from_db()
+    assert (complaint.acknowledge_due_at, complaint.decision_due_at) == (
+        due[SLATarget.Kind.ACKNOWLEDGE],
+        due[SLATarget.Kind.FINAL_DECISION],
+    )
+
+
+def test_the_first_clocks_keep_their_policy_deadlines_and_warnings(submit):
+    """The clocks a new complaint starts with are those ``target_start``
+    would start one by one."""
+    from complaints.services import sla
+
+    complaint = submit(category=category("TP-CONTACTS"))
+    calendar = sla.business_calendar()
+    for target in complaint.sla_targets.all():
+        expected = sla._target_new(
+            complaint=complaint, policy=sla.policy_for(1), kind=target.kind, now=NOW, calendar=calendar
+        )
+        assert (target.measure, target.started_at, target.due_at, target.warn_at, target.paused_at) == (
+            expected.measure,
+            expected.started_at,
+            expected.due_at,
+            expected.warn_at,
+            None,
+        )
+
+
+def test_submitting_a_complaint_costs_a_fixed_handful_of_queries(submit, django_assert_max_num_queries):
+    """The token check, the daily count, the calendar and policy, the
+    complaint and its history, the timeline, both clocks in one insert and
+    the routing obligation (eleven), and the savepoint pair of the test's
+    own transaction: a few more would be a cost come back (it was 29)."""
+    submit()
+    with django_assert_max_num_queries(13):
+        submit()
