@@ -6,6 +6,7 @@ import time
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from rest_framework.views import APIView
 
 from common.metrics import REQUEST_SECONDS, REQUESTS
@@ -88,3 +89,33 @@ class RequestLogMiddleware:
         REQUESTS.labels(view=view, method=request.method, status=f"{response.status_code // 100}xx").inc()
         REQUEST_SECONDS.labels(view=view).observe(seconds)
         return response
+
+
+class HtmlCompressionMiddleware(GZipMiddleware):
+    """Gzip HTML pages where it pays: a whole (not streamed) ``text/html``
+    body of at least ``MIN_BYTES``, not already encoded, asked for by a
+    browser that accepts gzip. CSS and scripts are compressed ahead by
+    whitenoise; downloads, exports and API answers are left alone.
+
+    BREACH (guessing a secret in a compressed page from its length while
+    reflecting chosen text in it) is met four ways: Django masks the CSRF
+    token afresh in every response, so no secret repeats between the
+    attacker's tries; Django's gzip adds up to 100 random bytes to each
+    compressed body, blurring the length; session and CSRF cookies are
+    SameSite=Lax, so the cross-site requests an attacker's page makes
+    carry no session; and a request the browser marks as cross-site
+    (``Sec-Fetch-Site: cross-site``) is answered uncompressed.
+    """
+
+    MIN_BYTES = 1400  # about one TCP segment: below it gzip saves no round trip
+
+    def process_response(self, request, response):
+        if (
+            response.streaming
+            or response.has_header("Content-Encoding")
+            or not response.get("Content-Type", "").startswith("text/html")
+            or len(response.content) < self.MIN_BYTES
+            or request.headers.get("Sec-Fetch-Site") == "cross-site"
+        ):
+            return response
+        return super().process_response(request, response)

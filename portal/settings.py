@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "portal.health.ProbeMiddleware",
     "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses what every middleware below has finished writing (HTML only).
+    "portal.middleware.HtmlCompressionMiddleware",
     "portal.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
