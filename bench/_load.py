@@ -19,17 +19,33 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Target:
+    """One request: a GET by default. A body holding ``TOKEN`` gets it
+    replaced with a new random UUID in each request (a form's submit token,
+    so that no two posts are the same one resent). ``expect`` is the only
+    status that counts as an answer; anything else is an error."""
+
+    TOKEN: ClassVar[str] = "@@BENCH-TOKEN@@"
+
     path: str
     cookie: str = ""
+    method: str = "GET"
+    body: bytes = b""
+    content_type: str = ""
+    expect: int = 200
+
+    def body_parts(self) -> tuple[bytes, ...]:
+        return tuple(self.body.split(self.TOKEN.encode()))
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,7 @@ def gunicorn(
 ) -> Iterator[subprocess.Popen]:
     """Run gunicorn until the block ends; wait until it answers first."""
     command = [
-        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),
         app,
         "--bind",
         f"{host}:{port}",
@@ -127,7 +143,7 @@ def _wait_until_serving(host: str, port: int, path: str, process: subprocess.Pop
 def fetch(host: str, port: int, target: Target, *, language: str = "zh-hans") -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(host, port, timeout=30)
     try:
-        connection.request("GET", target.path, headers=_headers(target, language))
+        connection.request(target.method, target.path, body=_body(target), headers=_headers(target, language))
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -138,7 +154,16 @@ def _headers(target: Target, language: str) -> dict[str, str]:
     headers = {"Accept-Language": language}
     if target.cookie:
         headers["Cookie"] = target.cookie
+    if target.content_type:
+        headers["Content-Type"] = target.content_type
     return headers
+
+
+def _body(target: Target, parts: tuple[bytes, ...] | None = None) -> bytes | None:
+    if target.method == "GET":
+        return None
+    parts = parts or target.body_parts()
+    return uuid.uuid4().hex.encode().join(parts) if len(parts) > 1 else target.body
 
 
 def run_load(
@@ -152,11 +177,21 @@ def run_load(
     tool: str = "auto",
 ) -> LoadResult:
     """Load the server for ``duration`` seconds from ``concurrency`` clients."""
-    if tool == "auto":
-        tool = "wrk" if shutil.which("wrk") else "python"
+    tool = tool_for(targets, tool)
     if tool == "wrk":
         return _run_wrk(name, host, port, targets, duration, concurrency)
     return _run_threads(name, host, port, targets, duration, concurrency)
+
+
+def tool_for(targets: Sequence[Target], tool: str = "auto") -> str:
+    """``wrk`` when asked for or installed, unless a target is not a plain
+    GET (the wrk script sends GETs only): then Python threads."""
+    only_gets = all(target.method == "GET" for target in targets)
+    if tool == "auto":
+        return "wrk" if shutil.which("wrk") and only_gets else "python"
+    if tool == "wrk" and not only_gets:
+        raise ValueError("the wrk script sends GETs only: use --tool python for posts")
+    return tool
 
 
 WRK_SCRIPT = r"""
@@ -186,8 +221,9 @@ request = function()
   return wrk.format("GET", target[1], headers)
 end
 
--- Anything but 200 is an error, as with the Python clients: a redirect to the
--- sign-in page (a lost session) must not pass for a fast status page.
+-- Anything but 200 is an error, as with the Python clients (this script
+-- sends GETs only, each expecting 200): a redirect to the sign-in page (a
+-- lost session) must not pass for a fast status page.
 response = function(status, headers, body)
   if status ~= 200 then not_ok = not_ok + 1 end
 end
@@ -252,6 +288,8 @@ def _run_threads(name, host, port, targets, duration, concurrency) -> LoadResult
     start_gate = threading.Barrier(concurrency + 1)
     stop_at = [0.0]
 
+    parts = {id(target): target.body_parts() for target in targets if target.method != "GET"}
+
     def client(index: int) -> None:
         rng = random.Random(index)
         connection = http.client.HTTPConnection(host, port, timeout=30)
@@ -259,12 +297,13 @@ def _run_threads(name, host, port, targets, duration, concurrency) -> LoadResult
         start_gate.wait()
         while time.perf_counter() < stop_at[0]:
             target = targets[rng.randrange(len(targets))]
+            body = _body(target, parts.get(id(target)))
             began = time.perf_counter()
             try:
-                connection.request("GET", target.path, headers=_headers(target, "zh-hans"))
+                connection.request(target.method, target.path, body=body, headers=_headers(target, "zh-hans"))
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
+                if response.status != target.expect:
                     errors[index] += 1
             except (OSError, http.client.HTTPException):
                 errors[index] += 1
