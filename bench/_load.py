@@ -7,6 +7,7 @@ Either way each request picks a random target (path and cookie) from a list.
 """
 
 import contextlib
+import gzip
 import http.client
 import os
 import random
@@ -32,10 +33,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 class Target:
     """One request: a GET by default. A body holding ``TOKEN`` gets it
     replaced with a new random UUID in each request (a form's submit token,
-    so that no two posts are the same one resent). ``expect`` is the only
-    status that counts as an answer; anything else is an error."""
+    so that no two posts are the same one resent); ``tail`` follows the body
+    as it is (one large file's bytes, shared by many targets rather than
+    copied into each). ``expect`` is the only status that counts as an
+    answer; anything else is an error."""
 
-    TOKEN: ClassVar[str] = "@@BENCH-TOKEN@@"
+    TOKEN: ClassVar[str] = "@@BENCH-TOKEN-0123456789abcdef@@"
 
     path: str
     cookie: str = ""
@@ -43,6 +46,7 @@ class Target:
     body: bytes = b""
     content_type: str = ""
     expect: int = 200
+    tail: bytes = b""
 
     def body_parts(self) -> tuple[bytes, ...]:
         return tuple(self.body.split(self.TOKEN.encode()))
@@ -145,25 +149,33 @@ def fetch(host: str, port: int, target: Target, *, language: str = "zh-hans") ->
     try:
         connection.request(target.method, target.path, body=_body(target), headers=_headers(target, language))
         response = connection.getresponse()
-        return response.status, response.read()
+        body = response.read()
+        if response.getheader("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return response.status, body
     finally:
         connection.close()
 
 
 def _headers(target: Target, language: str) -> dict[str, str]:
-    headers = {"Accept-Language": language}
+    # As a browser asks: pages that are served compressed pay for it here too.
+    headers = {"Accept-Language": language, "Accept-Encoding": "gzip, deflate"}
     if target.cookie:
         headers["Cookie"] = target.cookie
     if target.content_type:
         headers["Content-Type"] = target.content_type
+    if target.method != "GET":
+        # The token's hex form has the placeholder's length, so the length is known.
+        headers["Content-Length"] = str(len(target.body) + len(target.tail))
     return headers
 
 
-def _body(target: Target, parts: tuple[bytes, ...] | None = None) -> bytes | None:
+def _body(target: Target, parts: tuple[bytes, ...] | None = None) -> list[bytes] | None:
     if target.method == "GET":
         return None
     parts = parts or target.body_parts()
-    return uuid.uuid4().hex.encode().join(parts) if len(parts) > 1 else target.body
+    head = uuid.uuid4().hex.encode().join(parts) if len(parts) > 1 else target.body
+    return [head, target.tail] if target.tail else [head]
 
 
 def run_load(
@@ -216,7 +228,7 @@ end
 
 request = function()
   local target = targets[math.random(#targets)]
-  local headers = {["Accept-Language"] = "zh-hans"}
+  local headers = {["Accept-Language"] = "zh-hans", ["Accept-Encoding"] = "gzip, deflate"}
   if target[2] ~= "" then headers["Cookie"] = target[2] end
   return wrk.format("GET", target[1], headers)
 end

@@ -166,10 +166,12 @@ def compare(
     p95_bar_ms: float | None = None,
     bar_workers: Sequence[int] | None = None,
     between_windows: Callable[[], None] | None = None,
+    checks: Sequence[Page] = (),
 ) -> Outcome:
     """Serve the portal at each worker count and load the trivial page and
     each page in turn (T, P1, T, P2, ... per round). ``bar`` (and
-    ``p95_bar_ms``) are judged at ``bar_workers`` (default: every count)."""
+    ``p95_bar_ms``) are judged at ``bar_workers`` (default: every count).
+    ``between_windows`` runs before each window, outside its time."""
     tool = tool_for([target for page in (trivial, *pages) for target in page.targets], args.tool)
     outcome = Outcome(title=title, where=where(tool, args.concurrency))
     counts = worker_counts(args)
@@ -184,8 +186,8 @@ def compare(
             worker_class="sync",
             ready_path=trivial.targets[0].path,
         ) as process:
-            _check(trivial, args.port)
-            for page in pages:
+            # Each page (and each extra check) must answer as itself before any load.
+            for page in (trivial, *pages, *checks):
                 _check(page, args.port)
             for page in (trivial, *pages):
                 if args.warmup:

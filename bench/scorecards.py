@@ -16,11 +16,11 @@ tickets, conduct breaches and notice outcomes, also by COPY. Then:
    Bar: under 60 s.
 2. **The page**: serves the portal with gunicorn in the production profile
    and loads a random agency's public scorecard page and the trivial
-   one-query page in interleaved windows (trivial, scorecard, trivial,
-   scorecard, ...), so a change in the shared machine's load hits both alike.
-   Prints requests per second, the server's CPU time per request (from
-   /proc, the gunicorn process group), the ratio and where the load ran.
-   Bar: the scorecard page at 0.5 or more of the trivial page's requests/s.
+   one-query page through ``bench/_ratio.py``: interleaved windows
+   (trivial, scorecard, trivial, scorecard, ...) at 2 and at 4 sync
+   workers, with the server's CPU per request and where the load ran.
+   Bar: the scorecard page at 0.5 or more of the trivial page's requests/s
+   at 4 workers (the figures at 2 are printed beside it).
 """
 
 import argparse
@@ -35,7 +35,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench._load import Target, ensure_port_free, fetch, gunicorn, print_results, run_load  # noqa: E402
+from bench import _ratio  # noqa: E402
+from bench._load import Target, ensure_port_free  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/xscore"
 RPS_RATIO_BAR = 0.5
@@ -51,15 +52,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="throw the data away and generate it again")
     parser.add_argument("--skip-page", action="store_true", help="only time the computation")
     parser.add_argument("--skip-compute", action="store_true", help="only load the page")
-    parser.add_argument("--rounds", type=int, default=2, help="pairs of windows (trivial, scorecard)")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per window")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load per page first")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8104")))
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    parser.add_argument("--tool", default="auto", choices=["auto", "wrk", "python"], help="load generator")
+    _ratio.add_arguments(parser, port=8104, concurrency=8)
+    parser.add_argument("--bar-workers", type=int, default=4, help="the worker count the bar is held at")
     return parser.parse_args()
 
 
@@ -285,23 +279,6 @@ def time_compute() -> tuple[float, float, int]:
     return one_quarter, again, rows
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User and system CPU of every process in the process group (gunicorn's
-    master and workers), from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
 def load_page(args, env) -> int:
     from django.db import connections
     from django.urls import reverse
@@ -311,87 +288,18 @@ def load_page(args, env) -> int:
 
     agencies = list(public_agencies(now=timezone.now()).values_list("pk", flat=True))
     scorecard_targets = [Target(reverse("portal:scorecard", args=[pk])) for pk in agencies]
-    trivial_targets = [Target("/bench/trivial/")]
     connections.close_all()
-    host = "127.0.0.1"
-    server = (
-        f"gunicorn {args.worker_class}, {args.workers} workers"
-        + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
-        + f", {os.cpu_count()} CPUs"
-    )
-    pages = (("trivial page (1 query)", trivial_targets), ("agency scorecard page", scorecard_targets))
-    results, cpu = [], {name: [0.0, 0] for name, _targets in pages}
-    load_before = os.getloadavg()
-    with gunicorn(
-        app="bench.wsgi_bench:application",
-        host=host,
-        port=args.port,
+    outcome = _ratio.compare(
+        title=f"Scorecard page: {len(scorecard_targets)} public agencies, a random one per request",
+        trivial=_ratio.Page("trivial page (1 query)", [Target("/bench/trivial/")]),
+        pages=[_ratio.Page("agency scorecard page", scorecard_targets, must_contain=b"scorecard-table")],
+        bar=RPS_RATIO_BAR,
+        bar_workers=[args.bar_workers],
+        args=args,
         env=env,
-        workers=args.workers,
-        worker_class=args.worker_class,
-        threads=args.threads,
-        ready_path="/bench/trivial/",
-    ) as process:
-        code, body = fetch(host, args.port, scorecard_targets[0])
-        if code != 200 or b"scorecard-table" not in body:
-            print(f"scorecard page check failed: answered {code}", file=sys.stderr)
-            return 2
-        for name, targets in pages:
-            if args.warmup:
-                run_load(
-                    name=name,
-                    host=host,
-                    port=args.port,
-                    targets=targets,
-                    duration=args.warmup,
-                    concurrency=args.concurrency,
-                    tool=args.tool,
-                )
-        for _round in range(args.rounds):
-            for name, targets in pages:
-                before = group_cpu_seconds(process.pid)
-                result = run_load(
-                    name=name,
-                    host=host,
-                    port=args.port,
-                    targets=targets,
-                    duration=args.duration,
-                    concurrency=args.concurrency,
-                    tool=args.tool,
-                )
-                cpu[name][0] += group_cpu_seconds(process.pid) - before
-                cpu[name][1] += result.requests
-                results.append(result)
-    load_after = os.getloadavg()
-
-    print()
-    print(f"Scorecard page: {len(scorecard_targets)} public agencies; server: {server}")
-    print(
-        f"load: {results[0].tool} on the same host (127.0.0.1), {args.concurrency} clients, "
-        f"{args.rounds} x (trivial, scorecard) windows of {args.duration:.0f} s after {args.warmup:.0f} s warm-up"
     )
-    print(
-        f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
-        f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}"
-    )
-    print()
-    print_results(results)
-    rps = {}
-    for name, _targets in pages:
-        windows = [r for r in results if r.name == name]
-        rps[name] = sum(r.requests for r in windows) / sum(r.seconds for r in windows)
-        seconds, requests = cpu[name]
-        per_request = 1000 * seconds / requests if requests else 0.0
-        print(f"{name:28} {rps[name]:9.1f} req/s overall, server CPU {per_request:.2f} ms per request")
-    trivial, scorecard = (rps[name] for name, _targets in pages)
-    ratio = scorecard / trivial if trivial else 0.0
-    errors = sum(r.errors for r in results)
-    ok = ratio >= RPS_RATIO_BAR and errors == 0
-    print(
-        f"scorecard/trivial req/s ratio: {ratio:.2f} (bar >= {RPS_RATIO_BAR:.2f}), errors {errors}  "
-        f"{'PASS' if ok else 'FAIL'}"
-    )
-    return 0 if ok else 1
+    _ratio.save(outcome, name="scorecards", args=args)
+    return 0 if outcome.passed else 1
 
 
 def main() -> int:
