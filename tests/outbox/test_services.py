@@ -89,6 +89,12 @@ def test_create_twice_with_one_key_keeps_one_row():
     assert Obligation.objects.filter(key="k1").count() == 1
 
 
+def test_create_again_returns_the_first_row_as_stored():
+    first = services.obligation_create(key="k1b", kind="test.ok", payload={"n": 1})
+    again = services.obligation_create(key="k1b", kind="test.ok", payload={"n": 2})
+    assert (again.pk, again.payload, again.status, again.attempts) == (first.pk, {"n": 1}, "pending", 0)
+
+
 def test_create_publishes_only_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         services.obligation_create(key="k2", kind="test.ok", payload={})
