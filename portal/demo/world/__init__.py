@@ -10,7 +10,18 @@ the same day changes nothing, and loading on a later day moves the same rows
 forward in time instead of adding new ones.
 """
 
-from .cast import GUIDE_BORROWERS, GUIDE_NUMBERS, GuideEntry
-from .load import World, default_stages_ensure, demo_feed, demo_load
+from .cast import GUIDE_BORROWERS, GUIDE_NUMBERS, REQUEST_STORIES, GuideEntry, RequestStory
+from .load import World, default_stages_ensure, demo_day_loaded, demo_feed, demo_load
 
-__all__ = ["GUIDE_BORROWERS", "GUIDE_NUMBERS", "GuideEntry", "World", "default_stages_ensure", "demo_feed", "demo_load"]
+__all__ = [
+    "GUIDE_BORROWERS",
+    "GUIDE_NUMBERS",
+    "REQUEST_STORIES",
+    "GuideEntry",
+    "RequestStory",
+    "World",
+    "default_stages_ensure",
+    "demo_day_loaded",
+    "demo_feed",
+    "demo_load",
+]

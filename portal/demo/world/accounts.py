@@ -24,7 +24,11 @@ class AccountsMixin(WorldBase):
 
     # One account and everything that happened to it.
 
-    def _account(self, borrower_id, stage, days_past_due, *, agency=None, visit_in=None, misconduct=False):
+    def _account(
+        self, borrower_id, stage, days_past_due, *, agency=None, visit_in=None, misconduct=False, contacts_until=None
+    ):
+        """Add the account and its history; return its reference. Routine
+        contacts stop at ``contacts_until`` (a request binding it)."""
         rng = self.rng
         reference = self._reference()
         principal = Decimal(rng.choice(PRINCIPALS))
@@ -55,7 +59,7 @@ class AccountsMixin(WorldBase):
             }
         )
         if stage == "CURRENT":
-            return
+            return reference
         due_at = datetime.datetime.combine(due, datetime.time(0, 0), tzinfo=SHANGHAI)
         if agency == HENGTONG and due_at + datetime.timedelta(days=31) >= self.at(-HENGTONG_SUSPENDED_DAYS_AGO, 0):
             agency = JINGCHENG  # a suspended agency gets no new accounts
@@ -83,10 +87,11 @@ class AccountsMixin(WorldBase):
                     "changed_at": self.iso(stage_starts[code]),
                 }
             )
-        self._handlers(reference, stage_starts, agency=agency, misconduct=misconduct)
+        self._handlers(reference, stage_starts, agency=agency, misconduct=misconduct, contacts_until=contacts_until)
         self._measures(reference, stage, stage_starts, due_at, overdue, agency=agency, visit_in=visit_in)
         if stage == "LATE" and agency != HENGTONG and (not visit_in or self.rng.random() < 0.5):
-            self._past_visit(reference, agency or HUAXIN)
+            self._past_visit(reference, agency or HUAXIN, before=contacts_until)
+        return reference
 
     def _periods(self, stage_starts, agency):
         """Who handled the account when: [(agency, stage, start, end or None)].
@@ -117,10 +122,12 @@ class AccountsMixin(WorldBase):
                 adjusted.append((handler, code, start, end))
         return adjusted
 
-    def _handlers(self, reference, stage_starts, *, agency, misconduct):
+    def _handlers(self, reference, stage_starts, *, agency, misconduct, contacts_until=None):
         records = []
         for number, (handler, code, start, end) in enumerate(self._periods(stage_starts, agency), start=1):
             collector = self._collector_for(handler, code)
+            if end is None:
+                self.handled_by[reference] = (handler, collector)
             record = {
                 "type": "assignment",
                 "id": f"{reference}-AS{number}",
@@ -133,7 +140,7 @@ class AccountsMixin(WorldBase):
             if end is not None:
                 record["ends_at"] = self.iso(end)
             records.append(record)
-            self._contacts(reference, handler, collector, start, end, misconduct=misconduct)
+            self._contacts(reference, handler, collector, start, end, misconduct=misconduct, until=contacts_until)
         # When the demo is loaded again on another day every period moves,
         # and must never overlap a neighbour still at its old dates: moving
         # forward, the newest goes first; moving back, the oldest.

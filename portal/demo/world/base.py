@@ -26,6 +26,7 @@ class WorldBase:
         self.contacts: list[dict] = []
         self.measures: list[dict] = []
         self.preferences: list[dict] = []
+        self.handled_by: dict[str, tuple] = {}  # account -> (agency, collector) handling it now
         self._references: set[str] = set()
         self._serial: Counter = Counter()
 

@@ -165,6 +165,36 @@ AVOID = {
 
 
 @dataclass(frozen=True)
+class RequestStory:
+    """A borrower's request in the demo: whose, on which of their loans (by
+    its stage; none for a request about the person), and when it was filed,
+    in days before the demo day and the time of day. ``portal.demo.requests``
+    files it through the requests' services; the world keeps the routine
+    contacts on the loans it binds to before it, and reports a few after it
+    (``world/requests.py``), some of which break it."""
+
+    key: str
+    borrower: int
+    stage: str | None
+    days: int
+    hour: int
+    minute: int = 0
+
+
+REQUEST_STORIES = (
+    RequestStory("stop-third-party", 7, None, -10, 9, 30),
+    RequestStory("dispute-held", 7, "OUTSOURCED", -6, 11, 20),
+    RequestStory("plan-filed", 7, "EARLY", -1, 20, 40),
+    RequestStory("dispute-verified", 8, "OUTSOURCED", -21, 14, 0),
+    RequestStory("vulnerability", 10, None, -3, 13, 0),
+    RequestStory("plan-offered", 11, "LATE", -9, 21, 0),
+    RequestStory("written-only", 11, "OUTSOURCED", -8, 19, 30),
+)
+# When the lender's verification answered the dispute, in days before the demo day.
+DISPUTE_VERIFIED_DAYS_AGO = 7
+
+
+@dataclass(frozen=True)
 class GuideEntry:
     phone: str
     what: str
@@ -183,6 +213,19 @@ GUIDE_BORROWERS = [
     ),
     GuideEntry("13800138004", _("legal proceedings: lawsuit filing planned, negative credit report sent")),
     GuideEntry("13800138005", _("repayment plan agreed, home visit cancelled, contact preferences set")),
+    GuideEntry(
+        "13800138007",
+        _(
+            "disputed a debt (the agency's collection is on hold, a payment receipt attached), asked that family "
+            "not be contacted, asked for a repayment plan on another loan"
+        ),
+    ),
+    GuideEntry("13800138008", _("disputed the amount; the lender answered with its verification")),
+    GuideEntry("13800138010", _("told us of a serious illness, with consent: stricter contact rules, under review")),
+    GuideEntry(
+        "13800138011",
+        _("written contact only on one loan for a period; another plan offered on the other, awaiting an answer"),
+    ),
 ]
 
 

@@ -17,11 +17,13 @@ from .cast import (
 class ContactsMixin(WorldBase):
     """The calls, messages and visits made on an account."""
 
-    def _contacts(self, reference, agency, collector, start, end, *, misconduct):
+    def _contacts(self, reference, agency, collector, start, end, *, misconduct, until=None):
         rng = self.rng
         latest = self.midnight - datetime.timedelta(hours=1)
         if end is not None:
             latest = min(latest, end)
+        if until is not None:
+            latest = min(latest, until)
         if agency == HENGTONG and not misconduct:
             latest = min(latest, self.at(-HENGTONG_SUSPENDED_DAYS_AGO, 0))
         numbers = [n for n in SHARED_NUMBERS if n[1] == agency]
@@ -58,9 +60,12 @@ class ContactsMixin(WorldBase):
             for when, party, from_number, outcome in calls:
                 self._contact(reference, agency, collector, when, "call", party, from_number, outcome)
 
-    def _past_visit(self, reference, agency):
-        """A home visit that already took place (two collectors; one reports it)."""
+    def _past_visit(self, reference, agency, *, before=None):
+        """A home visit that already took place (two collectors; one reports
+        it), unless that would be after ``before``."""
         when = self.at(-self.rng.randint(6, 20), 15, 0)
+        if before is not None and when >= before:
+            return
         collector = self._collector_for(agency, "LATE")
         outcome = self.rng.choice(("visited", "not_home"))
         self._contact(

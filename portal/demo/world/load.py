@@ -22,9 +22,10 @@ from .cast import (
 from .contacts import ContactsMixin
 from .measures import MeasuresMixin
 from .parties import PartiesMixin
+from .requests import RequestsMixin
 
 
-class World(PartiesMixin, AccountsMixin, ContactsMixin, MeasuresMixin):
+class World(PartiesMixin, AccountsMixin, ContactsMixin, MeasuresMixin, RequestsMixin):
     """Builds the feed records for one demo day."""
 
     def build(self) -> list[dict]:
@@ -61,15 +62,21 @@ def demo_feed(*, today: datetime.date, oldest_first: bool = False) -> list[dict]
     return World(today=today, oldest_first=oldest_first).build()
 
 
-def _loaded_for_a_later_day(today: datetime.date) -> bool:
-    """Whether the database holds the demo placed around a day after ``today``
-    (the suspended agency's status date moves with the demo day)."""
+def demo_day_loaded() -> datetime.date | None:
+    """The day the demo world in the database is placed around, or None if
+    it is not loaded (the suspended agency's status date moves with it)."""
     from agencies.models import Agency
 
     stored = Agency.objects.filter(external_id=HENGTONG).values_list("status_changed_at", flat=True).first()
-    return stored is not None and timezone.localdate(stored) > today - datetime.timedelta(
-        days=HENGTONG_SUSPENDED_DAYS_AGO
-    )
+    if stored is None:
+        return None
+    return timezone.localdate(stored) + datetime.timedelta(days=HENGTONG_SUSPENDED_DAYS_AGO)
+
+
+def _loaded_for_a_later_day(today: datetime.date) -> bool:
+    """Whether the database holds the demo placed around a day after ``today``."""
+    loaded = demo_day_loaded()
+    return loaded is not None and loaded > today
 
 
 def default_stages_ensure() -> None:

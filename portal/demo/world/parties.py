@@ -58,6 +58,11 @@ class PartiesMixin(WorldBase):
             4: [("LEGAL", 215, {})],
             5: [("PLAN", 64, {"agency": HUAXIN})],
             6: [("REMINDER", 4, {}), ("CURRENT", 0, {})],
+            # Borrowers with requests in force (REQUEST_STORIES).
+            7: [("OUTSOURCED", 48, {"agency": HUAXIN}), ("EARLY", 22, {})],
+            8: [("OUTSOURCED", 70, {"agency": JINGCHENG})],
+            10: [("LATE", 110, {"agency": HUAXIN})],
+            11: [("OUTSOURCED", 45, {"agency": JINGCHENG}), ("LATE", 125, {"agency": HUAXIN})],
         }
         for index, name in enumerate(NAMES, start=1):
             borrower_id = f"BR-{index:06d}"
@@ -79,8 +84,11 @@ class PartiesMixin(WorldBase):
                 plan = [self._random_account(index)]
                 if 7 <= index <= 14:
                     plan.append(self._random_account(index + 100))
+            references = {}
             for stage, days_past_due, options in plan:
-                self._account(borrower_id, stage, days_past_due, **options)
+                until = self._requests_begin(index, stage)
+                references[stage] = self._account(borrower_id, stage, days_past_due, contacts_until=until, **options)
+            self._after_requests(index, references)
             if index in (5, 9, 17, 23, 31, 44, 52):
                 self._preference(borrower_id, index)
 
