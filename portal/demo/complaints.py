@@ -26,7 +26,7 @@ from complaints import services
 from complaints.models import AgencyResponse, AgencyTicket, Category, Complaint, Finding, ResolutionType, SLATarget
 from complaints.services import sla
 from complaints.sla_state import WORST_FIRST, SlaState, sla_state
-from loans.models import ContactEvent
+from loans.models import ContactEvent, LoanAccount
 
 from .world.cast import HENGTONG, HUAXIN, JINGCHENG, LENDER
 
@@ -593,6 +593,10 @@ def load(*, stdout) -> None:
         return
     scene.used_accounts |= set(
         Complaint.objects.filter(account__isnull=False).values_list("account_id", flat=True).distinct()
+    )
+    # A borrower who made requests tells that story only.
+    scene.used_accounts |= set(
+        LoanAccount.objects.filter(borrower__requests__isnull=False).values_list("pk", flat=True)
     )
     filed = set(
         Complaint.objects.filter(submit_token__in=[submit_token(spec.key) for spec in COMPLAINTS]).values_list(

@@ -7,12 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.demo import agencies, complaints, conduct, notices
+from portal.demo import agencies, complaints, conduct, notices, requests
 from portal.demo.world import demo_load
 
 # The apps' demo content (idempotent ``load(stdout=...)``) and their lines for
-# the guide (``guide(base_url=...)``), in the order they are loaded.
-DEMO_MODULES = (agencies, notices, conduct, complaints)
+# the guide (``guide(base_url=...)``), in the order they are loaded. Requests
+# come before conduct, so contacts after them are judged with them in force.
+DEMO_MODULES = (agencies, notices, requests, conduct, complaints)
 
 # (username, password, group names to look for, or () for the superuser).
 # Demo only: the passwords are printed by ``demo_guide``.
