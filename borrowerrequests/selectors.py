@@ -94,6 +94,28 @@ def request_sla_state(*, request: BorrowerRequest, now: datetime.datetime) -> st
     return sla_state(request_deadline(request=request), now=now)
 
 
+def request_restrictions(*, request: BorrowerRequest) -> QuerySet[Restriction]:
+    """The restrictions on collection the request placed, with their
+    periods (ended ones too: the history is kept)."""
+    return (
+        Restriction.objects.filter(source=request.restriction_source)
+        .select_related("account")
+        .order_by("starts_at", "pk")
+    )
+
+
+def request_evidence_for_staff(*, request: BorrowerRequest, evidence_id: int, sensitive: bool) -> RequestEvidence:
+    """A file of the request, still kept; a sensitive one (a vulnerability's)
+    only when ``sensitive`` (the caller checked the permission); else 404."""
+    evidence = request.evidence.filter(pk=evidence_id, purged_at__isnull=True)
+    if not sensitive:
+        evidence = evidence.filter(sensitive=False)
+    found = evidence.select_related("request__borrower").first()
+    if found is None:
+        raise Http404("No such file.")
+    return found
+
+
 def requests_in_sla_state(*, state: str, now: datetime.datetime) -> QuerySet[BorrowerRequest]:
     """Requests whose open deadline is in ``state`` (breached, at risk, on
     track, paused), by the same SQL rule as complaints."""

@@ -23,6 +23,17 @@ SUSPEND_PARTY = "desk.suspend_party"
 # Not "view_…": every desk role holds every view permission, and this one is
 # for supervisors and auditors only.
 READ_COMPLIANCE_REPORT = "desk.read_compliance_report"
+# The files attached to borrowers' requests (disputes, plans, the lender's
+# verification documents).
+READ_REQUEST_EVIDENCE = "desk.read_request_evidence"
+# Sensitive personal information (PIPL art. 28): a vulnerability's category,
+# the borrower's words about it and its files. Supervisors only: they review
+# vulnerabilities (DOMAIN §7) and so decide them; every view is logged with
+# its reason. Auditors read everything else, not this (PIPL art. 6: no more
+# than the purpose needs).
+READ_SENSITIVE_INFORMATION = "desk.read_sensitive_information"
+# Declared on borrowerrequests.BorrowerRequest: acting on borrowers' requests.
+HANDLE_BORROWER_REQUEST = "borrowerrequests.change_borrowerrequest"
 
 # Handling complaints day to day.
 TRIAGE_PERMISSIONS = (
@@ -32,6 +43,8 @@ TRIAGE_PERMISSIONS = (
     "complaints.change_complaint",
     VIEW_COMPLAINT_EVIDENCE,
     "complaints.change_triageitem",
+    HANDLE_BORROWER_REQUEST,
+    READ_REQUEST_EVIDENCE,
 )
 # Everything a triage agent does, plus what only a supervisor decides:
 # escalations, second extensions, holds, agencies' extension requests,
@@ -43,6 +56,7 @@ SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
     APPROVE_AGENCY_EXTENSION,
     SUSPEND_PARTY,
     READ_COMPLIANCE_REPORT,
+    READ_SENSITIVE_INFORMATION,
     "agencies.add_agency",
     "agencies.change_agency",
     "agencies.add_collector",
@@ -58,6 +72,7 @@ SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
     "complaints.change_slapolicy",
     "complaints.add_category",
     "complaints.change_category",
+    "borrowerrequests.change_requestslapolicy",
     "notices.add_noticerule",
     "notices.change_noticerule",
     "notices.add_stagenoticerule",
@@ -70,7 +85,7 @@ SUPERVISOR_PERMISSIONS = TRIAGE_PERMISSIONS + (
     "businesscalendar.change_workinghours",
 )
 # Reading everything the desk reads, besides every "view" permission.
-AUDITOR_PERMISSIONS = (VIEW_DASHBOARD, VIEW_COMPLAINT_EVIDENCE, READ_COMPLIANCE_REPORT)
+AUDITOR_PERMISSIONS = (VIEW_DASHBOARD, VIEW_COMPLAINT_EVIDENCE, READ_COMPLIANCE_REPORT, READ_REQUEST_EVIDENCE)
 
 
 def user_may_grant_second_extension(user) -> bool:
@@ -83,3 +98,8 @@ def user_may_read_compliance_report(user) -> bool:
     """The monthly compliance report is for supervisors and auditors, who
     answer to the regulator for it."""
     return bool(user and user.is_active and user.has_perm(READ_COMPLIANCE_REPORT))
+
+
+def user_may_read_sensitive_information(user) -> bool:
+    """A vulnerability's category, words and files, and deciding it."""
+    return bool(user and user.is_active and user.has_perm(READ_SENSITIVE_INFORMATION))

@@ -24,6 +24,11 @@ class DeskPermission(models.Model):
             ("approve_agency_extension", _("Can approve an agency's request for more time")),
             ("suspend_party", _("Can suspend or reinstate agencies and collectors")),
             ("read_compliance_report", _("Can see and export the monthly compliance report")),
+            ("read_request_evidence", _("Can download the files of borrowers' requests")),
+            (
+                "read_sensitive_information",
+                _("Can see sensitive personal information (a vulnerability's category, words and files)"),
+            ),
         ]
 
     def __str__(self) -> str:

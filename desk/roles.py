@@ -21,7 +21,18 @@ SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 
 # Apps whose data the desk reads. Auditors get every "view" permission here.
-DESK_APPS = ("agencies", "loans", "complaints", "notices", "conduct", "businesscalendar", "outbox", "accesslog", "desk")
+DESK_APPS = (
+    "agencies",
+    "loans",
+    "complaints",
+    "borrowerrequests",
+    "notices",
+    "conduct",
+    "businesscalendar",
+    "outbox",
+    "accesslog",
+    "desk",
+)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import OPEN_STATUSES, SLATarget
@@ -56,15 +57,34 @@ class SlaBadge:
         return f"{self.label}: {self.detail}" if self.detail else self.label
 
 
+def target_label(target) -> str:
+    """What a deadline is for: a complaint's target names its kind, a
+    borrower request's deadline its duty (both run on the same engine)."""
+    getter = getattr(target, "get_kind_display", None) or target.get_duty_display
+    return str(getter())
+
+
+def badge_html(badge: SlaBadge) -> str:
+    """The badge as the desk's lists show it, in words, icon and colour."""
+    return format_html(
+        '<span class="sla-badge {}"><span class="sla-icon" aria-hidden="true">{}</span>{}'
+        '<span class="sla-detail">{}</span></span>',
+        badge.css_class,
+        badge.icon,
+        badge.label,
+        f" · {badge.detail}" if badge.detail else "",
+    )
+
+
 def sla_badge(targets, *, now: datetime.datetime) -> SlaBadge:
-    """The badge for a complaint's targets: the worst open one, and among
-    equals the one due first."""
+    """The badge for a complaint's targets (or a borrower request's
+    deadlines): the worst open one, and among equals the one due first."""
     open_targets = [t for t in targets if t.met_at is None and t.cancelled_at is None]
     if not open_targets:
         return SlaBadge(SlaState.NONE, None, "")
     target = min(open_targets, key=lambda t: (_RANK[sla_state(t, now=now)], t.due_at))
     state = sla_state(target, now=now)
-    kind = target.get_kind_display()
+    kind = target_label(target)
     if state == SlaState.BREACHED:
         detail = _("%(target)s, %(time)s overdue") % {"target": kind, "time": duration_text(now - target.due_at)}
     elif state == SlaState.PAUSED:

@@ -32,6 +32,8 @@ class PlanAnswer(models.Model):
     measures = models.CharField(_("planned measures"), max_length=8, choices=Measures.choices)
     measures_moved_to = models.DateTimeField(_("measures moved to"), null=True, blank=True)
     note = models.TextField(_("explanation to the borrower"), blank=True)
+    # The lender's id of the answer when its feed sent it (empty from the desk).
+    external_id = models.CharField(_("lender's id"), max_length=64, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -57,6 +59,9 @@ class PlanAnswer(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(outcome="counter_offer") | Q(agreed_at__isnull=False), name="plananswer_accepted_agreed"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="plananswer_one_per_lender_id"
             ),
         ]
 
@@ -90,6 +95,10 @@ class DisputeVerification(models.Model):
         BorrowerRequest, on_delete=models.CASCADE, related_name="verification", verbose_name=_("request")
     )
     statement = models.TextField(_("statement"))
+    # The lender's reference to its documents (a contract, a statement of
+    # account) and its id of the verification, when its feed sent it.
+    document_reference = models.CharField(_("lender's document reference"), max_length=120, blank=True)
+    external_id = models.CharField(_("lender's id"), max_length=64, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -103,6 +112,11 @@ class DisputeVerification(models.Model):
     class Meta:
         verbose_name = _("dispute verification")
         verbose_name_plural = _("dispute verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="verification_one_per_lender_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.sent_at:%Y-%m-%d}"

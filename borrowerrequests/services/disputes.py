@@ -35,11 +35,19 @@ ANSWERED = (Status.VERIFICATION_SENT, Status.CORRECTED, Status.REFUSED)
 
 
 def dispute_verify(
-    *, request: BorrowerRequest, by, statement: str, files: list[CheckedFile] = (), now: datetime.datetime
+    *,
+    request: BorrowerRequest,
+    by,
+    statement: str,
+    files: list[CheckedFile] = (),
+    now: datetime.datetime,
+    document_reference: str = "",
+    external_id: str = "",
 ) -> DisputeVerification:
-    """Record the lender's verification (a statement and documents) and send
-    it to the borrower: the hold on outside agencies ends now. Meets the
-    deadline."""
+    """Record the lender's verification (a statement and documents, or the
+    lender's reference to them) and send it to the borrower: the hold on
+    outside agencies ends now. Meets the deadline. ``external_id`` is the
+    lender's id when its feed sent the verification (``by`` is then None)."""
     statement = strip_bidi_controls(statement or "").strip()
     if not statement:
         raise ValidationError(_("Write the lender's statement verifying the debt."), code="statement_required")
@@ -59,7 +67,12 @@ def dispute_verify(
                 extra_fields={"decision_text": statement, "decided_by": by},
             )
             verification = DisputeVerification.objects.create(
-                request=request, statement=statement, verified_by=by, sent_at=now
+                request=request,
+                statement=statement,
+                document_reference=(document_reference or "").strip(),
+                external_id=external_id,
+                verified_by=by,
+                sent_at=now,
             )
             stored = evidence_store(
                 request=request, files=list(files), party=RequestEvidence.Party.PLATFORM, user=by, now=now

@@ -53,9 +53,12 @@ def _measures_check(measures: str, moved_to: datetime.datetime | None, now: date
         raise ValidationError(_("Cancelled measures have no new date."), code="measures_moved_to")
 
 
-def _answer_create(*, request, outcome, by, amount, instalments, measures, moved_to, note, now) -> PlanAnswer:
+def _answer_create(
+    *, request, outcome, by, amount, instalments, measures, moved_to, note, now, external_id=""
+) -> PlanAnswer:
     answer = PlanAnswer.objects.create(
         request=request,
+        external_id=external_id,
         outcome=outcome,
         amount_per_month=amount,
         measures=measures,
@@ -80,9 +83,11 @@ def plan_accept(
     now: datetime.datetime,
     measures_moved_to: datetime.datetime | None = None,
     note: str = "",
+    external_id: str = "",
 ) -> PlanAnswer:
     """Agree the plan as the borrower asked, with its instalments; the
-    account's planned measures are cancelled or moved. Meets the deadline."""
+    account's planned measures are cancelled or moved. Meets the deadline.
+    ``external_id`` is the lender's id when its feed sent the answer."""
     checked = instalments_check(instalments, now=now)
     _measures_check(measures, measures_moved_to, now)
     note = strip_bidi_controls(note or "").strip()
@@ -109,6 +114,7 @@ def plan_accept(
             moved_to=measures_moved_to,
             note=note,
             now=now,
+            external_id=external_id,
         )
         deadlines.deadline_meet(request=request, now=now)
         _plan_agreed(request=request, answer=answer, occurrence=event.pk, now=now)
@@ -125,9 +131,11 @@ def plan_offer(
     reasons: str,
     now: datetime.datetime,
     measures_moved_to: datetime.datetime | None = None,
+    external_id: str = "",
 ) -> PlanAnswer:
     """Offer another plan, with reasons; the measures stay paused until the
-    borrower accepts it or declines it. Meets the deadline."""
+    borrower accepts it or declines it. Meets the deadline. ``external_id``
+    is the lender's id when its feed sent the answer."""
     amount = amount_check(amount_per_month)
     checked = instalments_check(instalments, now=now)
     _measures_check(measures, measures_moved_to, now)
@@ -155,6 +163,7 @@ def plan_offer(
             moved_to=measures_moved_to,
             note=reasons,
             now=now,
+            external_id=external_id,
         )
         deadlines.deadline_meet(request=request, now=now)
         notify.borrower_tell(

@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - each module registers its admins on import
     accesslog,
     agencies,
     agency_access,
+    borrowerrequests,
     businesscalendar,
     complaints,
     conduct,

@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +28,7 @@ from desk.compliance.filters import ReportFigureFilter
 from desk.history import DeskHistoryAdmin
 from desk.paginator import CappedPaginator
 from desk.personal_data import PersonalDataAdminMixin
-from desk.sla import sla_badge
+from desk.sla import badge_html, sla_badge
 from loans.models import Borrower
 
 from .evidence import complaint_evidence_response
@@ -177,16 +176,7 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         # here, not kept on it.
         return self.badge_html(sla_badge(getattr(obj, "open_sla_targets", []), now=timezone.now()))
 
-    @staticmethod
-    def badge_html(badge):
-        return format_html(
-            '<span class="sla-badge {}"><span class="sla-icon" aria-hidden="true">{}</span>{}'
-            '<span class="sla-detail">{}</span></span>',
-            badge.css_class,
-            badge.icon,
-            badge.label,
-            f" · {badge.detail}" if badge.detail else "",
-        )
+    badge_html = staticmethod(badge_html)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
