@@ -3,6 +3,15 @@
 Each applier raises :class:`~loans.feed.fields.RowRejected` before it writes
 anything, so a rejected row leaves no trace; the caller runs it inside a
 savepoint so that a database error also rolls the row back whole.
+
+Record types about things above ``loans`` (the lender's answers to
+borrowers' requests) are registered by their own app with
+:func:`record_type_register` from its ``AppConfig.ready``. ``loans`` stays
+below them, knowing nothing of what they are, and those records are still
+answered line by line, at import time, with the reasons only their app can
+give (a request that is not waiting for the lender, an instalment in the
+past): storing a plain row here for the app to pick up later would leave
+the lender's feed with no per-line error for them.
 """
 
 from collections.abc import Callable
@@ -15,7 +24,7 @@ from .assignments import apply_assignment
 from .registry import apply_agency, apply_collector, apply_number
 from .writing import Outcome
 
-__all__ = ["APPLIERS", "ID_OWNER_FIELDS", "Applier", "Outcome"]
+__all__ = ["APPLIERS", "ID_OWNER_FIELDS", "Applier", "Outcome", "record_type_register"]
 
 Applier = Callable[[FeedContext, str, dict], Outcome]
 
@@ -37,3 +46,12 @@ APPLIERS: dict[str, Applier] = {
     "measure": apply_measure,
     "preference": apply_preference,
 }
+
+
+def record_type_register(record_type: str, applier: Applier) -> None:
+    """Add a record type from an app above ``loans`` (call it from the app's
+    ``ready``). It comes after the types already known, so a feed lists it
+    after them; registering the same applier again changes nothing."""
+    if APPLIERS.get(record_type, applier) is not applier:
+        raise ValueError(f"Feed record type {record_type!r} is already registered.")
+    APPLIERS[record_type] = applier
