@@ -10,11 +10,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from borrowerrequests.models import Kind as RequestKind
 from complaints.models import Category, Finding, Severity
 from conduct.models import Breach
 from loans.models import ScheduledMeasure
 
-from . import complaints, conduct, extensions, notices, sla
+from . import complaints, conduct, extensions, notices, requests, sla
 from .figures import Section
 from .period import Month
 from .suspensions import Move, suspension_moves
@@ -94,6 +95,35 @@ def _conduct_table(*, period: Month, agency_id: int | None) -> Table:
     return Table("conduct", _("Conduct breaches by rule"), [_("Breaches"), _("Per 1,000 contacts")], rows)
 
 
+def _requests_table(*, period: Month, agency_id: int | None) -> Table:
+    """Requests received in the month, and the staff deadlines that fell due
+    in it (met on time or late), by kind: two sections in one table."""
+    filed = requests.FILED.counts(period=period, agency_id=agency_id)
+    due = requests.DUE.counts(period=period, agency_id=agency_id)
+    columns = [(requests.FILED, "filed", filed), (requests.DUE, "due", due)]
+    columns += [(requests.DUE, "on_time", due), (requests.DUE, "late", due)]
+
+    def row(label, group) -> Row:
+        cells = []
+        for section, figure, counts in columns:
+            if group == "":
+                value = sum(values.get(figure, 0) for values in counts.values())
+            else:
+                value = counts.get(group, {}).get(figure, 0)
+            url = section.url(period=period, agency_id=agency_id, figure=figure, group=group)
+            cells.append(Cell(str(value), url))
+        return Row(str(label), cells)
+
+    rows = [row(label, kind) for kind, label in RequestKind.choices]
+    rows.append(row(_("Total"), ""))
+    return Table(
+        "requests",
+        _("Dispute and vulnerability requests"),
+        [_("Received"), _("Deadlines due"), _("Answered on time"), _("Late")],
+        rows,
+    )
+
+
 def _approvers(ids) -> list[tuple]:
     users = {user.pk: user for user in get_user_model().objects.filter(pk__in=[i for i in ids if i])}
     rows = []
@@ -154,13 +184,13 @@ def compliance_report(*, period: Month, agency_id: int | None) -> Report:
             columns={"decision": _("Decision deadline extended"), "agency_response": _("Agency given more time")},
             groups=_approvers(list(extension_counts)),
         ),
+        _requests_table(**scope),
     ]
     return Report(
         period=period,
         agency=Agency.objects.filter(pk=agency_id).first() if agency_id else None,
         tables=tables,
         moves=suspension_moves(**scope),
-        not_collected=[_("Dispute and vulnerability requests")],
     )
 
 

@@ -1,6 +1,6 @@
 """Every counted section of the report by its key, for the desk's links."""
 
-from . import complaints, conduct, extensions, notices, sla
+from . import complaints, conduct, extensions, notices, requests, sla
 
 SECTIONS = {
     section.key: section
@@ -12,5 +12,7 @@ SECTIONS = {
         complaints.BY_CATEGORY,
         complaints.BY_FINDING,
         extensions.SECTION,
+        requests.FILED,
+        requests.DUE,
     )
 }

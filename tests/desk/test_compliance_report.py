@@ -163,7 +163,7 @@ def test_supervisors_and_auditors_read_the_report(role, request, client_for, dat
     assert response.status_code == 200
     content = response.content.decode()
     assert 'id="compliance-notices"' in content
-    assert "not yet collected" in content
+    assert 'id="compliance-requests"' in content
     assert "style=" not in content and "<style" not in content and "<script>" not in content
 
 
@@ -180,7 +180,7 @@ def test_the_csv_has_one_figure_per_line(data, client_for, supervisor):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Month", "Agency", "Section", "Row", "Column", "Value"]
     assert ["2026-10", "All agencies", "Advance notices by measure", "Total", "Missing", "2"] in rows
-    assert ["2026-10", "All agencies", "Dispute and vulnerability requests", "", "", "not yet collected"] in rows
+    assert ["2026-10", "All agencies", "Dispute and vulnerability requests", "Total", "Received", "0"] in rows
 
 
 def test_the_csv_text_is_the_report(data, english):
