@@ -191,4 +191,4 @@ def test_the_csv_text_is_the_report(data, english):
 def test_the_page_reads_in_chinese_by_default(data, client_for, auditor):
     content = client_for(auditor).get(PAGE, {"month": "2026-10"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "月度合规报告" in content
-    assert "尚未收集" in content
+    assert "异议及特殊困难申请" in content
