@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
+from borrowerrequests.selectors import requests_in_sla_state
 from complaints.models import OPEN_STATUSES, Complaint, SLATarget
 from complaints.sla_state import SlaState
 from scorecards.counting import (
@@ -30,6 +31,7 @@ __all__ = [
     "breaches_this_week",
     "complaints_trend",
     "open_complaints_by_sla_state",
+    "requests_needing_attention",
     "week_start",
     "week_starts",
 ]
@@ -75,3 +77,12 @@ def complaints_trend(*, now: datetime.datetime, weeks: int = TREND_WEEKS) -> lis
         if index is not None:
             counts[index] += row["n"]
     return list(zip(starts, counts, strict=True))
+
+
+def requests_needing_attention(*, now: datetime.datetime) -> dict[str, int]:
+    """Borrowers' requests whose staff deadline has passed (escalated by the
+    sweep) or is near, by the same state rule as complaints."""
+    return {
+        state.value: requests_in_sla_state(state=state, now=now).count()
+        for state in (SlaState.BREACHED, SlaState.AT_RISK)
+    }

@@ -19,7 +19,14 @@ from .actions import request_now
 from .charts import bar_chart, line_chart, sparkline
 from .compliance.forms import ReportChoiceForm
 from .compliance.report import compliance_report, report_csv
-from .selectors import agency_scorecards, breaches_this_week, complaints_trend, open_complaints_by_sla_state, week_start
+from .selectors import (
+    agency_scorecards,
+    breaches_this_week,
+    complaints_trend,
+    open_complaints_by_sla_state,
+    requests_needing_attention,
+    week_start,
+)
 from .sla import duration_text
 
 FIGURES_SECONDS = 60
@@ -50,6 +57,7 @@ def dashboard_figures(*, now) -> dict:
             "breaches": breaches_this_week(now=now),
             "scores": agency_scorecards(now=now),
             "trend": complaints_trend(now=now),
+            "requests": requests_needing_attention(now=now),
         }
         cache.set(key, figures, FIGURES_SECONDS)
     return figures
@@ -106,6 +114,7 @@ def dashboard(request):
         "chart_agencies": CHART_AGENCIES,
         "trend": trend,
         "trend_chart": line_chart([count for _start, count in trend], week_labels),
+        "requests": figures["requests"],
     }
     return TemplateResponse(request, "desk/dashboard.html", context)
 

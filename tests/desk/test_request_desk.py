@@ -454,3 +454,18 @@ def test_the_page_shows_the_deadlines_badge(client_for, agent, file_request):
     response = client_for(agent).get(page_url(request))
     assert response.context["page"].badge.state == "on_track"
     assert "Verify or correct the debt" in response.content.decode()
+
+
+# The dashboard ----------------------------------------------------------------
+
+
+def test_the_dashboard_counts_escalated_requests_and_links_to_them(client_for, supervisor, file_request):
+    from desk.selectors import requests_needing_attention
+
+    late = file_request(Kind.STOP_THIRD_PARTY)
+    file_request(Kind.DISPUTE)
+    deadline = deadlines.open_deadline(late)
+    type(deadline).objects.filter(pk=deadline.pk).update(due_at=LATER - datetime.timedelta(minutes=1))
+    assert requests_needing_attention(now=LATER) == {"breached": 1, "at_risk": 0}
+    body = client_for(supervisor).get(reverse("admin:desk_dashboard")).content.decode()
+    assert f"{CHANGELIST}?sla=breached" in body
