@@ -428,3 +428,14 @@ class Restriction(models.Model):
 
     def in_force_at(self, moment: datetime.datetime) -> bool:
         return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)
+
+    def binds(self, *, account_id: int, agency_id: int, in_house: bool) -> bool:
+        """Whether the restriction binds this party's work on this account of
+        its borrower (the caller has checked the borrower). A hold that names
+        no agency binds every outside agency, never the lender's own team;
+        every other kind that names no agency binds everyone who collects."""
+        if self.account_id is not None and self.account_id != account_id:
+            return False
+        if self.agency_id is not None:
+            return self.agency_id == agency_id
+        return not (in_house and self.kind == self.Kind.COLLECTION_HOLD)

@@ -4,7 +4,12 @@
 Callers above this layer (borrower requests, complaint holds) place a
 restriction when its cause takes effect and end it when the cause ends; the
 history is kept, never deleted. The conduct rulebook reads what was in force
-at each contact's time with :func:`restrictions_for_borrowers`.
+at each contact's time with :func:`restrictions_for_borrowers` and asks
+each one whether it binds a contact (:meth:`Restriction.binds`).
+
+Public API: :func:`restriction_place`, :func:`restrictions_end`,
+:func:`restrictions_in_force`, :func:`restrictions_for_borrowers` and
+:func:`restrictions_on_accounts` (what binds an agency on each account now).
 """
 
 import datetime
@@ -81,3 +86,37 @@ def restrictions_for_borrowers(borrower_ids) -> dict[int, list[Restriction]]:
     for restriction in Restriction.objects.filter(borrower_id__in=set(borrower_ids)).order_by("starts_at", "pk"):
         by_borrower[restriction.borrower_id].append(restriction)
     return by_borrower
+
+
+def restrictions_on_accounts(
+    *, account_ids, at: datetime.datetime, agency: Agency | None = None, kinds: set[str] | None = None
+) -> dict[int, list[Restriction]]:
+    """The restrictions in force at ``at`` on each of these accounts (those
+    naming the account and those covering all its borrower's accounts), only
+    those binding ``agency`` if given, and only ``kinds`` if given; accounts
+    with none are left out. Two queries, whatever the number of accounts."""
+    borrower_of = dict(LoanAccount.objects.filter(pk__in=set(account_ids)).values_list("pk", "borrower_id"))
+    if not borrower_of:
+        return {}
+    rows = Restriction.objects.filter(borrower_id__in=set(borrower_of.values()), starts_at__lte=at).exclude(
+        ends_at__lte=at
+    )
+    if kinds is not None:
+        rows = rows.filter(kind__in=kinds)
+    by_borrower = defaultdict(list)
+    for restriction in rows.order_by("starts_at", "pk"):
+        by_borrower[restriction.borrower_id].append(restriction)
+    found = {}
+    for account_id, borrower_id in borrower_of.items():
+        binding = [
+            restriction
+            for restriction in by_borrower.get(borrower_id, [])
+            if restriction.account_id in (None, account_id)
+            and (
+                agency is None
+                or restriction.binds(account_id=account_id, agency_id=agency.pk, in_house=agency.is_in_house)
+            )
+        ]
+        if binding:
+            found[account_id] = binding
+    return found
