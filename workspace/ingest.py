@@ -26,9 +26,9 @@ from rest_framework import serializers
 from agencies.models import Agency, Collector
 from agencies.numbers import AuthorisedNumbers
 from common.phones import normalise_number
-from complaints.models import Hold
 from loans.contacts import contact_errors
-from loans.models import Assignment, ContactEvent, LoanAccount, ScheduledMeasure
+from loans.models import Assignment, ContactEvent, LoanAccount, Restriction, ScheduledMeasure
+from loans.restrictions import restrictions_on_accounts
 from notices.measures import measure_notices_refresh
 
 from .api.serializers import ContactEventItemSerializer, ScheduledMeasureItemSerializer
@@ -314,23 +314,31 @@ def scheduled_measures_ingest(*, agency: Agency, items: list, now: datetime.date
     valid = [item for item in valid if item.ok]
 
     account_ids, periods = _assignment_periods(agency=agency, references={item.data["account"] for item in valid})
-    on_hold = set(
-        Hold.objects.filter(agency=agency, account_id__in=account_ids.values(), lifted_at__isnull=True).values_list(
-            "account_id", flat=True
-        )
-    )
+    # Holds and pauses of measures binding this agency now: one home, loans.restrictions.
+    stopped = {
+        account_id: {restriction.kind for restriction in restrictions}
+        for account_id, restrictions in restrictions_on_accounts(
+            account_ids=account_ids.values(),
+            at=now,
+            agency=agency,
+            kinds={Restriction.Kind.COLLECTION_HOLD, Restriction.Kind.MEASURES_PAUSED},
+        ).items()
+    }
     for item in valid:
         account_id = account_ids.get(item.data["account"])
         if account_id is None or not _assigned_at(periods.get(account_id, []), now):
             item.reject("account", _("This account is not assigned to your agency now."))
-        elif account_id in on_hold and item.data["status"] == ScheduledMeasure.Status.PLANNED:
-            item.reject(
-                "account",
-                _(
-                    "The platform has paused your work on this account after a complaint: "
-                    "plan no measures until the hold is lifted."
-                ),
-            )
+        elif item.data["status"] == ScheduledMeasure.Status.PLANNED and account_id in stopped:
+            if Restriction.Kind.COLLECTION_HOLD in stopped[account_id]:
+                item.reject(
+                    "account",
+                    _(
+                        "Your work on this account is paused while collection is on hold: "
+                        "plan no measures until the hold ends."
+                    ),
+                )
+            else:
+                item.reject("account", _("Measures on this account are paused: plan none until the pause ends."))
         item.data["account_id"] = account_id
     valid = [item for item in valid if item.ok]
 

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loans.models import Restriction
+from loans.restrictions import restriction_place, restrictions_end
+
 from ..models import Complaint, Hold, TimelineEvent
 from . import notify
 from .timeline import timeline_add
@@ -16,6 +19,28 @@ from .transitions import lock
 
 Kind = TimelineEvent.Kind
 Visibility = TimelineEvent.Visibility
+
+
+def _hold_source(complaint: Complaint) -> str:
+    return f"complaint:{complaint.reference}"
+
+
+def _restriction_place(*, complaint: Complaint, now: datetime.datetime) -> None:
+    """The hold as the rulebook and the agency ingest read it: collection by
+    the held agency on the account, from now (loans.restrictions)."""
+    restriction_place(
+        borrower=complaint.account.borrower,
+        account=complaint.account,
+        agency=complaint.agency,
+        kind=Restriction.Kind.COLLECTION_HOLD,
+        source=_hold_source(complaint),
+        starts_at=now,
+        now=now,
+    )
+
+
+def _restriction_end(*, complaint: Complaint, now: datetime.datetime) -> None:
+    restrictions_end(source=_hold_source(complaint), at=now, kinds={Restriction.Kind.COLLECTION_HOLD})
 
 
 def hold_applies(*, complaint: Complaint, agency=None) -> bool:
@@ -35,6 +60,7 @@ def hold_place(*, complaint: Complaint, now: datetime.datetime) -> Hold | None:
         complaint=complaint, defaults={"account": complaint.account, "agency": complaint.agency, "placed_at": now}
     )
     if created:
+        _restriction_place(complaint=complaint, now=now)
         timeline_add(
             complaint=complaint,
             kind=TimelineEvent.Kind.HOLD_PLACED,
@@ -75,6 +101,7 @@ def hold_follow(*, complaint: Complaint, by, reason: str, now: datetime.datetime
         data={"hold": hold.pk, "moved": True},
         agency=hold.agency,
     )
+    _restriction_end(complaint=complaint, now=now)
     with notify.staff_language():
         subject = _("Hold lifted on account %(account)s") % {"account": complaint.account.reference}
         body = _("%(agency)s may resume work on account %(account)s: the complaint is with another agency.") % {
@@ -97,6 +124,7 @@ def hold_follow(*, complaint: Complaint, by, reason: str, now: datetime.datetime
     hold.agency = complaint.agency
     hold.placed_at = now
     hold.save(update_fields=["agency", "placed_at"])
+    _restriction_place(complaint=complaint, now=now)
     timeline_add(
         complaint=complaint,
         kind=Kind.HOLD_PLACED,
@@ -126,6 +154,7 @@ def hold_lift(*, hold: Hold, by, reason: str, now: datetime.datetime | None = No
         hold.lifted_by = by
         hold.lift_reason = reason
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        _restriction_end(complaint=complaint, now=now)
         timeline_add(
             complaint=complaint,
             kind=Kind.HOLD_LIFTED,

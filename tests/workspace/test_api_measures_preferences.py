@@ -191,3 +191,44 @@ class TestHold:
 
         response = client_a.get(reverse("agency:ticket", kwargs={"reference": held.complaint.reference}))
         assert response.context["hold"] is not None
+
+
+class TestRestrictions:
+    """Planned measures are refused on an account whose collection is on hold
+    or whose measures are paused, for the agency the restriction binds."""
+
+    def place(self, side, kind, **fields):
+        from loans.models import Restriction
+        from loans.restrictions import restriction_place
+
+        now = timezone.now()
+        return restriction_place(
+            borrower=side.account.borrower,
+            kind=getattr(Restriction.Kind, kind),
+            source="request:R-1",
+            starts_at=now - datetime.timedelta(minutes=1),
+            now=now,
+            **fields,
+        )
+
+    def test_paused_measures_refuse_a_planned_measure(self, client, side_a):
+        self.place(side_a, "MEASURES_PAUSED", account=side_a.account)
+        errors = errors_of(post(client, side_a, [measure(side_a)]))
+        assert "paused" in errors["account"][0]
+        assert not ScheduledMeasure.objects.exists()
+
+    def test_a_hold_naming_no_agency_refuses_an_outside_agencys_measure(self, client, side_a):
+        self.place(side_a, "COLLECTION_HOLD")
+        errors = errors_of(post(client, side_a, [measure(side_a)]))
+        assert "hold" in errors["account"][0]
+
+    def test_a_hold_on_another_agency_does_not_refuse(self, client, side_a, side_b):
+        self.place(side_a, "COLLECTION_HOLD", agency=side_b.agency)
+        assert post(client, side_a, [measure(side_a)]).json()["results"][0]["status"] == "created"
+
+    def test_an_ended_pause_no_longer_refuses(self, client, side_a):
+        from loans.restrictions import restrictions_end
+
+        self.place(side_a, "MEASURES_PAUSED")
+        restrictions_end(source="request:R-1", at=timezone.now() - datetime.timedelta(seconds=1))
+        assert post(client, side_a, [measure(side_a)]).json()["results"][0]["status"] == "created"
