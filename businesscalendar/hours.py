@@ -5,6 +5,12 @@ Two quiet hours apply, set side by side in the settings: the collectors'
 own, stricter one for its SMS and e-mail (``PLATFORM_MESSAGE_QUIET_HOURS``).
 Both are read when asked for, so a test or a deployment may change either
 without touching the other.
+
+A third window is the other way round: ``STRICTER_CARE_CALL_HOURS`` names
+when collectors *may* call a borrower under stricter care (a declared
+vulnerability), 09:00–20:00, inside the hours the collectors' quiet hours
+leave open. It is its own setting so that the national quiet hours never
+loosen it.
 """
 
 import datetime
@@ -63,3 +69,9 @@ def collection_quiet_hours() -> DailyWindow:
 def platform_message_quiet_hours() -> DailyWindow:
     """When the platform sends no SMS or e-mail (settings ``PLATFORM_MESSAGE_QUIET_HOURS``)."""
     return DailyWindow.from_setting(settings.PLATFORM_MESSAGE_QUIET_HOURS)
+
+
+def stricter_care_call_hours() -> DailyWindow:
+    """When collectors may call a borrower under stricter care (settings
+    ``STRICTER_CARE_CALL_HOURS``): the hours calls are allowed, not forbidden."""
+    return DailyWindow.from_setting(settings.STRICTER_CARE_CALL_HOURS)

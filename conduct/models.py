@@ -29,6 +29,19 @@ class Breach(models.Model):
         VISIT_NOT_ANNOUNCED = "visit_not_announced", _("Home visit without notice beforehand")
         VISIT_ALONE = "visit_alone", _("Home visit by one collector alone")
         NO_RECORDING = "no_recording", _("Call or visit without a recording")
+        # Restrictions in force on the account (loans.Restriction): a hold, the
+        # borrower's requests, and stricter care for a vulnerable borrower
+        # (named so that agencies learn only that stricter rules applied).
+        ON_HOLD = "on_hold", _("Contact while collection on the account was on hold")
+        THIRD_PARTY_REQUEST = (
+            "third_party_request",
+            _("Family or others contacted after the borrower's formal request to stop"),
+        )
+        WRITTEN_ONLY = "written_only", _("Call or visit while only written or online contact was allowed")
+        CARE_VISIT = "care_visit", _("Home visit while stricter contact rules applied")
+        CARE_THIRD_PARTY = "care_third_party", _("Family or others contacted while stricter contact rules applied")
+        CARE_CALLS = "care_calls", _("More than 1 connected call in a day while stricter contact rules applied")
+        CARE_HOURS = "care_hours", _("Call outside the hours stricter contact rules allow")
 
     contact_event = models.ForeignKey(
         ContactEvent, on_delete=models.CASCADE, related_name="breaches", verbose_name=_("contact")
@@ -77,6 +90,15 @@ _EVIDENCE = {
     Breach.Rule.VISIT_NOT_ANNOUNCED: _("no notice of a home visit had been sent"),
     Breach.Rule.VISIT_ALONE: _("no second collector was reported on the visit"),
     Breach.Rule.NO_RECORDING: _("no recording of it was reported"),
+    Breach.Rule.ON_HOLD: _("collection on the account was on hold from %(since)s"),
+    Breach.Rule.THIRD_PARTY_REQUEST: _(
+        "the borrower's request that family and others not be contacted was in force from %(since)s"
+    ),
+    Breach.Rule.WRITTEN_ONLY: _("by %(channel)s; only written or online contact was allowed from %(since)s"),
+    Breach.Rule.CARE_VISIT: _("stricter contact rules applied from %(since)s: no home visits"),
+    Breach.Rule.CARE_THIRD_PARTY: _("stricter contact rules applied from %(since)s: no contact with family or others"),
+    Breach.Rule.CARE_CALLS: _("connected call %(count)s of the day (%(date)s); stricter contact rules allow %(limit)s"),
+    Breach.Rule.CARE_HOURS: _("at %(time)s; under stricter contact rules calls are allowed %(start)s–%(end)s"),
 }
 
 

@@ -6,6 +6,22 @@ borrower's preferences and the parties' status, all as they stood then.
 Conduct that only the borrower can report (threats, insults, impersonation,
 fake fees) is for complaints, not for this check.
 
+The restrictions in force at the contact's time (``loans.Restriction``:
+holds, the borrower's requests, stricter care) are judged from their
+effective time (``starts_at``, until ``ends_at``), each binding only the
+parties and accounts it names (``Restriction.binds``). Two kinds have no rule
+here, on purpose:
+
+- ``NOT_AT_WORK``: the contact log cannot show where a contact reached the
+  borrower. It records the channel, who answered, the number called from and
+  the outcome, not which of the borrower's numbers was called or where they
+  were; a visit is a home visit. Neither the feed nor the agencies' API may
+  ask agencies for more, so a workplace contact is not decided from the log:
+  agencies are shown the restriction, and the borrower complains about a
+  breach of it (category TP-EMPLOYER), which the desk decides with evidence.
+- ``MEASURES_PAUSED``: it binds measures, not contacts; the agencies' ingest
+  refuses planned measures while it is in force.
+
 :func:`breaches_for` takes a batch of contacts and loads what it needs in a
 fixed number of queries, whatever its size.
 """
@@ -19,14 +35,18 @@ from django.utils import timezone
 
 from agencies.models import Agency, Collector
 from agencies.numbers import AuthorisedNumbers
-from businesscalendar.hours import DailyWindow, collection_quiet_hours
-from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, ScheduledMeasure
+from businesscalendar.hours import DailyWindow, collection_quiet_hours, stricter_care_call_hours
+from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, Restriction, ScheduledMeasure
+from loans.restrictions import restrictions_for_borrowers
 
 from .models import Breach
 
 Rule = Breach.Rule
 MAX_CONNECTED_CALLS_A_DAY = 3
 MAX_UNANSWERED_CALLS_A_DAY = 6
+# Under stricter care (a declared vulnerability), every agency and the lender together.
+MAX_CONNECTED_CALLS_A_DAY_UNDER_CARE = 1
+Restricted = Restriction.Kind
 # Calls in which someone answered, and attempts nobody answered.
 CONNECTED = {ContactEvent.Outcome.CONNECTED, ContactEvent.Outcome.REFUSED, ContactEvent.Outcome.PROMISE_TO_PAY}
 UNANSWERED = {ContactEvent.Outcome.NO_ANSWER}
@@ -64,6 +84,7 @@ class _Call(NamedTuple):
     account_id: int
     agency_id: int
     collector_id: int | None
+    in_house: bool
 
 
 def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[Breach]:
@@ -81,6 +102,7 @@ def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[
         findings.extend(_third_party_rules(event, book))
         findings.extend(_visit_rules(event, book))
         findings.extend(_recording_rules(event, book))
+        findings.extend(_restriction_rules(event, book))
     findings.extend(_day_limit_rules(book))
     # Day limits flag calls outside the batch too; keep only what is new.
     recorded = set(
@@ -131,6 +153,8 @@ class _Book:
         self.attempts = defaultdict(list)  # borrower id -> [(occurred at, outcome)], newest first
         self.visit_announced = defaultdict(list)  # (account id, local date) -> when home visits that day were announced
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
+        self.care_call_hours = stricter_care_call_hours()
+        self.restrictions = {}  # borrower id -> every restriction ever placed, oldest first
 
     @classmethod
     def load(cls, events: list[ContactEvent]) -> "_Book":
@@ -153,7 +177,22 @@ class _Book:
         book._load_calls(events)
         book._load_attempts(events)
         book._load_visit_announcements(events)
+        book.restrictions = restrictions_for_borrowers(borrower_ids)
         return book
+
+    def restriction_at(
+        self, kind: str, *, borrower_id: int, account_id: int, agency_id: int, in_house: bool, moment
+    ) -> Restriction | None:
+        """The restriction of ``kind`` in force at ``moment`` that binds this
+        party's contact about this account, if any (the earliest)."""
+        for restriction in self.restrictions.get(borrower_id, ()):
+            if (
+                restriction.kind == kind
+                and restriction.in_force_at(moment)
+                and restriction.binds(account_id=account_id, agency_id=agency_id, in_house=in_house)
+            ):
+                return restriction
+        return None
 
     def _load_statuses(self, model, kind: str, ids: set) -> None:
         """Each party's status over time, from its saved versions (for an
@@ -186,8 +225,9 @@ class _Book:
                 max(dates) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
             ),
         ).order_by("occurred_at", "pk")
-        fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id")
-        for call in (_Call(*row) for row in rows.values_list(*fields)):
+        fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id", "agency__kind")
+        for *row, agency_kind in rows.values_list(*fields):
+            call = _Call(*row, in_house=agency_kind == Agency.Kind.IN_HOUSE)
             key = (account_borrower[call.account_id], _local(call.occurred_at).date())
             if key in days:
                 self.calls_by_day[key].append(call)
@@ -383,14 +423,74 @@ def _recording_rules(event: ContactEvent, book: _Book):
 def _day_limit_rules(book: _Book):
     """Calls beyond the day's limits, counted over every agency and the
     lender together, in the order they were made."""
-    for (_borrower_id, day), calls in book.calls_by_day.items():
+    for (borrower_id, day), calls in book.calls_by_day.items():
         connected = unanswered = 0
         for call in calls:
             if call.outcome in CONNECTED:
                 connected += 1
                 if connected > MAX_CONNECTED_CALLS_A_DAY:
                     yield Finding(call, Rule.CONNECTED_CALLS, {"count": connected, "date": day.isoformat()})
+                if connected > MAX_CONNECTED_CALLS_A_DAY_UNDER_CARE and book.restriction_at(
+                    Restricted.STRICTER_CARE,
+                    borrower_id=borrower_id,
+                    account_id=call.account_id,
+                    agency_id=call.agency_id,
+                    in_house=call.in_house,
+                    moment=call.occurred_at,
+                ):
+                    yield Finding(
+                        call,
+                        Rule.CARE_CALLS,
+                        {"count": connected, "date": day.isoformat(), "limit": MAX_CONNECTED_CALLS_A_DAY_UNDER_CARE},
+                    )
             elif call.outcome in UNANSWERED:
                 unanswered += 1
                 if unanswered > MAX_UNANSWERED_CALLS_A_DAY:
                     yield Finding(call, Rule.CALL_ATTEMPTS, {"count": unanswered, "date": day.isoformat()})
+
+
+def _since(restriction: Restriction) -> dict:
+    return {"since": _local(restriction.starts_at).strftime("%Y-%m-%d %H:%M")}
+
+
+def _restriction_rules(event: ContactEvent, book: _Book):
+    """What the restrictions in force at the contact's time forbid the party
+    that made it (the daily call limit under stricter care is with the day
+    limits)."""
+    borrower_id = event.account.borrower_id
+    if not book.restrictions.get(borrower_id):
+        return
+
+    def binding(kind):
+        return book.restriction_at(
+            kind,
+            borrower_id=borrower_id,
+            account_id=event.account_id,
+            agency_id=event.agency_id,
+            in_house=event.agency.kind == Agency.Kind.IN_HOUSE,
+            moment=event.occurred_at,
+        )
+
+    third_party = event.party != ContactEvent.Party.BORROWER
+    if hold := binding(Restricted.COLLECTION_HOLD):
+        yield Finding(event, Rule.ON_HOLD, _since(hold))
+    if third_party and (stop := binding(Restricted.NO_THIRD_PARTY)):
+        yield Finding(event, Rule.THIRD_PARTY_REQUEST, _since(stop))
+    spoken = event.channel in {ContactEvent.Channel.CALL, ContactEvent.Channel.VISIT}
+    if spoken and (written := binding(Restricted.WRITTEN_ONLY)):
+        yield Finding(event, Rule.WRITTEN_ONLY, {"channel": event.channel, **_since(written)})
+    care = binding(Restricted.STRICTER_CARE)
+    if care is None:
+        return
+    if event.channel == ContactEvent.Channel.VISIT:
+        yield Finding(event, Rule.CARE_VISIT, _since(care))
+    if third_party:
+        yield Finding(event, Rule.CARE_THIRD_PARTY, _since(care))
+    when = _local(event.occurred_at).time()
+    hours = book.care_call_hours
+    if event.channel == ContactEvent.Channel.CALL and not hours.contains_time(when):
+        yield Finding(
+            event,
+            Rule.CARE_HOURS,
+            {"time": _hhmm(when), "start": _hhmm(hours.start), "end": _hhmm(hours.end)},
+        )

@@ -191,6 +191,13 @@ USE_TZ = True
 # Both are read when used (businesscalendar.hours), never at import time.
 COLLECTION_QUIET_HOURS = ("22:00", "08:00")
 PLATFORM_MESSAGE_QUIET_HOURS = ("21:00", "08:00")
+# While a borrower's stricter care applies (a vulnerability they declared),
+# collectors may call only 09:00-20:00. Unlike the two above this names the
+# hours calls are allowed, not the hours they are forbidden, and it narrows
+# the collectors' quiet hours (22:00-08:00) for those borrowers only: it is
+# the vulnerability rule's own window, set apart so that changing the
+# national quiet hours never loosens it.
+STRICTER_CARE_CALL_HOURS = ("09:00", "20:00")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

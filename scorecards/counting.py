@@ -210,6 +210,15 @@ RULE_FAMILIES = {
     Breach.Rule.VISIT_NOT_ANNOUNCED: "visits",
     Breach.Rule.VISIT_ALONE: "visits",
     Breach.Rule.NO_RECORDING: "recording",
+    # Restrictions in force (holds, the borrower's requests, stricter care),
+    # each in the family whose harm it is.
+    Breach.Rule.ON_HOLD: "authorisation",
+    Breach.Rule.THIRD_PARTY_REQUEST: "third_parties",
+    Breach.Rule.WRITTEN_ONLY: "preferences",
+    Breach.Rule.CARE_VISIT: "visits",
+    Breach.Rule.CARE_THIRD_PARTY: "third_parties",
+    Breach.Rule.CARE_CALLS: "frequency",
+    Breach.Rule.CARE_HOURS: "hours",
 }
 RULE_FAMILY_ORDER = ("hours", "frequency", "third_parties", "preferences", "authorisation", "visits", "recording")
 

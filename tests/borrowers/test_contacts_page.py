@@ -140,3 +140,17 @@ def test_contact_history_marks_contacts_that_broke_the_conduct_rules(borrower, b
 def test_contact_history_names_both_collectors_of_a_home_visit(borrower_client, visited_account):
     page = _page(borrower_client, reverse("portal:contacts", args=[visited_account.reference]))
     assert visited_account.partner.badge_number in page
+
+
+def test_contact_history_marks_contacts_that_broke_a_restriction(borrower, borrower_client):
+    from conduct.models import Breach
+
+    account = LoanAccountFactory(borrower=borrower)
+    event = ContactEventFactory(account=account)
+    Breach.objects.create(
+        contact_event=event, rule=Breach.Rule.ON_HOLD, agency=event.agency, detected_at=event.occurred_at
+    )
+    page = borrower_client.get(
+        reverse("portal:contacts", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Against the collection rules: Contact while collection on the account was on hold" in page

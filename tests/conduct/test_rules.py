@@ -11,7 +11,6 @@ from conduct.services import conduct_check_pending
 from loans.models import ContactEvent, ContactPreference
 from tests.factories import (
     AgencyFactory,
-    AssignmentFactory,
     AuthorisedNumberFactory,
     CollectorFactory,
     ContactEventFactory,
@@ -27,15 +26,6 @@ Rule = Breach.Rule
 
 def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(2026, 11, day, hour, minute, tzinfo=CHINA)
-
-
-@pytest.fixture
-def assignment():
-    """An account handled by an agency (08:00–20:00) with a registered number since October."""
-    agency = AgencyFactory(contact_hours_start=datetime.time(8), contact_hours_end=datetime.time(20))
-    assignment = AssignmentFactory(agency=agency, starts_at=at(1, 9) - datetime.timedelta(days=30))
-    AuthorisedNumberFactory(agency=agency, number=NUMBER, valid_from=at(1, 0) - datetime.timedelta(days=30))
-    return assignment
 
 
 def contact(assignment, when, **fields):

@@ -57,3 +57,16 @@ def test_breach_list_filters_by_rule(breach):
     page = _client_for(TRIAGE_AGENT).get(url).content.decode()
     assert other.account.reference in page
     assert breach.contact_event.account.reference not in page
+
+
+def test_desk_reads_a_restriction_breach_with_its_evidence():
+    event = ContactEventFactory()
+    Breach.objects.create(
+        contact_event=event,
+        rule=Breach.Rule.WRITTEN_ONLY,
+        agency=event.agency,
+        facts={"channel": "call", "since": "2026-11-10 09:00"},
+        detected_at=event.occurred_at,
+    )
+    page = _client_for(TRIAGE_AGENT).get(reverse("admin:conduct_breach_changelist")).content.decode()
+    assert "by Phone call; only written or online contact was allowed from 2026-11-10 09:00" in page

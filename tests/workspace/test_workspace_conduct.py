@@ -59,3 +59,10 @@ def test_conduct_page_needs_an_agency_sign_in(client, side_a):
     response = client.get(reverse("agency:conduct"))
     assert response.status_code == 302
     assert reverse("agency:signin") in response["Location"]
+
+
+def test_conduct_page_shows_a_restriction_breach_without_its_cause(client_a, side_a):
+    breach(side_a, rule=Breach.Rule.CARE_VISIT, since="2026-11-10 09:00")
+    page = client_a.get(reverse("agency:conduct"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Home visit while stricter contact rules applied" in page
+    assert "stricter contact rules applied from 2026-11-10 09:00: no home visits" in page
