@@ -150,6 +150,9 @@ class Collector(models.Model):
     badge_number = models.CharField(_("badge number"), max_length=32, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.TextField(_("reason for status"), blank=True)
+    # When the status took effect, as for agencies: the rulebook judges the
+    # collector's contacts by it (a feed may report a past suspension).
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

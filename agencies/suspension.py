@@ -66,11 +66,11 @@ def _status_move(party, *, to: str, kind: str, reason: str, by, now: datetime.da
     and has checked that the move applies."""
     party.status = to
     party.status_reason = reason
-    fields = ["status", "status_reason"]
+    party.status_changed_at = now
+    fields = ["status", "status_reason", "status_changed_at"]
     if isinstance(party, Agency):
-        party.status_changed_at = now
         party.status_public_reason = public_reason
-        fields += ["status_changed_at", "status_public_reason"]
+        fields.append("status_public_reason")
     party._history_user = by
     party._change_reason = f"{kind}: {reason}"[:100]
     party.save(update_fields=fields)

@@ -47,6 +47,7 @@ MAX_UNANSWERED_CALLS_A_DAY = 6
 # Under stricter care (a declared vulnerability), every agency and the lender together.
 MAX_CONNECTED_CALLS_A_DAY_UNDER_CARE = 1
 Restricted = Restriction.Kind
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 # Calls in which someone answered, and attempts nobody answered.
 CONNECTED = {ContactEvent.Outcome.CONNECTED, ContactEvent.Outcome.REFUSED, ContactEvent.Outcome.PROMISE_TO_PAY}
 UNANSWERED = {ContactEvent.Outcome.NO_ANSWER}
@@ -195,10 +196,15 @@ class _Book:
         return None
 
     def _load_statuses(self, model, kind: str, ids: set) -> None:
-        """Each party's status over time, from its saved versions (for an
-        agency, from when its status was set, where recorded)."""
+        """Each party's status over time, from its saved versions: from when
+        the status took effect (``status_changed_at``, which a feed may date
+        in the past), else from when the version was saved. A party first
+        recorded as active with no such time was active before that too, so
+        that a suspension reported later with a past date is judged from it."""
         for version in model.history.filter(id__in=ids).order_by("history_date"):
-            effective = getattr(version, "status_changed_at", None) or version.history_date
+            effective = version.status_changed_at or version.history_date
+            if (kind, version.id) not in self.statuses and version.status == "active" and not version.status_changed_at:
+                effective = EARLIEST
             self.statuses.setdefault((kind, version.id), []).append((effective, version.status))
             self.names[(kind, version.id)] = getattr(version, "short_name", "") or getattr(
                 version, "name", getattr(version, "display_name", "")

@@ -193,7 +193,7 @@ class CollectorAdmin(SuspensionActionsMixin, DeskHistoryAdmin):
     list_filter = ["status", "agency"]
     list_select_related = ["agency"]
     search_fields = ["display_name", "badge_number", "external_id", "agency__name", "agency__short_name"]
-    readonly_fields = ["status", "status_reason"]
+    readonly_fields = ["status", "status_reason", "status_changed_at"]
     actions = ["suspend", "reinstate"]
     id_argument = "collector_id"
     suspend_service = staticmethod(collector_suspend)

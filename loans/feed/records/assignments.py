@@ -77,8 +77,11 @@ def apply_assignment(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
 
 
 def _collector_inactive_since(collector: Collector) -> datetime.datetime | None:
-    """When the collector's current spell of not being active began, by their
-    change history (None when the history does not say)."""
+    """When the collector's current spell of not being active began: when
+    their status changed, where recorded, else by their change history (None
+    when the history does not say)."""
+    if collector.status_changed_at is not None:
+        return collector.status_changed_at
     since = None
     for status, when in collector.history.order_by("-history_date", "-history_id").values_list(
         "status", "history_date"

@@ -125,7 +125,9 @@ def _public_reason(status: str, public_reason: str) -> str:
 
 
 def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
-    f = Fields(record, allowed={"agency", "display_name", "badge_number", "status", "status_reason"})
+    f = Fields(
+        record, allowed={"agency", "display_name", "badge_number", "status", "status_reason", "status_changed_at"}
+    )
     agency = ctx.agency(f.identifier("agency"))
     values = {
         "external_id": record_id,
@@ -135,6 +137,9 @@ def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
         "status": f.choice("status", Collector.Status, default=Collector.Status.ACTIVE),
         "status_reason": f.text("status_reason", max_length=2000, required=False),
     }
+    status_changed_at = f.aware("status_changed_at", required=False)
+    if status_changed_at is not None:
+        not_in_future(ctx, "status_changed_at", status_changed_at)
     existing = ctx.collectors.get(record_id)
     if existing is not None and existing.agency_id != agency.pk:
         raise RowRejected(
@@ -150,6 +155,15 @@ def apply_collector(ctx: FeedContext, record_id: str, record: dict) -> Outcome:
     ):
         # Only the support desk lifts a collector's suspension.
         values["status"], values["status_reason"] = existing.status, existing.status_reason
+        status_changed_at = existing.status_changed_at
+    # As for agencies: the time the status took effect, which the rulebook
+    # judges the collector's contacts by; without one, the import's time.
+    if status_changed_at is not None:
+        values["status_changed_at"] = status_changed_at
+    elif existing is None:
+        values["status_changed_at"] = ctx.now if values["status"] != Collector.Status.ACTIVE else None
+    elif existing.status != values["status"]:
+        values["status_changed_at"] = ctx.now
     holder = Collector.objects.filter(badge_number=values["badge_number"]).exclude(external_id=record_id).first()
     if holder is not None:
         raise RowRejected(
