@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from agencies.models import Agency
+from loans.models import Restriction
+from loans.restrictions import RESTRICTION_CHANGED, agencies_bound
 from notices.sms import SMSError, send_sms
 from outbox.handlers import WEBHOOKS_QUEUE, PermanentError, TransientError, handler
 
@@ -45,6 +47,32 @@ def sms(obligation) -> str:
         if error.transient:
             raise TransientError(str(error)) from error
         raise PermanentError(str(error)) from error
+
+
+@handler(RESTRICTION_CHANGED)
+def restriction_changed(obligation) -> str:
+    """A restriction was placed or ended: a signed webhook (the ones below)
+    to each agency it binds on an account assigned to it when the change was
+    recorded, saying the account, the kind and the period, never why."""
+    restriction = Restriction.objects.filter(pk=obligation.payload["restriction_id"]).first()
+    if restriction is None:
+        raise PermanentError("The restriction no longer exists.")
+    told = 0
+    for agency, account in agencies_bound(restriction=restriction, at=obligation.created_at):
+        notify.webhook_obligation(
+            key=f"{obligation.key}:agency:{agency.pk}:account:{account.pk}",
+            agency=agency,
+            event=obligation.payload["event"],
+            data={
+                "account": account.reference,
+                "kind": restriction.kind,
+                "starts_at": restriction.starts_at.isoformat(),
+                "ends_at": restriction.ends_at.isoformat() if restriction.ends_at else None,
+            },
+            now=obligation.created_at,
+        )
+        told += 1
+    return f"{told} agencies"
 
 
 def signature(*, secret: str, timestamp: str, body: str) -> str:

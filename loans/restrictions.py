@@ -8,8 +8,11 @@ at each contact's time with :func:`restrictions_for_borrowers` and asks
 each one whether it binds a contact (:meth:`Restriction.binds`).
 
 Public API: :func:`restriction_place`, :func:`restrictions_end`,
-:func:`restrictions_in_force`, :func:`restrictions_for_borrowers` and
-:func:`restrictions_on_accounts` (what binds an agency on each account now).
+:func:`restrictions_in_force`, :func:`restrictions_for_borrowers`,
+:func:`restrictions_on_accounts` (what binds an agency on each account now),
+:func:`restrictions_for_agency` (the same over the accounts assigned to it)
+and :func:`agencies_bound` (whom a placed or ended restriction concerns).
+Agencies see the kind and the period only, never the source.
 """
 
 import datetime
@@ -19,10 +22,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from agencies.models import Agency
+from outbox.services import obligation_create
 
-from .models import Borrower, LoanAccount, Restriction
+from .models import Assignment, Borrower, LoanAccount, Restriction
 
 Kind = Restriction.Kind
+# The outbox kind that tells the agencies a restriction binds that it was
+# placed or ended. Its handler (complaints.handlers) turns it into one signed
+# webhook per agency and account, with the kind and period only.
+RESTRICTION_CHANGED = "loans.restriction_changed"
+PLACED = "restriction.placed"
+ENDED = "restriction.ended"
+
+
+def _tell_agencies(restriction: Restriction, *, event: str, now: datetime.datetime) -> None:
+    obligation_create(
+        key=f"restriction:{restriction.pk}:{event}",
+        kind=RESTRICTION_CHANGED,
+        payload={"restriction_id": restriction.pk, "event": event},
+        now=now,
+    )
 
 
 def restriction_place(
@@ -36,13 +55,15 @@ def restriction_place(
     agency: Agency | None = None,
 ) -> Restriction:
     """Put a restriction in force from ``starts_at``. Placing the same kind
-    again for a source whose restriction is still open returns that one."""
+    again for a source whose restriction is still open returns that one. The
+    agencies it binds on the accounts assigned to them are told (a webhook
+    each, queued in the caller's transaction)."""
     open_one = Restriction.objects.filter(source=source, kind=kind, ends_at__isnull=True).first()
     if open_one is not None:
         return open_one
     try:
         with transaction.atomic():
-            return Restriction.objects.create(
+            restriction = Restriction.objects.create(
                 borrower=borrower,
                 account=account,
                 agency=agency,
@@ -51,13 +72,16 @@ def restriction_place(
                 starts_at=starts_at,
                 created_at=now,
             )
+            _tell_agencies(restriction, event=PLACED, now=now)
+            return restriction
     except IntegrityError:
         return Restriction.objects.get(source=source, kind=kind, ends_at__isnull=True)
 
 
 def restrictions_end(*, source: str, at: datetime.datetime, kinds: set[str] | None = None) -> list[Restriction]:
     """End the open restrictions placed because of ``source`` (only ``kinds``,
-    if given) from ``at``; return those ended."""
+    if given) from ``at``; return those ended. The agencies they bound are
+    told (a webhook each)."""
     rows = Restriction.objects.select_for_update().filter(source=source, ends_at__isnull=True)
     if kinds is not None:
         rows = rows.filter(kind__in=kinds)
@@ -66,6 +90,7 @@ def restrictions_end(*, source: str, at: datetime.datetime, kinds: set[str] | No
         for restriction in rows:
             restriction.ends_at = max(at, restriction.starts_at)
             restriction.save(update_fields=["ends_at"])
+            _tell_agencies(restriction, event=ENDED, now=at)
             ended.append(restriction)
     return ended
 
@@ -120,3 +145,33 @@ def restrictions_on_accounts(
         if binding:
             found[account_id] = binding
     return found
+
+
+def restrictions_for_agency(*, agency: Agency, at: datetime.datetime, account_ids=None) -> dict[int, list[Restriction]]:
+    """The restrictions in force at ``at`` binding ``agency`` on the accounts
+    assigned to it then (only ``account_ids``, if given), by account id."""
+    assigned = Assignment.objects.filter(agency=agency, starts_at__lte=at).exclude(ends_at__lte=at)
+    if account_ids is not None:
+        assigned = assigned.filter(account_id__in=list(account_ids))
+    return restrictions_on_accounts(account_ids=assigned.values_list("account_id", flat=True), at=at, agency=agency)
+
+
+def agencies_bound(*, restriction: Restriction, at: datetime.datetime) -> list[tuple[Agency, LoanAccount]]:
+    """The agencies a restriction binds on the accounts assigned to them at
+    ``at``, with the account: whom its placing or ending concerns."""
+    accounts = (
+        [restriction.account_id]
+        if restriction.account_id
+        else list(LoanAccount.objects.filter(borrower_id=restriction.borrower_id).values_list("pk", flat=True))
+    )
+    pairs = []
+    for assignment in (
+        Assignment.objects.filter(account_id__in=accounts, starts_at__lte=at)
+        .exclude(ends_at__lte=at)
+        .select_related("agency", "account")
+        .order_by("account_id", "agency_id")
+    ):
+        agency = assignment.agency
+        if restriction.binds(account_id=assignment.account_id, agency_id=agency.pk, in_house=agency.is_in_house):
+            pairs.append((agency, assignment.account))
+    return pairs

@@ -20,6 +20,7 @@ v1_patterns = [
     path("scheduled-measures/", views.ScheduledMeasureBatchView.as_view(), name="scheduled_measures"),
     path("contact-preferences/", views.ContactPreferenceListView.as_view(), name="contact_preferences"),
     path("conduct-breaches/", views.ConductBreachListView.as_view(), name="conduct_breaches"),
+    path("account-restrictions/", views.AccountRestrictionListView.as_view(), name="account_restrictions"),
 ]
 
 urlpatterns = [

@@ -5,6 +5,7 @@ assigned to it, so a view or API endpoint cannot forget the scope.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +22,8 @@ from complaints.selectors import (
 )
 from complaints.sla_state import SlaState, sla_state_q
 from complaints.sla_state import sla_state as clock_state
-from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount
+from loans.models import Assignment, ContactEvent, ContactPreference, LoanAccount, Restriction
+from loans.restrictions import restrictions_for_agency
 
 
 def _storable(value: str) -> bool:
@@ -175,6 +177,55 @@ def ticket_hold(*, ticket: AgencyTicket):
     if ticket.complaint.account_id is None:
         return None
     return holds_for_account(account=ticket.complaint.account).filter(agency_id=ticket.agency_id).first()
+
+
+# Restrictions on the agency's accounts ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRestriction:
+    """What an agency may know of a restriction binding it: the account, the
+    kind and the period; never its source (a complaint, the borrower's
+    request, a vulnerability and its details)."""
+
+    account: str
+    kind: str
+    kind_label: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+
+
+def account_restrictions_for_agency(
+    *, agency: Agency, now: datetime.datetime, account_reference: str | None = None, account_ids=None
+) -> list[AccountRestriction]:
+    """The restrictions in force now that bind the agency on the accounts
+    assigned to it (only one account, if asked), by account reference."""
+    if account_reference is not None:
+        if not _storable(account_reference):
+            return []
+        account_ids = LoanAccount.objects.filter(reference=account_reference).values_list("pk", flat=True)
+    by_account = restrictions_for_agency(agency=agency, at=now, account_ids=account_ids)
+    references = dict(LoanAccount.objects.filter(pk__in=list(by_account)).values_list("pk", "reference"))
+    labels = dict(Restriction.Kind.choices)
+    rows = [
+        AccountRestriction(
+            account=references[account_id],
+            kind=restriction.kind,
+            kind_label=str(labels[restriction.kind]),
+            starts_at=restriction.starts_at,
+            ends_at=restriction.ends_at,
+        )
+        for account_id, restrictions in by_account.items()
+        for restriction in restrictions
+    ]
+    return sorted(rows, key=lambda row: (row.account, row.starts_at, row.kind))
+
+
+def ticket_restrictions(*, ticket: AgencyTicket, now: datetime.datetime) -> list[AccountRestriction]:
+    """The restrictions binding the ticket's agency on the complaint's account now."""
+    if ticket.complaint.account_id is None:
+        return []
+    return account_restrictions_for_agency(agency=ticket.agency, now=now, account_ids=[ticket.complaint.account_id])
 
 
 # Access overview (managers) -------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import access, conduct, preferences, report, signin, tickets
+from .views import access, conduct, preferences, report, restrictions, signin, tickets
 
 app_name = "agency"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("signin/enrol/", signin.enrol, name="enrol"),
     path("signout/", signin.signout, name="signout"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("restrictions/", restrictions.restrictions, name="restrictions"),
     path("contacts/report/", report.report_contact, name="report_contact"),
     path("conduct/", conduct.conduct, name="conduct"),
     path("access/", access.access_overview, name="access"),

@@ -10,7 +10,7 @@ from common.text import FreeTextSerializerField
 from complaints.models import AgencyResponse, AgencyTicket
 from conduct.models import Breach
 from loans.feed.fields import aware_datetime
-from loans.models import ContactEvent, ContactPreference, ScheduledMeasure
+from loans.models import ContactEvent, ContactPreference, Restriction, ScheduledMeasure
 
 MAX_BATCH = 1000
 ITEM_RESULT_STATUSES = [
@@ -176,6 +176,21 @@ class ConductBreachSerializer(serializers.Serializer):
     detected_at = serializers.DateTimeField()
 
 
+class AccountRestrictionSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=Restriction.Kind.choices,
+        help_text=_(
+            "What binds your work on the account: collection_hold (make no contact), no_third_party, "
+            "written_only (no calls or visits), not_at_work, stricter_care (no home visits, no third parties, "
+            "at most one connected call a day, calls only in the narrower hours the platform sets) or measures_paused. "
+            "Never why."
+        ),
+    )
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True, help_text=_("Empty until it ends."))
+
+
 class TicketSerializer(serializers.Serializer):
     reference = serializers.CharField(source="complaint.reference")
     status = serializers.ChoiceField(choices=AgencyTicket.Status.choices)
@@ -250,6 +265,9 @@ class TicketDetailSerializer(TicketSerializer):
     platform_message = serializers.CharField()
     account_on_hold = serializers.BooleanField(
         help_text=_("True while the platform has paused your work on the account: make no contact.")
+    )
+    account_restrictions = AccountRestrictionSerializer(
+        many=True, help_text=_("The restrictions binding your agency on the account now.")
     )
     timeline = TimelineEntrySerializer(many=True)
     evidence = EvidenceSerializer(many=True)

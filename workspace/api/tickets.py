@@ -19,6 +19,7 @@ from workspace.selectors import (
     ticket_evidence,
     ticket_evidence_file,
     ticket_hold,
+    ticket_restrictions,
     ticket_timeline,
 )
 
@@ -82,6 +83,7 @@ class TicketDetailView(AgencyApiMixin, APIView):
         ticket.sla_state = sla_state(ticket, now=timezone.now())
         ticket.borrower_name = mask_name(ticket.complaint.borrower.name)
         ticket.account_on_hold = ticket_hold(ticket=ticket) is not None
+        ticket.account_restrictions = ticket_restrictions(ticket=ticket, now=timezone.now())
         ticket.timeline = ticket_timeline(ticket=ticket)
         ticket.evidence = ticket_evidence(ticket=ticket)
         ticket.contact_events = ticket_contact_events(ticket=ticket)

@@ -21,12 +21,13 @@ from conduct.models import Breach
 from conduct.selectors import breaches_for_agency
 from loans.feed.fields import aware_datetime
 from workspace.ingest import contact_events_ingest, scheduled_measures_ingest
-from workspace.selectors import contact_preferences_for_agency
+from workspace.selectors import account_restrictions_for_agency, contact_preferences_for_agency
 
 from .authentication import BearerTokenAuthentication
 from .permissions import IsAgencyToken
 from .serializers import (
     MAX_BATCH,
+    AccountRestrictionSerializer,
     BatchResultSerializer,
     ConductBreachSerializer,
     ContactEventBatchSerializer,
@@ -231,3 +232,32 @@ class ConductBreachListView(AgencyApiMixin, generics.ListAPIView):
         if since is not None:
             breaches = breaches.filter(contact_event__occurred_at__gte=since)
         return breaches
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="account_restrictions_list",
+        summary="Restrictions on your accounts",
+        description="The restrictions in force now that bind your agency on the accounts assigned to it, by "
+        "account: a collection hold, a borrower's stop on third-party contact, written or online contact only, "
+        "no contact at work, stricter contact rules, or paused measures, with the period. Never why. The "
+        "conduct rulebook judges your contacts by them; a webhook (`restriction.placed`, `restriction.ended`) "
+        "tells you when one changes.",
+        parameters=[OpenApiParameter("account", OpenApiTypes.STR, description="Only this account's reference.")],
+        responses={
+            200: AccountRestrictionSerializer(many=True),
+            404: OpenApiResponse(ERROR_RESPONSE, description="No such page."),
+            **AUTH_RESPONSES,
+        },
+        tags=["restrictions"],
+    )
+)
+class AccountRestrictionListView(AgencyApiMixin, generics.ListAPIView):
+    serializer_class = AccountRestrictionSerializer
+
+    def get_queryset(self):
+        return account_restrictions_for_agency(
+            agency=self.agency,
+            now=timezone.now(),
+            account_reference=(self.request.query_params.get("account") or "").strip()[:40] or None,
+        )

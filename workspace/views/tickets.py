@@ -27,6 +27,7 @@ from ..selectors import (
     ticket_evidence,
     ticket_evidence_file,
     ticket_hold,
+    ticket_restrictions,
     ticket_timeline,
 )
 
@@ -69,6 +70,7 @@ def _ticket_context(request, ticket, **extra) -> dict:
         "evidence": ticket_evidence(ticket=ticket),
         "contact_events": ticket_contact_events(ticket=ticket),
         "hold": ticket_hold(ticket=ticket),
+        "restrictions": ticket_restrictions(ticket=ticket, now=now),
         "responses": ticket.responses.order_by("submitted_at", "pk"),
         "can_respond": ticket.status not in (AgencyTicket.Status.CLOSED, AgencyTicket.Status.MOVED),
         "can_ask_extension": ticket.status == AgencyTicket.Status.OPEN and not ticket.extension_status,
