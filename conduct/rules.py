@@ -85,7 +85,6 @@ class _Call(NamedTuple):
     account_id: int
     agency_id: int
     collector_id: int | None
-    in_house: bool
 
 
 def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[Breach]:
@@ -156,6 +155,7 @@ class _Book:
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
         self.care_call_hours = stricter_care_call_hours()
         self.restrictions = {}  # borrower id -> every restriction ever placed, oldest first
+        self.in_house = set()  # ids of the lender's own teams (a hold naming no agency leaves them free)
 
     @classmethod
     def load(cls, events: list[ContactEvent]) -> "_Book":
@@ -179,6 +179,8 @@ class _Book:
         book._load_attempts(events)
         book._load_visit_announcements(events)
         book.restrictions = restrictions_for_borrowers(borrower_ids)
+        if book.restrictions:
+            book.in_house = set(Agency.objects.filter(kind=Agency.Kind.IN_HOUSE).values_list("pk", flat=True))
         return book
 
     def restriction_at(
@@ -231,9 +233,8 @@ class _Book:
                 max(dates) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
             ),
         ).order_by("occurred_at", "pk")
-        fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id", "agency__kind")
-        for *row, agency_kind in rows.values_list(*fields):
-            call = _Call(*row, in_house=agency_kind == Agency.Kind.IN_HOUSE)
+        fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id")
+        for call in (_Call(*row) for row in rows.values_list(*fields)):
             key = (account_borrower[call.account_id], _local(call.occurred_at).date())
             if key in days:
                 self.calls_by_day[key].append(call)
@@ -441,7 +442,7 @@ def _day_limit_rules(book: _Book):
                     borrower_id=borrower_id,
                     account_id=call.account_id,
                     agency_id=call.agency_id,
-                    in_house=call.in_house,
+                    in_house=call.agency_id in book.in_house,
                     moment=call.occurred_at,
                 ):
                     yield Finding(
