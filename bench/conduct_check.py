@@ -13,7 +13,8 @@ those are all checked, as beat would over successive runs, and prints
 contacts per second, the breaches found by rule and the queries per batch.
 
 Goal: the check keeps up with what agencies can send, at least 2,000
-contacts a second (the API's ingest bar). Figures go to ``bench/results/``.
+contacts a second (the API's ingest bar), with restrictions on one borrower
+in ten of those checked (holds, stop requests, written only, stricter care). Figures go to ``bench/results/``.
 Exits non-zero when the bar is missed.
 """
 
@@ -51,6 +52,39 @@ def prepare(count: int, now: datetime.datetime) -> None:
             [count],
         )
         cursor.execute("ANALYZE loans_contactevent")
+    restrictions_prepare()
+
+
+def restrictions_prepare() -> int:
+    """Restrictions on one borrower in ten of those contacted recently, of
+    each kind the rulebook enforces in turn (and no contact at work, which it
+    does not), covering everything the borrower owes: in force from a third
+    of the way through the recent contacts, one in two ended two thirds of
+    the way. Denser than life, so the new rules have work to do."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM loans_restriction WHERE source LIKE 'bench:%%'")
+        cursor.execute(
+            "SELECT min(occurred_at), max(occurred_at) FROM loans_contactevent WHERE conduct_checked_at IS NULL"
+        )
+        first, last = cursor.fetchone()
+        if first is None:
+            return 0
+        span = last - first
+        cursor.execute(
+            "INSERT INTO loans_restriction (borrower_id, account_id, agency_id, kind, starts_at, ends_at, source,"
+            " created_at)"
+            " SELECT b.borrower_id, NULL, NULL,"
+            " (ARRAY['collection_hold', 'no_third_party', 'written_only', 'stricter_care', 'not_at_work'])"
+            "[1 + (b.borrower_id / 10) %% 5],"
+            " %s, CASE WHEN b.borrower_id %% 20 = 0 THEN %s::timestamptz END, 'bench:' || b.borrower_id, %s"
+            " FROM (SELECT DISTINCT a.borrower_id FROM loans_contactevent e"
+            " JOIN loans_loanaccount a ON a.id = e.account_id WHERE e.conduct_checked_at IS NULL) b"
+            " WHERE b.borrower_id %% 10 = 0",
+            [first + span / 3, first + 2 * span / 3, last],
+        )
+        return cursor.rowcount
 
 
 def main() -> int:
@@ -70,6 +104,7 @@ def main() -> int:
 
     from conduct.models import Breach
     from conduct.services import BATCH_SIZE, conduct_check_pending
+    from loans.models import Restriction
 
     call_command("migrate", verbosity=0)
     book = argparse.Namespace(
@@ -101,10 +136,14 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     rate = checked / elapsed if elapsed else 0.0
     by_rule = collections.Counter(Breach.objects.values_list("rule", flat=True))
+    restricted = Restriction.objects.filter(source__startswith="bench:").count()
+    load = os.getloadavg()
 
     print(f"conduct check: {checked:,} contacts in {elapsed:.1f} s = {rate:,.0f} contacts/s")
     print(f"bar: at least {BAR_PER_SECOND:,} contacts/s")
     print(f"queries for one batch of {BATCH_SIZE}: {batch_queries}")
+    print(f"restrictions placed for the run: {restricted:,} borrowers")
+    print(f"load average after the run (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print("breaches found, by rule:")
     for rule, count in by_rule.most_common():
         print(f"  {rule:<24} {count:>8,}")
@@ -121,6 +160,8 @@ def main() -> int:
                 "seconds": elapsed,
                 "per_second": rate,
                 "queries_per_batch": batch_queries,
+                "restricted_borrowers": restricted,
+                "load_average": load,
                 "breaches": dict(by_rule),
                 "bar_per_second": BAR_PER_SECOND,
             },
