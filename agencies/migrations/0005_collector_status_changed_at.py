@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0003_memberships_tokens'),
+        ('agencies', '0004_agency_public_reason'),
     ]
 
     operations = [

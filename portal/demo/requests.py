@@ -343,7 +343,8 @@ def guide(*, base_url: str) -> list[str]:
         "  "
         + _(
             "Sign in as the borrower to see a request, its receipt and what it binds. At the desk, %(login)s handles "
-            "requests; missed deadlines go to the supervisor."
+            "requests; missed deadlines go to the supervisor, who alone reviews vulnerability requests and sees "
+            "their details."
         )
         % {"login": login},
     ]
