@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, public_reason_label
+from agencies.status_history import status_changes
 
 from .counting import RULE_FAMILY_ORDER, quarter_after, quarter_before, quarter_start
 from .models import QuarterFigures
@@ -148,12 +149,41 @@ def public_agencies(*, now: datetime.datetime):
     )
 
 
-def scorecards_last_computed(*, now: datetime.datetime, agency_id: int | None = None) -> datetime.datetime | None:
-    """When the figures behind a page last changed (its Last-Modified)."""
+@dataclass(frozen=True)
+class PublicVersion:
+    """What a public page is built from, as stamps that change whenever it
+    does: the figures' computation and the agencies' registry facts (status,
+    public reason, name, licence), whichever path changed them."""
+
+    computed_at: datetime.datetime | None
+    registry_changed_at: datetime.datetime | None
+    # The newest saved version of the agencies' rows: every change through
+    # the suspension services, the feed or the desk saves one.
+    registry_version: int
+
+    @property
+    def last_modified(self) -> datetime.datetime | None:
+        return max((stamp for stamp in (self.computed_at, self.registry_changed_at) if stamp), default=None)
+
+    @property
+    def tag(self) -> str:
+        computed = self.computed_at.timestamp() if self.computed_at else 0
+        return f"{computed:.6f}-{self.registry_version}"
+
+
+def scorecards_version(*, now: datetime.datetime, agency_id: int | None = None) -> PublicVersion:
+    """The version of a page (of one agency, or of all): two indexed reads."""
     rows = QuarterFigures.objects.filter(quarter_start__gte=_first_quarter_shown(now))
+    versions = Agency.history.all()
     if agency_id is not None:
         rows = rows.filter(agency_id=agency_id)
-    return rows.aggregate(latest=Max("computed_at"))["latest"]
+        versions = versions.filter(id=agency_id)
+    registry = versions.aggregate(version=Max("history_id"), changed=Max("history_date"))
+    return PublicVersion(
+        computed_at=rows.aggregate(latest=Max("computed_at"))["latest"],
+        registry_changed_at=registry["changed"],
+        registry_version=registry["version"] or 0,
+    )
 
 
 def _first_quarter_shown(now: datetime.datetime) -> datetime.date:
@@ -201,22 +231,15 @@ def agency_status_history(*, agency: Agency) -> list[StatusChange]:
     label of the new status and the public reason chosen from the fixed
     list. The staff's written reason stays private: it is free text and may
     name people."""
-    changes = []
-    previous = None
-    records = agency.history.order_by("history_date").only(
-        "status", "history_date", "status_changed_at", "status_public_reason"
-    )
-    for record in records:
-        if previous is not None and record.status != previous:
-            when = record.status_changed_at or record.history_date
-            changes.append(
-                StatusChange(
-                    day=timezone.localdate(when),
-                    status=Agency.Status(record.status).label,
-                    reason=public_reason_label(record.status_public_reason),
-                )
-            )
-        previous = record.status
+    changes = [
+        StatusChange(
+            day=timezone.localdate(change.at),
+            status=Agency.Status(change.status).label,
+            reason=public_reason_label(change.version.status_public_reason),
+        )
+        for change in status_changes(Agency, ids=[agency.pk])
+        if change.previous is not None
+    ]
     if not changes and agency.status != Agency.Status.ACTIVE and agency.status_changed_at:
         # Recorded before the history was kept: the current status is all we know.
         changes.append(
