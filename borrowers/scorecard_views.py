@@ -2,8 +2,10 @@
 quarterly figures, cacheable by browsers and proxies.
 
 Each response carries Last-Modified and an ETag from the time the figures
-behind it last changed, so a repeat visit is a 304 after one indexed read.
-The body is built once per language and computation and kept in the cache:
+behind it last changed and the newest saved version of the agencies' rows,
+so a repeat visit is a 304 after two indexed reads, and a suspension or a
+reinstatement (from the desk or the lender's feed) shows on the next
+request. The body is built once per language and version and kept in the cache:
 it is the same for everyone, because the pages are rendered without the
 request (no session, no messages, no CSRF token, no signed-in navigation).
 """
@@ -27,8 +29,8 @@ from scorecards.selectors import (
     MIN_CASES,
     agency_scorecard,
     public_agencies,
-    scorecards_last_computed,
     scorecards_table,
+    scorecards_version,
 )
 
 from .scorecard_chart import scorecard_trend_svg
@@ -36,29 +38,32 @@ from .scorecard_chart import scorecard_trend_svg
 MAX_AGE_SECONDS = 300
 CACHE_SECONDS = 24 * 3600
 # Each process also keeps the bodies it served last, which saves the cache's
-# round trip on the busiest pages. Keys name the computation, so an entry is
-# never stale; the bound keeps old computations from piling up.
+# round trip on the busiest pages. Keys name the version, so an entry is
+# never stale; the bound keeps old versions from piling up.
 RECENT_BODIES = 256
 _recent: dict[str, str] = {}
 
 
+def _version(request: HttpRequest, agency_id: int | None = None):
+    """Read once per request: the ETag is made from the same version."""
+    if not hasattr(request, "_scorecards_version"):
+        request._scorecards_version = scorecards_version(now=timezone.now(), agency_id=agency_id)
+    return request._scorecards_version
+
+
 def _last_modified(request: HttpRequest, agency_id: int | None = None):
-    """Read once per request: the ETag is made from the same time."""
-    if not hasattr(request, "_scorecards_computed"):
-        request._scorecards_computed = scorecards_last_computed(now=timezone.now(), agency_id=agency_id)
-    return request._scorecards_computed
+    return _version(request, agency_id).last_modified
 
 
 def _etag(request: HttpRequest, agency_id: int | None = None) -> str:
-    computed = _last_modified(request, agency_id)
-    stamp = computed.timestamp() if computed else 0
+    version = _version(request, agency_id).tag
     # The day is part of it: which agencies are public depends on the date.
     day = timezone.localdate().isoformat()
-    return f"{request.resolver_match.url_name}-{agency_id or 0}-{get_language()}-{day}-{stamp:.6f}"
+    return f"{request.resolver_match.url_name}-{agency_id or 0}-{get_language()}-{day}-{version}"
 
 
 def _cached_body(request: HttpRequest, build, agency_id: int | None = None) -> str | bytes | None:
-    """The body for this page, language and computation, built at most once
+    """The body for this page, language and version, built at most once
     per cache lifetime. ``build`` returns None for a page that is not public."""
     key = "scorecards:" + _etag(request, agency_id)
     body = _recent.get(key)
