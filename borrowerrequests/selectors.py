@@ -12,6 +12,7 @@ from complaints.sla_state import sla_state, sla_state_q
 from loans.models import Assignment, Restriction
 
 from .models import (
+    ACTIVE_STATUSES,
     BorrowerRequest,
     DisputeVerification,
     PlanAnswer,
@@ -19,8 +20,10 @@ from .models import (
     RequestDeadline,
     RequestEvent,
     RequestEvidence,
+    SensitiveConsent,
+    Status,
 )
-from .receipts import Receipt, request_receipt
+from .receipts import Effect, Receipt, request_effects, request_receipt
 
 SOURCE_PREFIX = "request:"
 _BORROWER_VISIBLE = (RequestEvent.Visibility.ALL, RequestEvent.Visibility.BORROWER)
@@ -63,6 +66,50 @@ def request_evidence_for_borrower(*, borrower, reference: str, evidence_id: int)
     if found is None:
         raise Http404("No such file.")
     return found
+
+
+@dataclass(frozen=True)
+class AccountRequest:
+    """A request on a loan's status page: what it binds collectors to now,
+    and the plan agreed on it, if any."""
+
+    request: BorrowerRequest
+    effects: tuple[Effect, ...]
+    plan: PlanAnswer | None
+
+
+def requests_bearing_on_account(*, borrower, account_id: int, now: datetime.datetime) -> list[AccountRequest]:
+    """The borrower's requests that bind collection on one of their loans at
+    ``now`` (those naming it and those covering every loan), and those with
+    a plan agreed on it, for the loan's status page; oldest first."""
+    in_force = Q(status__in=ACTIVE_STATUSES, effective_from__lte=now) & (
+        Q(effects_end_at__isnull=True) | Q(effects_end_at__gt=now)
+    )
+    rows = (
+        requests_for_borrower(borrower=borrower)
+        .filter(Q(account_id=account_id) | Q(account__isnull=True))
+        .filter(in_force | Q(status=Status.PLAN_ACCEPTED, account_id=account_id))
+        .order_by("filed_at", "pk")
+    )
+    return [
+        AccountRequest(
+            request=item,
+            effects=request_effects(item),
+            plan=plan_agreed(request=item) if item.status == Status.PLAN_ACCEPTED else None,
+        )
+        for item in rows
+    ]
+
+
+def request_files_for_borrower(*, request: BorrowerRequest) -> QuerySet[RequestEvidence]:
+    """The files of a request still kept, the borrower's and the lender's
+    (the caller fetched ``request`` through :func:`request_for_borrower`)."""
+    return request.evidence.filter(purged_at__isnull=True)
+
+
+def request_consent(*, request: BorrowerRequest) -> SensitiveConsent | None:
+    """The consent given with a vulnerability request, revoked or not."""
+    return SensitiveConsent.objects.filter(request=request).first()
 
 
 def plan_answers_for_request(*, request: BorrowerRequest) -> QuerySet[PlanAnswer]:

@@ -59,6 +59,7 @@ class AccountOverview:
     contact_events: list[ContactRow]
     more_contacts: bool
     on_hold: bool  # a hold after a complaint stops collection work (shown from the complaints app)
+    has_requests: bool  # the borrower made requests about this loan or all loans (shown from borrowerrequests)
     unread_notices: int
 
 
@@ -200,6 +201,8 @@ SELECT a.id AS pk, a.reference, a.product, a.principal, a.amount_overdue, a.due_
        ag.status_reason, ag.licence_number, ag.hotline, ag.contact_hours_start, ag.contact_hours_end,
        co.display_name AS collector_name, co.badge_number, co.status AS collector_status,
        EXISTS (SELECT 1 FROM complaints_hold h WHERE h.account_id = a.id AND h.lifted_at IS NULL) AS on_hold,
+       EXISTS (SELECT 1 FROM borrowerrequests_borrowerrequest r
+                WHERE r.borrower_id = a.borrower_id AND (r.account_id = a.id OR r.account_id IS NULL)) AS has_requests,
        (SELECT COUNT(*) FROM notices_notice n
          WHERE n.borrower_id = a.borrower_id AND n.status = %(issued)s AND n.read_at IS NULL) AS unread_notices,
        (SELECT {agg}({object}('id', s.id, 'code', s.code, 'position', s.position, 'on_ladder', s.on_ladder,
@@ -369,6 +372,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
         contact_events=_contact_rows(reference=account.reference, rows=events[:RECENT_CONTACTS]),
         more_contacts=len(events) > RECENT_CONTACTS,
         on_hold=bool(row["on_hold"]),
+        has_requests=bool(row["has_requests"]),
         unread_notices=row["unread_notices"],
     )
 

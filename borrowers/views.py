@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import agencies_public_list, agency_for_public_number
+from borrowerrequests.selectors import requests_bearing_on_account
 from common.ratelimit import client_ip, hashed_key, ratelimit_hit
 from loans.selectors import (
     account_for_borrower,
@@ -28,6 +29,7 @@ from .access import borrower_required
 from .caller_check import caller_verdict_for_borrower
 from .contact_history import ContactCursor, contact_history_for_borrower
 from .forms import CodeForm, NumberForm, PhoneForm, PreferenceForm
+from .request_forms import request_kinds
 from .signin import SignInError, resend_wait_seconds, signin_code_request, signin_code_verify
 from .status_page import account_overview
 
@@ -166,8 +168,19 @@ def loans(request: HttpRequest) -> HttpResponse:
 @never_cache
 @borrower_required
 def account(request: HttpRequest, reference: str) -> HttpResponse:
-    overview = account_overview(borrower=request.borrower, reference=reference, now=timezone.now())
-    context = {"o": overview, "inbox_unread": overview.unread_notices}
+    now = timezone.now()
+    overview = account_overview(borrower=request.borrower, reference=reference, now=now)
+    requests_here = (
+        requests_bearing_on_account(borrower=request.borrower, account_id=overview.account.pk, now=now)
+        if overview.has_requests
+        else []
+    )
+    context = {
+        "o": overview,
+        "inbox_unread": overview.unread_notices,
+        "requests_here": requests_here,
+        "request_kinds": request_kinds(),
+    }
     return render(request, "portal/account.html", context, using="jinja2")
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("borrowers.urls")),
     path("complaints/", include("borrowers.complaint_urls")),
     path("inbox/", include("borrowers.inbox_urls")),
+    path("requests/", include("borrowers.request_urls")),
     path("my-data/", include("borrowers.datacopy.urls")),
     path("agency/", include("workspace.urls")),
     path("api/", include("workspace.api_urls")),

@@ -5,6 +5,9 @@ retry sends nothing twice."""
 
 import datetime
 
+from django.conf import settings
+from django.urls import reverse
+
 from notices.services import borrower_notify
 
 from ..models import BorrowerRequest
@@ -34,8 +37,12 @@ def borrower_tell(
     """Tell the borrower about their request. ``event`` is one of the codes
     above; ``occurrence`` (usually the event row's id) makes the key unique
     per happening. Templates may use ``reference``, ``request``,
-    ``effect``, ``date``, ``deadline``, ``reason`` and ``account``."""
+    ``effect``, ``date``, ``deadline``, ``reason`` and ``account``;
+    ``portal_link`` (and so the notice's link in the inbox) is the request's
+    page on the borrower site, its receipt for the receipt."""
+    page = "requests:receipt" if event == RECEIVED else "requests:detail"
     values = {
+        "portal_link": settings.PORTAL_BASE_URL + reverse(page, args=[request.reference]),
         "reference": request.reference,
         "request": request_summary(request),
         "effect": effects_text(request),
