@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from hypothesis import HealthCheck, example, given, settings
 
 from agencies.models import Agency, AuthorisedNumber, Collector
+from borrowerrequests.models import BorrowerRequest
 from borrowers.rows import contact_rows, local_text, number_display
 from borrowers.status_page import (
     RECENT_CONTACTS,
@@ -179,6 +180,9 @@ def reference_overview(*, account: LoanAccount, now: datetime.datetime) -> Accou
         contact_events=contact_rows(reference=account.reference, rows=rows),
         more_contacts=len(events) > RECENT_CONTACTS,
         on_hold=Hold.objects.filter(account=account, lifted_at__isnull=True).exists(),
+        has_requests=BorrowerRequest.objects.filter(borrower=account.borrower)
+        .filter(Q(account=account) | Q(account__isnull=True))
+        .exists(),
         unread_notices=Notice.objects.filter(
             borrower=account.borrower, status=Notice.Status.ISSUED, read_at__isnull=True
         ).count(),
