@@ -159,3 +159,10 @@ def test_staff_are_not_borrowers_here(staff):
     client = Client()
     client.force_login(staff)
     assert client.get(reverse("requests:list")).status_code == 403
+
+
+def test_the_receipt_prints_with_the_print_stylesheet(client_for, file_request):
+    filed = file_request(Kind.STOP_THIRD_PARTY)
+    content = client_for.get(reverse("requests:receipt", args=[filed.reference])).content.decode()
+    assert 'href="/static/css/print.css" media="print"' in content
+    assert "style=" not in content
