@@ -4,14 +4,12 @@ The clock has the columns of ``complaints.models.SLATarget`` that the one
 state rule reads, so ``complaints.sla_state.sla_state`` and ``sla_state_q``
 judge it exactly as they judge a complaint's deadline."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from complaints.models import SLAPolicy, SLATarget
+from complaints.models import SLAClock, SLAPolicy
 
 from .request import BorrowerRequest, Kind
 
@@ -43,7 +41,7 @@ class RequestSLAPolicy(models.Model):
         return f"{self.get_kind_display()}: {self.amount} {self.get_unit_display()}"
 
 
-class RequestDeadline(models.Model):
+class RequestDeadline(SLAClock):
     """One staff deadline of one request, stored so the sweep reads only what
     partial indexes point at."""
 
@@ -57,37 +55,12 @@ class RequestDeadline(models.Model):
         BorrowerRequest, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("request")
     )
     duty = models.CharField(_("duty"), max_length=12, choices=Duty.choices)
-    measure = models.CharField(_("measured in"), max_length=10, choices=SLATarget.Measure.choices)
-    started_at = models.DateTimeField(_("started at"))
-    due_at = models.DateTimeField(_("due at"))
-    warn_at = models.DateTimeField(_("warn at"))
-    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
-    paused_total = models.DurationField(_("time paused"), default=datetime.timedelta)
-    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
-    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
-    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(SLAClock.Meta):
         verbose_name = _("request deadline")
         verbose_name_plural = _("request deadlines")
-        ordering = ["due_at"]
         indexes = [
-            models.Index(
-                fields=["warn_at"],
-                condition=Q(
-                    met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True, warned_at__isnull=True
-                ),
-                name="requestdeadline_warn_open",
-            ),
-            models.Index(
-                fields=["due_at"],
-                condition=Q(
-                    met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True, breached_at__isnull=True
-                ),
-                name="requestdeadline_due_open",
-            ),
+            *SLAClock.Meta.indexes,
             models.Index(
                 fields=["request"],
                 include=["id", "due_at", "warn_at", "paused_at", "breached_at"],
@@ -101,14 +74,8 @@ class RequestDeadline(models.Model):
                 condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
                 name="requestdeadline_one_open",
             ),
-            models.CheckConstraint(
-                condition=Q(due_at__gte=models.F("started_at")), name="requestdeadline_due_after_start"
-            ),
+            *SLAClock.Meta.constraints,
         ]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.duty} due {self.due_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.met_at is None and self.cancelled_at is None

@@ -13,21 +13,19 @@ working days), review a vulnerability (5 working days).
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from businesscalendar.services import business_calendar
-from complaints.models import SLAPolicy, SLATarget
 from complaints.services import notify as complaint_notify
-from complaints.services.sla import deadline, warning_time
+from complaints.services.clocks import ClockSweep
+from complaints.services.sla import BUSINESS_UNITS, deadline, warning_time
 
 from ..models import BorrowerRequest, Kind, RequestDeadline, RequestEvent, RequestSLAPolicy
 from .core import event_add
 
 Duty = RequestDeadline.Duty
-BUSINESS_UNITS = {SLAPolicy.Unit.BUSINESS_HOURS, SLAPolicy.Unit.BUSINESS_DAYS}
 
 KIND_DUTY = {
     Kind.DISPUTE: Duty.VERIFY,
@@ -42,7 +40,7 @@ def deadline_start(*, request: BorrowerRequest, now: datetime.datetime, calendar
     """Start the request's staff clock from its receipt. Caller holds the lock."""
     calendar = calendar or business_calendar()
     policy = RequestSLAPolicy.objects.get(kind=request.kind)
-    measure = SLATarget.Measure.BUSINESS if policy.unit in BUSINESS_UNITS else SLATarget.Measure.CALENDAR
+    measure = RequestDeadline.Measure.BUSINESS if policy.unit in BUSINESS_UNITS else RequestDeadline.Measure.CALENDAR
     start = request.filed_at
     due = deadline(calendar=calendar, start=start, amount=policy.amount, unit=policy.unit)
     clock = RequestDeadline.objects.create(
@@ -104,126 +102,75 @@ def owner_emails(request: BorrowerRequest) -> list[str]:
 # The sweep ---------------------------------------------------------------
 
 
-def _due_ids(*, field: str, done_field: str, now, after: int, batch_size: int) -> list[int]:
-    return list(
-        RequestDeadline.objects.filter(
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-            paused_at__isnull=True,
-            **{f"{done_field}__isnull": True, f"{field}__lte": now, "pk__gt": after},
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch_size]
+def _warned(request: BorrowerRequest, clock: RequestDeadline, now: datetime.datetime) -> None:
+    event_add(
+        request=request,
+        kind=RequestEvent.Kind.SLA_WARNING,
+        at=now,
+        visibility=RequestEvent.Visibility.INTERNAL,
+        data={"duty": clock.duty, "due_at": clock.due_at.isoformat()},
+    )
+    with complaint_notify.staff_language():
+        subject = _("Deadline approaching: request %(reference)s (%(duty)s)") % {
+            "reference": request.reference,
+            "duty": clock.get_duty_display(),
+        }
+        body = _("The deadline to %(duty)s on request %(reference)s (%(kind)s) is %(due)s.") % {
+            "duty": clock.get_duty_display().lower(),
+            "reference": request.reference,
+            "kind": request.get_kind_display(),
+            "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    complaint_notify.email_obligation(
+        key=f"request-sla:{clock.pk}:warning", to=owner_emails(request), subject=subject, body=body, now=now
     )
 
 
-def _lock_clock(clock_id: int, done_field: str):
-    """Lock the request first, then the clock: the order every transition
-    uses, so the sweep cannot deadlock with a borrower or staff action."""
-    request_id = RequestDeadline.objects.filter(pk=clock_id).values_list("request_id", flat=True).first()
-    if request_id is None:
-        return None, None
-    request = BorrowerRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
-    clock = (
-        RequestDeadline.objects.select_for_update()
-        .filter(
-            pk=clock_id,
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-            paused_at__isnull=True,
-            **{f"{done_field}__isnull": True},
-        )
-        .first()
+def _breached(request: BorrowerRequest, clock: RequestDeadline, now: datetime.datetime) -> None:
+    """Escalate to the supervisors."""
+    event_add(
+        request=request,
+        kind=RequestEvent.Kind.SLA_BREACHED,
+        at=now,
+        visibility=RequestEvent.Visibility.INTERNAL,
+        data={"duty": clock.duty, "due_at": clock.due_at.isoformat()},
     )
-    return request, clock
+    with complaint_notify.staff_language():
+        subject = _("Deadline missed: request %(reference)s (%(duty)s)") % {
+            "reference": request.reference,
+            "duty": clock.get_duty_display(),
+        }
+        body = _("The deadline to %(duty)s on request %(reference)s (%(kind)s) passed at %(due)s.") % {
+            "duty": clock.get_duty_display().lower(),
+            "reference": request.reference,
+            "kind": request.get_kind_display(),
+            "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    complaint_notify.email_obligation(
+        key=f"request-sla:{clock.pk}:breach",
+        to=complaint_notify.supervisor_emails() + owner_emails(request),
+        subject=subject,
+        body=body,
+        now=now,
+    )
+
+
+SWEEP = ClockSweep(
+    model=RequestDeadline, owner="request", owners=BorrowerRequest.objects.all(), warned=_warned, breached=_breached
+)
 
 
 def deadline_warn(*, clock_id: int, now: datetime.datetime) -> bool:
     """Warn the desk once. Returns whether this call warned."""
-    with transaction.atomic():
-        request, clock = _lock_clock(clock_id, "warned_at")
-        if clock is None or clock.warn_at > now:
-            return False
-        clock.warned_at = now
-        clock.save(update_fields=["warned_at"])
-        event_add(
-            request=request,
-            kind=RequestEvent.Kind.SLA_WARNING,
-            at=now,
-            visibility=RequestEvent.Visibility.INTERNAL,
-            data={"duty": clock.duty, "due_at": clock.due_at.isoformat()},
-        )
-        with complaint_notify.staff_language():
-            subject = _("Deadline approaching: request %(reference)s (%(duty)s)") % {
-                "reference": request.reference,
-                "duty": clock.get_duty_display(),
-            }
-            body = _("The deadline to %(duty)s on request %(reference)s (%(kind)s) is %(due)s.") % {
-                "duty": clock.get_duty_display().lower(),
-                "reference": request.reference,
-                "kind": request.get_kind_display(),
-                "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        complaint_notify.email_obligation(
-            key=f"request-sla:{clock.pk}:warning", to=owner_emails(request), subject=subject, body=body, now=now
-        )
-        return True
+    return SWEEP.warn(clock_id=clock_id, now=now)
 
 
 def deadline_breach(*, clock_id: int, now: datetime.datetime) -> bool:
     """Record a missed deadline once and escalate it to the supervisors.
     Returns whether this call did it."""
-    with transaction.atomic():
-        request, clock = _lock_clock(clock_id, "breached_at")
-        if clock is None or clock.due_at > now:
-            return False
-        clock.breached_at = now
-        clock.escalated_at = now
-        if clock.warned_at is None:
-            clock.warned_at = now
-        clock.save(update_fields=["breached_at", "escalated_at", "warned_at"])
-        event_add(
-            request=request,
-            kind=RequestEvent.Kind.SLA_BREACHED,
-            at=now,
-            visibility=RequestEvent.Visibility.INTERNAL,
-            data={"duty": clock.duty, "due_at": clock.due_at.isoformat()},
-        )
-        with complaint_notify.staff_language():
-            subject = _("Deadline missed: request %(reference)s (%(duty)s)") % {
-                "reference": request.reference,
-                "duty": clock.get_duty_display(),
-            }
-            body = _("The deadline to %(duty)s on request %(reference)s (%(kind)s) passed at %(due)s.") % {
-                "duty": clock.get_duty_display().lower(),
-                "reference": request.reference,
-                "kind": request.get_kind_display(),
-                "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        complaint_notify.email_obligation(
-            key=f"request-sla:{clock.pk}:breach",
-            to=complaint_notify.supervisor_emails() + owner_emails(request),
-            subject=subject,
-            body=body,
-            now=now,
-        )
-        return True
+    return SWEEP.breach(clock_id=clock_id, now=now)
 
 
 def deadlines_sweep(*, now: datetime.datetime, batch_size: int) -> dict[str, int]:
-    """Escalate what is past due, then warn what is near; a clock already
-    warned or escalated is skipped, so a re-run changes nothing."""
-    counts = {"breached": 0, "warned": 0}
-    for field, done_field, action, name in (
-        ("due_at", "breached_at", deadline_breach, "breached"),
-        ("warn_at", "warned_at", deadline_warn, "warned"),
-    ):
-        after = 0
-        while True:
-            ids = _due_ids(field=field, done_field=done_field, now=now, after=after, batch_size=batch_size)
-            if not ids:
-                break
-            for clock_id in ids:
-                counts[name] += action(clock_id=clock_id, now=now)
-            after = ids[-1]
-    return counts
+    """Escalate what is past due, then warn what is near (``ClockSweep.sweep``)."""
+    return SWEEP.sweep(now=now, batch_size=batch_size)

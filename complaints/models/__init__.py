@@ -21,7 +21,7 @@ from .complaint import (
 )
 from .evidence import Evidence, Party
 from .holds import Hold
-from .sla import SLATarget
+from .sla import SLAClock, SLATarget
 from .tickets import AgencyResponse, AgencyTicket, AgencyTicketQuerySet
 from .timeline import AGENCY_KINDS, TimelineEvent
 from .triage import TriageItem
@@ -44,6 +44,7 @@ __all__ = [
     "Party",
     "ResolutionType",
     "SLAPolicy",
+    "SLAClock",
     "SLATarget",
     "Severity",
     "Status",

@@ -48,7 +48,7 @@ def evidence_purge(*, now: datetime.datetime | None = None, batch_size: int = 20
     after = 0
     while True:
         # Planned with ``now`` every time, as the SLA sweep's selections are
-        # (see ``sla._due_ids``).
+        # (see ``clocks.ClockSweep.due_ids``).
         with custom_plans():
             ids = list(
                 Complaint.objects.filter(evidence_kept_until__lte=now, pk__gt=after)

@@ -7,15 +7,14 @@ so the sweep only reads rows that partial indexes point at.
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
-from common.queryplans import custom_plans
 
 from ..models import AgencyTicket, Complaint, SLAPolicy, SLATarget, TimelineEvent
 from . import notify
+from .clocks import ClockSweep
 from .timeline import timeline_add
 
 Kind = SLATarget.Kind
@@ -226,145 +225,85 @@ def sync_due_columns(complaint: Complaint) -> None:
 # The sweep ----------------------------------------------------------------
 
 
-def _due_ids(*, field: str, done_field: str, now: datetime.datetime, after: int, batch_size: int) -> list[int]:
-    # Planned with ``now`` every time (``custom_plans``): the partial index
-    # holds every open clock, and only the value of ``now`` tells the
-    # planner that few are due. The generic plan PostgreSQL switches the
-    # prepared statement to from its sixth run on a connection walks the
-    # whole table in id order instead: 1-3 s rather than a few ms at
-    # 1,000,000 open complaints (``bench/sla_sweep.py``). Rewriting the
-    # query for a better generic plan would still leave the plan to
-    # guesses about ``due_at <= $1``; the custom plan is the one ``EXPLAIN``
-    # with the values shows, for a fraction of a millisecond of planning.
-    with custom_plans():
-        return list(
-            SLATarget.objects.filter(
-                met_at__isnull=True,
-                cancelled_at__isnull=True,
-                paused_at__isnull=True,
-                **{f"{done_field}__isnull": True, f"{field}__lte": now, "pk__gt": after},
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-
-
-def _lock_target(target_id: int, done_field: str):
-    """Lock the complaint first, then the target: the order every transition
-    uses, so the sweep cannot deadlock with a borrower or staff action."""
-    complaint_id = SLATarget.objects.filter(pk=target_id).values_list("complaint_id", flat=True).first()
-    if complaint_id is None:
-        return None, None
-    complaint = (
-        Complaint.objects.select_for_update(of=("self",)).select_related("agency", "assignee").get(pk=complaint_id)
-    )
-    target = (
-        SLATarget.objects.select_for_update()
-        .filter(
-            pk=target_id,
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-            paused_at__isnull=True,
-            **{f"{done_field}__isnull": True},
-        )
-        .first()
-    )
-    return complaint, target
-
-
 def _owner_emails(complaint: Complaint, target: SLATarget) -> list[str]:
     if target.kind == Kind.AGENCY_FIRST_RESPONSE and complaint.agency_id and complaint.agency.email:
         return [complaint.agency.email, *notify.owner_emails(complaint)]
     return notify.owner_emails(complaint)
 
 
+def _warned(complaint: Complaint, target: SLATarget, now: datetime.datetime) -> None:
+    timeline_add(
+        complaint=complaint,
+        kind=TimelineEvent.Kind.SLA_WARNING,
+        at=now,
+        visibility=TimelineEvent.Visibility.INTERNAL,
+        data={"target": target.kind, "due_at": target.due_at.isoformat()},
+    )
+    with notify.staff_language():
+        subject = _("Deadline approaching: %(reference)s (%(target)s)") % {
+            "reference": complaint.reference,
+            "target": target.get_kind_display(),
+        }
+        body = _("The %(target)s deadline of complaint %(reference)s is %(due)s.") % {
+            "target": target.get_kind_display(),
+            "reference": complaint.reference,
+            "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    notify.email_obligation(
+        key=f"sla:{target.pk}:warning", to=_owner_emails(complaint, target), subject=subject, body=body, now=now
+    )
+
+
+def _breached(complaint: Complaint, target: SLATarget, now: datetime.datetime) -> None:
+    """Escalate to the supervisors and the agency's account manager."""
+    timeline_add(
+        complaint=complaint,
+        kind=TimelineEvent.Kind.SLA_BREACHED,
+        at=now,
+        visibility=TimelineEvent.Visibility.INTERNAL,
+        data={"target": target.kind, "due_at": target.due_at.isoformat()},
+    )
+    recipients = notify.supervisor_emails() + _owner_emails(complaint, target)
+    if complaint.agency_id and complaint.agency.account_manager_email:
+        recipients.append(complaint.agency.account_manager_email)
+    with notify.staff_language():
+        subject = _("Deadline missed: %(reference)s (%(target)s)") % {
+            "reference": complaint.reference,
+            "target": target.get_kind_display(),
+        }
+        body = _(
+            "The %(target)s deadline of complaint %(reference)s passed at %(due)s. "
+            "Severity: %(severity)s. Responsible party: %(agency)s."
+        ) % {
+            "target": target.get_kind_display(),
+            "reference": complaint.reference,
+            "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
+            "severity": complaint.get_severity_display(),
+            "agency": complaint.agency or "-",
+        }
+    notify.email_obligation(key=f"sla:{target.pk}:breach", to=recipients, subject=subject, body=body, now=now)
+
+
+SWEEP = ClockSweep(
+    model=SLATarget,
+    owner="complaint",
+    owners=Complaint.objects.select_related("agency", "assignee"),
+    warned=_warned,
+    breached=_breached,
+)
+
+
 def target_warn(*, target_id: int, now: datetime.datetime) -> bool:
     """Warn the owner once. Returns whether this call warned."""
-    with transaction.atomic():
-        complaint, target = _lock_target(target_id, "warned_at")
-        if target is None or target.warn_at > now:
-            return False
-        target.warned_at = now
-        target.save(update_fields=["warned_at"])
-        timeline_add(
-            complaint=complaint,
-            kind=TimelineEvent.Kind.SLA_WARNING,
-            at=now,
-            visibility=TimelineEvent.Visibility.INTERNAL,
-            data={"target": target.kind, "due_at": target.due_at.isoformat()},
-        )
-        with notify.staff_language():
-            subject = _("Deadline approaching: %(reference)s (%(target)s)") % {
-                "reference": complaint.reference,
-                "target": target.get_kind_display(),
-            }
-            body = _("The %(target)s deadline of complaint %(reference)s is %(due)s.") % {
-                "target": target.get_kind_display(),
-                "reference": complaint.reference,
-                "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        notify.email_obligation(
-            key=f"sla:{target.pk}:warning", to=_owner_emails(complaint, target), subject=subject, body=body, now=now
-        )
-        return True
+    return SWEEP.warn(clock_id=target_id, now=now)
 
 
 def target_breach(*, target_id: int, now: datetime.datetime) -> bool:
     """Record a breach once and escalate it to the supervisors and the
     agency's account manager. Returns whether this call did it."""
-    with transaction.atomic():
-        complaint, target = _lock_target(target_id, "breached_at")
-        if target is None or target.due_at > now:
-            return False
-        target.breached_at = now
-        target.escalated_at = now
-        if target.warned_at is None:
-            target.warned_at = now
-        target.save(update_fields=["breached_at", "escalated_at", "warned_at"])
-        timeline_add(
-            complaint=complaint,
-            kind=TimelineEvent.Kind.SLA_BREACHED,
-            at=now,
-            visibility=TimelineEvent.Visibility.INTERNAL,
-            data={"target": target.kind, "due_at": target.due_at.isoformat()},
-        )
-        recipients = notify.supervisor_emails() + _owner_emails(complaint, target)
-        if complaint.agency_id and complaint.agency.account_manager_email:
-            recipients.append(complaint.agency.account_manager_email)
-        with notify.staff_language():
-            subject = _("Deadline missed: %(reference)s (%(target)s)") % {
-                "reference": complaint.reference,
-                "target": target.get_kind_display(),
-            }
-            body = _(
-                "The %(target)s deadline of complaint %(reference)s passed at %(due)s. "
-                "Severity: %(severity)s. Responsible party: %(agency)s."
-            ) % {
-                "target": target.get_kind_display(),
-                "reference": complaint.reference,
-                "due": timezone.localtime(target.due_at).strftime("%Y-%m-%d %H:%M"),
-                "severity": complaint.get_severity_display(),
-                "agency": complaint.agency or "-",
-            }
-        notify.email_obligation(key=f"sla:{target.pk}:breach", to=recipients, subject=subject, body=body, now=now)
-        return True
+    return SWEEP.breach(clock_id=target_id, now=now)
 
 
 def targets_sweep(*, now: datetime.datetime, batch_size: int) -> dict[str, int]:
-    """Escalate what is past due, then warn what is near, in batches through
-    the partial indexes; a target already warned or escalated is skipped, so
-    a re-run changes nothing."""
-    counts = {"breached": 0, "warned": 0}
-    for field, done_field, action, name in (
-        ("due_at", "breached_at", target_breach, "breached"),
-        ("warn_at", "warned_at", target_warn, "warned"),
-    ):
-        after = 0
-        while True:
-            ids = _due_ids(field=field, done_field=done_field, now=now, after=after, batch_size=batch_size)
-            if not ids:
-                break
-            for target_id in ids:
-                counts[name] += action(target_id=target_id, now=now)
-            after = ids[-1]
-    return counts
+    """Escalate what is past due, then warn what is near (``ClockSweep.sweep``)."""
+    return SWEEP.sweep(now=now, batch_size=batch_size)

@@ -21,7 +21,7 @@ def sla_sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) ->
     counts = {**sla.targets_sweep(now=now, batch_size=batch_size), "closed": 0}
     after = 0
     while True:
-        # Planned with its values every time (see ``sla._due_ids``): a
+        # Planned with its values every time (see ``clocks.ClockSweep.due_ids``): a
         # generic plan cannot use the partial index of resolved complaints,
         # as it cannot know that ``status = $1`` is "resolved".
         with custom_plans():
