@@ -7,6 +7,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.transitions import status_write
+
 from ..models import BorrowerRequest, RequestEvent, Status, transition_allowed
 
 
@@ -90,17 +92,7 @@ def move(
     the status and its timestamp, save, and append the event."""
     if not transition_allowed(request.kind, request.status, to):
         raise refuse(request, to)
-    previous = request.status
-    request.status = to
-    fields = {"status", "updated_at"}
-    if to in STATUS_TIMESTAMPS:
-        setattr(request, STATUS_TIMESTAMPS[to], now)
-        fields.add(STATUS_TIMESTAMPS[to])
-    for name, value in (extra_fields or {}).items():
-        setattr(request, name, value)
-        fields.add(name)
-    request.updated_at = now
-    request.save(update_fields=sorted(fields))
+    previous = status_write(request, to=to, now=now, timestamps=STATUS_TIMESTAMPS, extra_fields=extra_fields)
     return event_add(
         request=request,
         kind=kind,

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.transitions import status_write
+
 from ..models import OPEN_STATUSES, Complaint, SLATarget, Status, TimelineEvent, transition_allowed
 from . import notify, sla
 from .evidence import evidence_retention
@@ -87,23 +89,14 @@ def move(
     its timestamp, save, and append the timeline event."""
     if not transition_allowed(complaint.status, to):
         raise refuse(complaint, to)
-    previous = complaint.status
-    complaint.status = to
-    fields = {"status", "updated_at"}
-    if to in STATUS_TIMESTAMPS:
-        setattr(complaint, STATUS_TIMESTAMPS[to], now)
-        fields.add(STATUS_TIMESTAMPS[to])
+    retention = {}
     if to in (Status.CLOSED, Status.WITHDRAWN):
-        complaint.evidence_kept_until = now + evidence_retention()
-        fields.add("evidence_kept_until")
+        retention["evidence_kept_until"] = now + evidence_retention()
     elif complaint.evidence_kept_until is not None:
-        complaint.evidence_kept_until = None
-        fields.add("evidence_kept_until")
-    for name, value in (extra_fields or {}).items():
-        setattr(complaint, name, value)
-        fields.add(name)
-    complaint.updated_at = now
-    complaint.save(update_fields=sorted(fields))
+        retention["evidence_kept_until"] = None
+    previous = status_write(
+        complaint, to=to, now=now, timestamps=STATUS_TIMESTAMPS, extra_fields={**retention, **(extra_fields or {})}
+    )
     return timeline_add(
         complaint=complaint,
         kind=kind,
