@@ -26,7 +26,6 @@ from .models import (
 from .receipts import Effect, Receipt, request_effects, request_receipt
 
 SOURCE_PREFIX = "request:"
-_BORROWER_VISIBLE = (RequestEvent.Visibility.ALL, RequestEvent.Visibility.BORROWER)
 
 
 # The borrower --------------------------------------------------------------
@@ -54,7 +53,7 @@ def request_receipt_for_borrower(*, borrower, reference: str) -> Receipt:
 def request_events_for_borrower(*, request: BorrowerRequest) -> QuerySet[RequestEvent]:
     """The history the borrower may read (the caller fetched ``request``
     through :func:`request_for_borrower`)."""
-    return request.events.filter(visibility__in=_BORROWER_VISIBLE)
+    return request.events.filter(visibility__in=RequestEvent.Visibility.readable_by("borrower"))
 
 
 def request_evidence_for_borrower(*, borrower, reference: str, evidence_id: int) -> RequestEvidence:

@@ -19,11 +19,6 @@ from .models import (
 )
 
 AUDIENCES = ("borrower", "agency", "staff")
-_VISIBLE = {
-    "borrower": (TimelineEvent.Visibility.ALL, TimelineEvent.Visibility.BORROWER),
-    "agency": (TimelineEvent.Visibility.ALL, TimelineEvent.Visibility.AGENCY),
-    "staff": tuple(TimelineEvent.Visibility.values),
-}
 
 
 def complaints_for_borrower(*, borrower) -> QuerySet[Complaint]:
@@ -131,7 +126,9 @@ def evidence_for_user(*, user, token: str) -> Evidence:
 def timeline_for(*, complaint: Complaint, audience: str) -> QuerySet[TimelineEvent]:
     if audience not in AUDIENCES:
         raise ValueError(f"Unknown audience {audience!r}")
-    return complaint.timeline.filter(visibility__in=_VISIBLE[audience]).select_related("author")
+    return complaint.timeline.filter(visibility__in=TimelineEvent.Visibility.readable_by(audience)).select_related(
+        "author"
+    )
 
 
 def evidence_list_for(*, complaint: Complaint, audience: str) -> QuerySet[Evidence]:

@@ -1,22 +1,17 @@
 """The append-only history of a request, each event marked with who may read it."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from complaints.models import HistoryEvent
 
 from .request import BorrowerRequest
 
 
-class RequestEvent(models.Model):
+class RequestEvent(HistoryEvent):
     """One happening in a request's life. Rows are never changed; what
     consent revocation erases is kept out of them (they name files and
     categories by id only where the borrower alone may read them)."""
-
-    class Visibility(models.TextChoices):
-        ALL = "all", _("Borrower, agency and staff")
-        BORROWER = "borrower", _("Borrower and staff")
-        AGENCY = "agency", _("Agency and staff")
-        INTERNAL = "internal", _("Staff only")
 
     class Kind(models.TextChoices):
         FILED = "filed", _("Request received")
@@ -45,33 +40,12 @@ class RequestEvent(models.Model):
     request = models.ForeignKey(
         BorrowerRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
     )
-    at = models.DateTimeField(_("at"))
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-    visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices)
-    text = models.TextField(_("text"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Request events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Request events are append-only.")

@@ -23,7 +23,7 @@ from .evidence import Evidence, Party
 from .holds import Hold
 from .sla import SLAClock, SLATarget
 from .tickets import AgencyResponse, AgencyTicket, AgencyTicketQuerySet
-from .timeline import AGENCY_KINDS, TimelineEvent
+from .timeline import AGENCY_KINDS, HistoryEvent, TimelineEvent
 from .triage import TriageItem
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "Party",
     "ResolutionType",
     "SLAPolicy",
+    "HistoryEvent",
     "SLAClock",
     "SLATarget",
     "Severity",

@@ -12,14 +12,59 @@ from .complaint import Complaint
 from .tickets import AgencyResponse
 
 
-class TimelineEvent(models.Model):
-    """The append-only history of a complaint. Rows are never changed."""
+class HistoryEvent(models.Model):
+    """One entry of an append-only history (a complaint's timeline, a
+    borrower request's events), marked with who may read it. Rows are never
+    changed."""
 
     class Visibility(models.TextChoices):
         ALL = "all", _("Borrower, agency and staff")
         BORROWER = "borrower", _("Borrower and staff")
         AGENCY = "agency", _("Agency and staff")
         INTERNAL = "internal", _("Staff only")
+
+        @classmethod
+        def readable_by(cls, audience: str) -> tuple[str, ...]:
+            """The visibilities an audience ("borrower", "agency" or
+            "staff") may read: the one rule of who sees which event."""
+            return VISIBLE_TO[audience]
+
+    at = models.DateTimeField(_("at"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{self._meta.object_name} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.object_name} rows are append-only.")
+
+
+_Visibility = HistoryEvent.Visibility
+VISIBLE_TO = {
+    "borrower": (_Visibility.ALL, _Visibility.BORROWER),
+    "agency": (_Visibility.ALL, _Visibility.AGENCY),
+    "staff": tuple(_Visibility.values),
+}
+
+
+class TimelineEvent(HistoryEvent):
+    """The append-only history of a complaint."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Complaint submitted")
@@ -60,17 +105,7 @@ class TimelineEvent(models.Model):
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("complaint")
     )
-    at = models.DateTimeField(_("at"))
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-    visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility.choices)
     # Set on what concerns one agency's handling (its ticket, its answers,
     # messages to it): agencies see only their own, never another's.
     agency = models.ForeignKey(
@@ -81,10 +116,8 @@ class TimelineEvent(models.Model):
         related_name="+",
         verbose_name=_("concerns agency"),
     )
-    text = models.TextField(_("text"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         ordering = ["at", "pk"]
@@ -92,14 +125,6 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Timeline events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Timeline events are append-only.")
 
     @property
     def remediation_label(self) -> str:
