@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -52,6 +53,22 @@ def apply_each(
     if done:
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
     return done
+
+
+def apply_one(modeladmin, request, obj, operation, data: dict, *, now, page_url: str) -> HttpResponseRedirect | None:
+    """Apply a desk operation (``operation.apply``, ``label``, ``done``) to
+    one object from its page. Success is logged, announced and leads back
+    to the page; a refusal is shown with the service's own reason and
+    returns None, so the caller shows its form again (or the page, when the
+    operation has none)."""
+    try:
+        operation.apply(obj, data, request.user, now)
+    except (ValidationError, PermissionDenied) as error:
+        modeladmin.message_user(request, error_text(error), messages.ERROR)
+        return None
+    modeladmin.log_change(request, obj, str(operation.label))
+    modeladmin.message_user(request, operation.done(1), messages.SUCCESS)
+    return HttpResponseRedirect(page_url)
 
 
 def selection_too_large(modeladmin, request, queryset) -> list | None:

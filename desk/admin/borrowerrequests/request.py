@@ -11,9 +11,9 @@ shows a vulnerability's category.
 
 import re
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import DateFieldListFilter
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -29,7 +29,7 @@ from borrowerrequests.selectors import request_evidence_for_staff
 from borrowerrequests.services import request_evidence_response
 from common.masking import mask_name, mask_phone
 from complaints import permissions
-from desk.actions import apply_each, error_text, request_now, selection_too_large
+from desk.actions import apply_each, apply_one, request_now, selection_too_large
 from desk.compliance.filters import ReportFigureFilter
 from desk.personal_data import PersonalDataAdminMixin
 from desk.sla import badge_html, sla_badge
@@ -221,16 +221,9 @@ class BorrowerRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             data = dict(form.cleaned_data) if form else {}
             if formset is not None:
                 data["instalments"] = instalments_of(formset)
-            try:
-                operation.apply(obj, data, request.user, now)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, error_text(error), messages.ERROR)
-                if form is None:
-                    return HttpResponseRedirect(page_url)
-            else:
-                self.log_change(request, obj, str(operation.label))
-                self.message_user(request, operation.done(1), messages.SUCCESS)
-                return HttpResponseRedirect(page_url)
+            done = apply_one(self, request, obj, operation, data, now=now, page_url=page_url)
+            if done is not None:
+                return done
         if form is None:
             return HttpResponseRedirect(page_url)
         context = {

@@ -23,7 +23,7 @@ from complaints.actions import complaint_actions_allowed
 from complaints.models import Complaint, SLATarget
 from complaints.services import complaint_note_add
 from complaints.sla_state import sla_state
-from desk.actions import apply_each, error_text, form_action, request_now, selection_too_large
+from desk.actions import apply_each, apply_one, form_action, request_now, selection_too_large
 from desk.compliance.filters import ReportFigureFilter
 from desk.history import DeskHistoryAdmin
 from desk.paginator import CappedPaginator
@@ -249,16 +249,10 @@ class ComplaintAdmin(PersonalDataAdminMixin, DeskHistoryAdmin):
         if operation.form_class is not None:
             form = operation.form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                operation.apply(complaint, form.cleaned_data if form else {}, request.user, now)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, error_text(error), messages.ERROR)
-                if form is None:
-                    return HttpResponseRedirect(page_url)
-            else:
-                self.log_change(request, complaint, str(operation.label))
-                self.message_user(request, operation.done(1), messages.SUCCESS)
-                return HttpResponseRedirect(page_url)
+            data = form.cleaned_data if form else {}
+            done = apply_one(self, request, complaint, operation, data, now=now, page_url=page_url)
+            if done is not None:
+                return done
         if form is None:
             return HttpResponseRedirect(page_url)
         context = {
