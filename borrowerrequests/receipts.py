@@ -151,13 +151,13 @@ def _summary(request: BorrowerRequest) -> str:
     return _("%(kind)s: %(details)s") % {"kind": parts[0], "details": details}
 
 
-def _effects(request: BorrowerRequest) -> str:
+def _effects(effects: tuple, open_period_until) -> str:
     lines = []
-    for effect in request_effects(request):
-        if request.effects_end_at is None and request.restricted_until is not None:
+    for effect in effects:
+        if open_period_until is not None:
             period = _("From %(start)s until the end of %(day)s.") % {
                 "start": _when(effect.starts_at),
-                "day": _when(request.restricted_until),
+                "day": _when(open_period_until),
             }
         elif effect.ends_at is not None:
             period = _("From %(start)s until %(end)s.") % {
@@ -170,18 +170,33 @@ def _effects(request: BorrowerRequest) -> str:
     return "\n".join(lines)
 
 
-request_summary = lazy(_summary, str)
-request_summary.__doc__ = "What was asked, in the language rendered in (lazy)."
-effects_text = lazy(_effects, str)
-effects_text.__doc__ = "What changes for whom, from when (lazy)."
+# The lazy texts below are written when rendered, possibly while a database
+# statement is being sent (a notice's JSON context is encoded inside the
+# driver's execute), so everything they need is read from the database
+# beforehand and they never query.
+_summary_lazy = lazy(_summary, str)
+_effects_lazy = lazy(_effects, str)
 
 
-def _plan(answer) -> str:
+def request_summary(request: BorrowerRequest):
+    """What was asked, in the language rendered in (lazy)."""
+    if request.account_id:
+        request.account  # noqa: B018 -- read now, not while rendering
+    return _summary_lazy(request)
+
+
+def effects_text(request: BorrowerRequest):
+    """What changes for whom, from when (lazy)."""
+    open_period_until = request.restricted_until if request.effects_end_at is None else None
+    return _effects_lazy(request_effects(request), open_period_until)
+
+
+def _plan(answer, instalments: list) -> str:
     from .models import PlanAnswer
 
     instalments = _("; ").join(
-        _("%(date)s %(amount)s") % {"date": _when(item.due_date), "amount": format_amount(item.amount)}
-        for item in answer.instalments.all()
+        _("%(date)s %(amount)s") % {"date": _when(due_date), "amount": format_amount(amount)}
+        for due_date, amount in instalments
     )
     text = _("Instalments: %(instalments)s.") % {"instalments": instalments}
     if answer.measures == PlanAnswer.Measures.CANCEL:
@@ -193,5 +208,9 @@ def _plan(answer) -> str:
     return f"{text} {measures}"
 
 
-plan_text = lazy(_plan, str)
-plan_text.__doc__ = "A plan's instalments and what it does to planned measures (lazy)."
+_plan_lazy = lazy(_plan, str)
+
+
+def plan_text(answer):
+    """A plan's instalments and what it does to planned measures (lazy)."""
+    return _plan_lazy(answer, [(item.due_date, item.amount) for item in answer.instalments.all()])
