@@ -5,6 +5,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
 from agencies.models import Agency
+from common.memo import Memo
 
 from .models import (
     AgencyTicket,
@@ -151,9 +152,18 @@ def open_targets_for(*, complaint: Complaint) -> QuerySet[SLATarget]:
     return complaint.sla_targets.filter(met_at__isnull=True, cancelled_at__isnull=True).order_by("due_at")
 
 
+# Read on every complaint form and every complaint filed, edited a few times
+# a year: kept per process (``apps.py`` connects the edits).
+active_categories: Memo[list[Category]] = Memo(
+    "complaints.active-categories",
+    lambda: list(Category.objects.filter(is_active=True).order_by("position", "code")),
+)
+
+
 def categories_grouped() -> list[tuple[str, list[Category]]]:
-    """Active categories under their group labels, in taxonomy order."""
+    """Active categories under their group labels (in the active language),
+    in taxonomy order. The categories are shared by the process: read only."""
     groups: dict[str, list[Category]] = {}
-    for category in Category.objects.filter(is_active=True).order_by("position", "code"):
+    for category in active_categories.get():
         groups.setdefault(category.group, []).append(category)
     return [(str(CategoryGroup(code).label), items) for code, items in groups.items()]

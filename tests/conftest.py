@@ -67,6 +67,17 @@ def _fresh_redis_breakers(monkeypatch):
     monkeypatch.setattr(redis_breaker, "_breakers", {})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Rows an earlier test wrote were rolled back without a signal: each
+    test builds what the processes keep (common.memo) from its own database."""
+    from common.memo import memos_forget
+
+    memos_forget()
+    yield
+    memos_forget()
+
+
 @pytest.fixture
 def migrator(transactional_db):
     """Moves the database between migrations; leaves it fully migrated."""

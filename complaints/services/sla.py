@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
+from common.memo import Memo
 
 from ..models import AgencyTicket, Complaint, SLAPolicy, SLATarget, TimelineEvent
 from . import notify
@@ -26,8 +27,19 @@ BUSINESS_UNITS = {Unit.BUSINESS_HOURS, Unit.BUSINESS_DAYS}
 PAUSABLE_KINDS = (Kind.FINAL_DECISION, Kind.REVIEW, Kind.AGENCY_FIRST_RESPONSE)
 
 
+# Every complaint filed and every clock started reads its policy; staff edit
+# them rarely: kept per process (``apps.py`` connects the edits).
+policies: Memo[dict[int, SLAPolicy]] = Memo(
+    "complaints.sla-policies", lambda: {policy.severity: policy for policy in SLAPolicy.objects.all()}
+)
+
+
 def policy_for(severity: int) -> SLAPolicy:
-    return SLAPolicy.objects.get(severity=severity)
+    """The policy of ``severity``, shared by the process: read only."""
+    try:
+        return policies.get()[severity]
+    except KeyError:
+        raise SLAPolicy.DoesNotExist(f"No SLA policy for severity {severity}.") from None
 
 
 def deadline(*, calendar, start: datetime.datetime, amount: int, unit: str) -> datetime.datetime:

@@ -57,3 +57,26 @@ def test_coming_year_without_schedule_names_the_year():
 def test_coming_year_with_an_override_has_a_schedule():
     CalendarOverride.objects.create(date=datetime.date(2027, 2, 20), is_working_day=True, note="Notice")
     assert coming_year_without_schedule(today=datetime.date(2026, 12, 1)) is None
+
+
+def test_override_saved_after_the_calendar_was_read_counts_from_the_next_call():
+    day = datetime.date(2027, 3, 3)
+    assert business_calendar().is_working_day(day)
+    CalendarOverride.objects.create(date=day, is_working_day=False, note="Closure")
+    assert not business_calendar().is_working_day(day)
+
+
+def test_override_deleted_after_the_calendar_was_read_no_longer_counts():
+    day = datetime.date(2027, 3, 3)
+    override = CalendarOverride.objects.create(date=day, is_working_day=False, note="Closure")
+    assert not business_calendar().is_working_day(day)
+    override.delete()
+    assert business_calendar().is_working_day(day)
+
+
+def test_working_hours_saved_after_the_calendar_was_read_count_from_the_next_call():
+    business_calendar()
+    hours = WorkingHours.objects.get()
+    hours.opens_at = datetime.time(8, 30)
+    hours.save()
+    assert business_calendar().opens_at == datetime.time(8, 30)

@@ -68,6 +68,15 @@ def test_edited_policy_applies_to_new_complaints(submit):
     assert target(complaint).due_at == at(2026, 11, 25, 13, 0)
 
 
+def test_policy_saved_after_a_complaint_applies_to_the_next_one(submit):
+    submit(now=at(2026, 11, 25, 9, 30))
+    policy = SLAPolicy.objects.get(severity=2)
+    policy.acknowledge_amount, policy.acknowledge_unit = 3, "business_hours"
+    policy.save()
+    complaint = submit(now=at(2026, 11, 25, 10, 0))
+    assert target(complaint).due_at == at(2026, 11, 25, 13, 0)
+
+
 def test_pause_and_resume_moves_business_deadline_by_business_time_paused(routed, staff):
     complaint = routed(now=at(2026, 11, 25, 10, 0))
     agency_target = target(complaint, SLATarget.Kind.AGENCY_FIRST_RESPONSE)

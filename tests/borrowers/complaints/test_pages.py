@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.models import Complaint, Evidence, Status
+from complaints.models import Category, Complaint, Evidence, Status
 from tests.factories import BorrowerFactory, ContactEventFactory, LoanAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -522,3 +522,22 @@ def test_new_form_shows_no_contact_of_another_borrower(client_for, account):
     event = ContactEventFactory()
     response = client_for.get(reverse("complaints:new"), {"event": event.pk})
     assert response.context["contact"] is None
+
+
+def test_new_form_shows_a_category_renamed_after_it_was_last_shown(client_for, account):
+    client_for.get(reverse("complaints:new"))
+    category = Category.objects.get(code="CT-HOURS")
+    category.label_en = "Calls at night or before dawn"
+    category.save()
+    response = client_for.get(reverse("complaints:new"))
+    assert "Calls at night or before dawn" in response.content.decode()
+
+
+def test_new_form_refuses_a_category_withdrawn_after_it_was_last_shown(client_for, account):
+    client_for.get(reverse("complaints:new"))
+    category = Category.objects.get(code="CT-HOURS")
+    category.is_active = False
+    category.save()
+    response = post_new(client_for, form_data(account))
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
