@@ -12,6 +12,7 @@ from common.text import FreeTextField
 from complaints.forms import EvidenceField, lazy_percent_format
 from complaints.selectors import categories_grouped
 from loans.models import ContactEvent
+from loans.selectors import contact_event_on_accounts
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 5000
@@ -124,12 +125,9 @@ class ComplaintForm(forms.Form):
         event_id = cleaned.get("contact_event")
         account = cleaned.get("account")
         if event_id:
-            # Scoped by the borrower's accounts, already loaded: no join.
-            accounts = {loan.pk: loan for loan in self.accounts.values()}
-            event = ContactEvent.objects.filter(pk=event_id, account_id__in=list(accounts)).first()
+            event = contact_event_on_accounts(accounts=self.accounts.values(), event_id=event_id)
             if event is None or (account is not None and event.account_id != account.pk):
                 raise ValidationError(_("The contact you complain about was not found on this loan."), code="event")
-            event.account = accounts[event.account_id]
             cleaned["contact_event"] = event
             cleaned["account"] = event.account
         else:
@@ -141,31 +139,31 @@ class ComplaintForm(forms.Form):
         return bool(self.files.getlist("files")) if self.is_bound else False
 
 
-def initial_for(*, borrower, accounts, params, now: datetime.datetime, token) -> dict:
+def complained_event(*, accounts, params) -> ContactEvent | None:
+    """The borrower's contact that ``?event=`` names ("complain about this
+    call"), or None."""
+    event_id = params.get("event", "")
+    return contact_event_on_accounts(accounts=accounts, event_id=int(event_id)) if event_id.isdigit() else None
+
+
+def initial_for(*, accounts, params, event: ContactEvent | None, now: datetime.datetime, token) -> dict:
     """Prefill from where the borrower came: an account, a contact event
-    ("complain about this call") or a caller check (``?number=``)."""
+    (``complained_event``) or a caller check (``?number=``)."""
     initial = {"submit_token": token, "incident_at": timezone.localtime(now).replace(second=0, microsecond=0)}
     references = {account.reference for account in accounts}
     if params.get("account") in references:
         initial["account"] = params["account"]
-    event_id = params.get("event", "")
-    if event_id.isdigit():
-        event = (
-            ContactEvent.objects.filter(pk=int(event_id), account__borrower=borrower)
-            .select_related("account", "agency", "collector")
-            .first()
+    if event is not None:
+        initial.update(
+            {
+                "contact_event": event.pk,
+                "account": event.account.reference,
+                "incident_at": timezone.localtime(event.occurred_at).replace(second=0, microsecond=0),
+                "named_agency": event.agency.name,
+                "named_collector": event.collector.badge_number if event.collector else "",
+                "caller_number": display_number(event.from_number) if event.from_number else "",
+            }
         )
-        if event is not None:
-            initial.update(
-                {
-                    "contact_event": event.pk,
-                    "account": event.account.reference,
-                    "incident_at": timezone.localtime(event.occurred_at).replace(second=0, microsecond=0),
-                    "named_agency": event.agency.name,
-                    "named_collector": event.collector.badge_number if event.collector else "",
-                    "caller_number": display_number(event.from_number) if event.from_number else "",
-                }
-            )
     number = params.get("number", "")
     if number and "caller_number" not in initial:
         try:

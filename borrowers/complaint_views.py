@@ -27,7 +27,7 @@ from complaints.selectors import (
 from loans.selectors import accounts_for_borrower, contact_event_for_borrower
 
 from .access import borrower_required
-from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, initial_for
+from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, complained_event, initial_for
 
 
 @borrower_required
@@ -67,29 +67,24 @@ def complaint_new(request):
                 form.add_error(None, error)
             else:
                 return redirect("complaints:submitted", reference=complaint.reference)
+        contact = _complained_contact(request, form)
         status = 400
     else:
+        # Read once: it prefills the form and is shown above it.
+        contact = complained_event(accounts=accounts, params=request.GET)
         form = ComplaintForm(
-            initial=initial_for(
-                borrower=request.borrower, accounts=accounts, params=request.GET, now=now, token=uuid.uuid4()
-            ),
+            initial=initial_for(accounts=accounts, params=request.GET, event=contact, now=now, token=uuid.uuid4()),
             borrower=request.borrower,
             accounts=accounts,
             now=now,
         )
         status = 200
-    return render(
-        request,
-        "complaints/new.html",
-        {"form": form, "contact": _complained_contact(request, form)},
-        status=status,
-        using="jinja2",
-    )
+    return render(request, "complaints/new.html", {"form": form, "contact": contact}, status=status, using="jinja2")
 
 
 def _complained_contact(request, form):
-    """The contact the form is about, shown above it so the borrower sees
-    which call or visit they are complaining about, not only its details."""
+    """The contact a refused form is about, shown above it so the borrower
+    sees which call or visit they are complaining about, not only its details."""
     event_id = form["contact_event"].value()
     if not str(event_id or "").isdigit():
         return None

@@ -4,7 +4,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from loans.selectors import account_for_borrower, account_rows_for_borrower, contact_event_for_borrower
+from loans.selectors import (
+    account_for_borrower,
+    account_rows_for_borrower,
+    contact_event_for_borrower,
+    contact_event_on_accounts,
+)
 from tests.factories import BorrowerFactory, ContactEventFactory, LoanAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +40,16 @@ def test_account_rows_compute_days_past_due():
     LoanAccountFactory(borrower=account.borrower, due_date=today - 10 * DAY, amount_overdue=0)
     rows = account_rows_for_borrower(borrower=account.borrower, today=today)
     assert sorted(row.days_past_due for row in rows) == [0, 40]
+
+
+def test_contact_event_on_accounts_finds_none_on_another_borrowers_account():
+    event = ContactEventFactory()
+    others = [LoanAccountFactory(borrower=BorrowerFactory())]
+    assert contact_event_on_accounts(accounts=others, event_id=event.pk) is None
+
+
+def test_contact_event_on_accounts_gives_the_loaded_account():
+    event = ContactEventFactory()
+    account = event.account.__class__.objects.get(pk=event.account_id)
+    found = contact_event_on_accounts(accounts=[account], event_id=event.pk)
+    assert found == event and found.account is account
