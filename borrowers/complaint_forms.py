@@ -143,7 +143,9 @@ def complained_event(*, accounts, params) -> ContactEvent | None:
     """The borrower's contact that ``?event=`` names ("complain about this
     call"), or None."""
     event_id = params.get("event", "")
-    return contact_event_on_accounts(accounts=accounts, event_id=int(event_id)) if event_id.isdigit() else None
+    if not event_id.isdigit():
+        return None
+    return contact_event_on_accounts(accounts=accounts, event_id=int(event_id), with_parties=True)
 
 
 def initial_for(*, accounts, params, event: ContactEvent | None, now: datetime.datetime, token) -> dict:

@@ -47,16 +47,14 @@ def contact_event_for_borrower(*, borrower: Borrower, event_id: int) -> ContactE
     return event
 
 
-def contact_event_on_accounts(*, accounts, event_id: int) -> ContactEvent | None:
+def contact_event_on_accounts(*, accounts, event_id: int, with_parties: bool = False) -> ContactEvent | None:
     """The contact ``event_id`` if it is on one of ``accounts`` (the asking
-    borrower's, already loaded: no join decides whose it is), with its agency
-    and collector, and the loaded account as its account; else None."""
+    borrower's, already loaded: no join decides whose it is), with the loaded
+    account as its account (and its agency and collector read with it when
+    ``with_parties``); else None."""
     by_pk = {account.pk: account for account in accounts}
-    event = (
-        ContactEvent.objects.filter(pk=event_id, account_id__in=list(by_pk))
-        .select_related("agency", "collector")
-        .first()
-    )
+    events = ContactEvent.objects.filter(pk=event_id, account_id__in=list(by_pk))
+    event = (events.select_related("agency", "collector") if with_parties else events).first()
     if event is not None:
         event.account = by_pk[event.account_id]
     return event

@@ -51,5 +51,5 @@ def test_contact_event_on_accounts_finds_none_on_another_borrowers_account():
 def test_contact_event_on_accounts_gives_the_loaded_account():
     event = ContactEventFactory()
     account = event.account.__class__.objects.get(pk=event.account_id)
-    found = contact_event_on_accounts(accounts=[account], event_id=event.pk)
+    found = contact_event_on_accounts(accounts=[account], event_id=event.pk, with_parties=True)
     assert found == event and found.account is account
