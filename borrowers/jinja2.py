@@ -58,6 +58,14 @@ def holds_on(account_id: int) -> list:
 def gettext(message: str) -> Markup:
     """A translation is our own text and may hold markup, as in Django's
     ``{% translate %}``; what ``|format`` puts into it is escaped."""
+    return _translated(translation.get_language(), message)
+
+
+@functools.lru_cache(maxsize=8192)
+def _translated(language: str | None, message: str) -> Markup:
+    """One message in one language, remembered per process: a page says the
+    same few dozen texts on every request, and the catalogues are compiled
+    before the processes start and never change while they run."""
     return Markup(translation.gettext(message))  # noqa: S704 - our own catalogue
 
 
