@@ -34,13 +34,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench._receiver import Receiver  # noqa: E402
 
 BAR_PER_SECOND = 500
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/outbox_bench"
@@ -67,30 +67,6 @@ def configure_environment() -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
     os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="bench-outbox-"))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-
-class Receiver:
-    """An agency's webhook endpoint that answers 200 at once."""
-
-    def __init__(self):
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 128
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
 
 def prepare(*, count: int, url: str) -> None:
@@ -235,7 +211,7 @@ def main() -> int:
     from outbox.services import outbox_deliver_due, outbox_sweep
 
     call_command("migrate", verbosity=0)
-    receiver = Receiver()
+    receiver = Receiver(queue_size=128)
     prepare(count=args.deliveries, url=receiver.url)
     print(f"{args.deliveries:,} due webhooks to {receiver.url}")
 

@@ -48,11 +48,12 @@ import tempfile
 import threading
 import time
 from collections import Counter, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench._receiver import Receiver  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/routing_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
@@ -90,35 +91,6 @@ def configure_environment() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["SMS_BACKEND"] = "notices.sms.MemoryBackend"
-
-
-class Receiver:
-    """An agency's webhook endpoint: answers 200 at once and records when
-    each event arrived (``time.time()``, the clock the database stamps)."""
-
-    def __init__(self):
-        self.arrivals: dict[str, float] = {}
-        arrivals = self.arrivals
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                arrivals.setdefault(self.headers.get("X-Event-Id", ""), time.time())
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 256
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
 
 def prepare(*, borrowers: int, url: str) -> None:
