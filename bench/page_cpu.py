@@ -72,6 +72,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--profile", metavar="PAGE", help="print where one page's time goes instead")
+    parser.add_argument("--sort", default="cumulative", help="--profile: pstats order (cumulative, tottime, ...)")
+    parser.add_argument("--lines", type=int, default=35, help="--profile: functions listed")
+    parser.add_argument("--callers", metavar="REGEX", help="--profile: also who called the functions matching this")
     args = parser.parse_args()
 
     configure_environment()
@@ -104,7 +107,10 @@ def main() -> int:
             for _ in range(args.runs):
                 client.get(url)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.lines)
+            if args.callers:
+                stats.print_callers(args.callers)
             return 0
         figures = {name: cpu_per_request(client, url, runs=args.runs, warmup=args.warmup) for name, url in urls.items()}
     trivial = figures["trivial"]

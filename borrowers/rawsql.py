@@ -25,7 +25,16 @@ def fetch_one(sql: str, params: dict) -> dict | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        return dict(zip([column[0] for column in cursor.description], row, strict=True))
+        names = _column_names.get((connection.vendor, sql))
+        if names is None:
+            names = _column_names[connection.vendor, sql] = tuple(column[0] for column in cursor.description)
+        return dict(zip(names, row, strict=True))
+
+
+# A statement's column names, read from the first result's description: the
+# statements are fixed text, so their names never change, and describing
+# forty columns on every request cost more than reading them.
+_column_names: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
 def db_datetime(value: datetime.datetime) -> datetime.datetime | str:

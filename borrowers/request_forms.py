@@ -3,8 +3,13 @@ shapes ``borrowerrequests.services.request_file`` takes: whether a request
 may be filed is decided there, and its refusal is shown here, on the field
 it is about (:meth:`RequestForm.add_service_error`)."""
 
+import functools
+from typing import NamedTuple
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from borrowerrequests.models import ACCOUNT_KINDS, CONSENT_TEXT, EVIDENCE_KINDS, REASON_CLASSES, Kind
@@ -32,9 +37,32 @@ KIND_SUMMARIES = {
 }
 
 
-def request_kinds() -> list[tuple[str, str, str]]:
-    """Each kind with its name and one line on what it does, for the menus."""
-    return [(kind, Kind(kind).label, KIND_SUMMARIES[kind]) for kind in Kind.values]
+class KindEntry(NamedTuple):
+    kind: str
+    href: str
+    label: str
+    summary: str
+
+
+def request_kinds() -> tuple[KindEntry, ...]:
+    """Each kind with the address of its form, its name and one line on what
+    it does, for the menus (the status page shows them on every request)."""
+    return _request_kinds(translation.get_language(), get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=32)
+def _request_kinds(language: str | None, urlconf, prefix: str) -> tuple[KindEntry, ...]:
+    """Built once per process, language and URL configuration: the kinds,
+    their texts and their addresses change only with a release."""
+    return tuple(
+        KindEntry(
+            kind,
+            reverse("requests:new", args=(kind,), urlconf=urlconf),
+            str(Kind(kind).label),
+            str(KIND_SUMMARIES[kind]),
+        )
+        for kind in Kind.values
+    )
 
 
 _REASON_LABELS = {

@@ -30,3 +30,15 @@ def test_inactive_user_is_not_loaded():
 
 def test_unknown_user_is_not_loaded():
     assert PortalBackend().get_user(10**9) is None
+
+
+def test_user_and_borrower_load_as_the_orm_loads_them():
+    borrower = BorrowerFactory(user=UserFactory())
+    user = PortalBackend().get_user(borrower.user.pk)
+    expected_user = type(user).objects.get(pk=user.pk)
+    expected_borrower = type(borrower).objects.get(pk=borrower.pk)
+    for loaded, expected in ((user, expected_user), (user.borrower, expected_borrower)):
+        assert loaded._state.adding is False
+        assert loaded._state.db == expected._state.db
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name

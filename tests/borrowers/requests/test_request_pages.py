@@ -214,3 +214,11 @@ def test_the_inbox_links_the_receipt_to_the_request(client_for, file_request, bo
     notice = borrower.notices.get(event="request.received")
     response = client_for.get(reverse("notices:detail", args=[notice.pk]))
     assert reverse("requests:receipt", args=[filed.reference]) in response.content.decode()
+
+
+def test_the_menu_of_kinds_speaks_the_pages_language(client_for, account):
+    url = reverse("portal:account", args=[account.reference])
+    english = client_for.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client_for.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    label = "Stop contact with my family and other third parties"
+    assert (label in english, label in chinese) == (True, False)
