@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from agencies.models import Agency
 from borrowerrequests.models import Kind as RequestKind
@@ -119,7 +120,7 @@ def _requests_table(*, period: Month, agency_id: int | None) -> Table:
     return Table(
         "requests",
         _("Dispute and vulnerability requests"),
-        [_("Received"), _("Deadlines due"), _("Answered on time"), _("Late")],
+        [pgettext("how many requests", "Received"), _("Deadlines due"), _("Answered on time"), _("Late")],
         rows,
     )
 

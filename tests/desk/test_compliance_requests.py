@@ -111,3 +111,9 @@ def test_each_figure_links_to_its_rows_in_the_desk(october, client_for, supervis
     response = client_for(supervisor).get(late)
     shown = {obj.pk for obj in response.context["cl"].result_list}
     assert shown == {october["stop"].pk, october["vulnerable"].pk}
+
+
+def test_the_received_column_is_a_count_not_the_time_received_in_chinese(db):
+    with translation.override("zh-hans"):
+        _, found = table(compliance_report(period=OCTOBER, agency_id=None))
+        assert (found.columns[0], translation.gettext("Received")) == ("收到数", "收到时间")
