@@ -9,34 +9,63 @@ import time
 import urllib.parse
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 
 from agencies.models import Agency
 from loans.models import Restriction
 from loans.restrictions import RESTRICTION_CHANGED, agencies_bound
 from notices.sms import SMSError, send_sms
-from outbox.handlers import WEBHOOKS_QUEUE, PermanentError, TransientError, handler
+from outbox.handlers import WEBHOOKS_QUEUE, PermanentError, TransientError, batch_handler, handler
+from outbox.services import obligation_scope
 
 from .services import notify
-from .services.routing import complaint_route
+from .services.routing import complaints_route
 
 
-@handler(notify.ROUTE)
-def route(obligation) -> str:
-    complaint = complaint_route(complaint_id=obligation.payload["complaint_id"])
+@batch_handler(notify.ROUTE, gather=True)
+def route(obligations) -> list:
+    """Route the complaints of the rows together; each under its row's
+    request id."""
+    rows = {obligation.payload["complaint_id"]: obligation for obligation in obligations}
+    routed = complaints_route(complaint_ids=list(rows), each=lambda complaint_id: obligation_scope(rows[complaint_id]))
+    return [_route_result(routed[obligation.payload["complaint_id"]]) for obligation in obligations]
+
+
+def _route_result(complaint):
     if complaint is None:
-        raise PermanentError("The complaint no longer exists.")
+        return PermanentError("The complaint no longer exists.")
+    if isinstance(complaint, Exception):
+        return complaint
     return f"agency {complaint.agency_id}" if complaint.agency_id else "no agency"
 
 
-@handler(notify.EMAIL)
-def email(obligation) -> str:
-    payload = obligation.payload
+@batch_handler(notify.EMAIL)
+def email(obligations) -> list:
+    """Send the rows' e-mails over one connection to the mail server."""
+    connection = get_connection()
     try:
-        send_mail(payload["subject"], payload["body"], settings.DEFAULT_FROM_EMAIL, payload["to"])
+        connection.open()
     except (smtplib.SMTPException, OSError) as error:
-        raise TransientError(str(error)) from error
-    return f"mailed {len(payload['to'])}"
+        return [TransientError(str(error))] * len(obligations)
+    outcomes = []
+    try:
+        for obligation in obligations:
+            payload = obligation.payload
+            try:
+                send_mail(
+                    payload["subject"],
+                    payload["body"],
+                    settings.DEFAULT_FROM_EMAIL,
+                    payload["to"],
+                    connection=connection,
+                )
+            except (smtplib.SMTPException, OSError) as error:
+                outcomes.append(TransientError(str(error)))
+            else:
+                outcomes.append(f"mailed {len(payload['to'])}")
+    finally:
+        connection.close()
+    return outcomes
 
 
 @handler(notify.SMS)

@@ -77,73 +77,86 @@ SENDERS = {Channel.SMS: _send_sms, Channel.EMAIL: _send_email}
 
 
 def delivery_send(*, delivery_id: int, generation: int, attempt: int, now: datetime.datetime) -> str:
-    """Send one queued delivery. Returns the provider's message id, or a word
-    saying why nothing was sent; raises TransientError / PermanentError for
-    the outbox to retry or give up.
+    """Send one queued delivery: :func:`deliveries_send` with one. Returns
+    the provider's message id, or a word saying why nothing was sent;
+    raises TransientError / PermanentError for the outbox to retry or give
+    up."""
+    (outcome,) = deliveries_send(items=[(delivery_id, generation, attempt)], now=now)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
-    ``attempt`` is the outbox's attempt number (1 on the first try).
+
+def deliveries_send(*, items: list[tuple[int, int, int]], now: datetime.datetime) -> list:
+    """Send queued deliveries, each ``(delivery id, generation, attempt)``
+    with ``attempt`` the outbox's attempt number (1 on the first try).
+    Returns, in order, each one's message id or word (as
+    :func:`delivery_send`), or the TransientError / PermanentError it
+    failed with.
+
+    One transaction: the deliveries are locked and read in one statement,
+    their changes written in one statement per set of columns changed, and
+    the proof of every try in one insert. One delivery's failure is its own.
     """
     with transaction.atomic():
-        delivery = (
+        deliveries = (
             NoticeDelivery.objects.select_for_update(of=("self",))
             .select_related("notice__borrower")
-            .filter(pk=delivery_id)
-            .first()
+            .in_bulk([delivery_id for delivery_id, _generation, _attempt in items])
         )
-        # FAILED too: staff sent a failed obligation again from the outbox admin.
-        sendable = (NoticeDelivery.Status.QUEUED, NoticeDelivery.Status.FAILED)
-        if delivery is None or delivery.status not in sendable or delivery.generation != generation:
-            return "skipped"
-        notice = delivery.notice
         quiet = timing.quiet_hours()
-        if quiet.contains(now):
-            # A retry (or a late worker) landed in quiet hours: wait for the
-            # morning under a new generation, so this obligation is finished.
-            delivery.status = NoticeDelivery.Status.WAITING
-            delivery.not_before = quiet.next_end(now)
-            delivery.generation += 1
-            delivery.save(update_fields=["status", "not_before", "generation"])
-            NoticeAttempt.objects.create(
-                notice=notice,
-                delivery=delivery,
-                channel=delivery.channel,
-                at=now,
-                outcome=NoticeAttempt.Outcome.DEFERRED,
+        attempts: list[NoticeAttempt] = []
+        changed: dict[tuple[str, ...], list[NoticeDelivery]] = {}
+        outcomes = []
+        for delivery_id, generation, attempt in items:
+            outcome, fields = _send_one(
+                deliveries.get(delivery_id), generation=generation, attempt=attempt, quiet=quiet, now=now
             )
-            return "deferred"
-        try:
-            message_id = SENDERS[delivery.channel](notice, f"notice-delivery-{delivery.pk}")
-        except ChannelError as error:
-            gave_up = not error.transient or attempt >= MAX_ATTEMPTS
-            NoticeAttempt.objects.create(
-                notice=notice,
-                delivery=delivery,
-                channel=delivery.channel,
-                at=now,
-                outcome=NoticeAttempt.Outcome.GAVE_UP if gave_up else NoticeAttempt.Outcome.FAILED,
-                error=str(error)[:2000],
-            )
-            delivery.last_error = str(error)[:2000]
-            if gave_up:
-                delivery.status = NoticeDelivery.Status.FAILED
-            delivery.save(update_fields=["status", "last_error"])
-            failure = error
-        else:
-            delivery.status = NoticeDelivery.Status.SENT
-            delivery.sent_at = now
-            delivery.message_id = (message_id or "")[:200]
-            delivery.last_error = ""
-            delivery.save(update_fields=["status", "sent_at", "message_id", "last_error"])
-            NoticeAttempt.objects.create(
-                notice=notice,
-                delivery=delivery,
-                channel=delivery.channel,
-                at=now,
-                outcome=NoticeAttempt.Outcome.SENT,
-                message_id=delivery.message_id,
-            )
-            return delivery.message_id
-    # Raised after the atomic block so the attempt rows above are kept.
-    if failure.transient:
-        raise TransientError(str(failure))
-    raise PermanentError(str(failure))
+            outcomes.append(outcome)
+            if fields:
+                delivery = deliveries[delivery_id]
+                changed.setdefault(fields, []).append(delivery)
+                attempts.append(delivery.attempt_made)
+        for fields, rows in changed.items():
+            NoticeDelivery.objects.bulk_update(rows, fields)
+        NoticeAttempt.objects.bulk_create(attempts)
+    return outcomes
+
+
+def _send_one(delivery, *, generation: int, attempt: int, quiet, now: datetime.datetime):
+    """Send one locked delivery; returns its outcome and the columns it
+    changed, leaving the attempt to record on it (``attempt_made``)."""
+    # FAILED too: staff sent a failed obligation again from the outbox admin.
+    sendable = (NoticeDelivery.Status.QUEUED, NoticeDelivery.Status.FAILED)
+    if delivery is None or delivery.status not in sendable or delivery.generation != generation:
+        return "skipped", ()
+    notice = delivery.notice
+    tried = {"notice": notice, "delivery": delivery, "channel": delivery.channel, "at": now}
+    if quiet.contains(now):
+        # A retry (or a late worker) landed in quiet hours: wait for the
+        # morning under a new generation, so this obligation is finished.
+        delivery.status = NoticeDelivery.Status.WAITING
+        delivery.not_before = quiet.next_end(now)
+        delivery.generation += 1
+        delivery.attempt_made = NoticeAttempt(**tried, outcome=NoticeAttempt.Outcome.DEFERRED)
+        return "deferred", ("generation", "not_before", "status")
+    try:
+        message_id = SENDERS[delivery.channel](notice, f"notice-delivery-{delivery.pk}")
+    except ChannelError as error:
+        gave_up = not error.transient or attempt >= MAX_ATTEMPTS
+        delivery.attempt_made = NoticeAttempt(
+            **tried,
+            outcome=NoticeAttempt.Outcome.GAVE_UP if gave_up else NoticeAttempt.Outcome.FAILED,
+            error=str(error)[:2000],
+        )
+        delivery.last_error = str(error)[:2000]
+        if gave_up:
+            delivery.status = NoticeDelivery.Status.FAILED
+        failure = TransientError(str(error)) if error.transient else PermanentError(str(error))
+        return failure, ("last_error", "status")
+    delivery.status = NoticeDelivery.Status.SENT
+    delivery.sent_at = now
+    delivery.message_id = (message_id or "")[:200]
+    delivery.last_error = ""
+    delivery.attempt_made = NoticeAttempt(**tried, outcome=NoticeAttempt.Outcome.SENT, message_id=delivery.message_id)
+    return delivery.message_id, ("last_error", "message_id", "sent_at", "status")

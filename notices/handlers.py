@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from outbox.handlers import handler
+from outbox.handlers import batch_handler
 
-from .delivery import delivery_send
+from .delivery import deliveries_send
 from .issuing import DELIVERY_KIND
 
 
@@ -13,11 +13,17 @@ def clock():
     return timezone.now()
 
 
-@handler(DELIVERY_KIND)
-def deliver_notice(obligation) -> str:
-    return delivery_send(
-        delivery_id=int(obligation.payload["delivery_id"]),
-        generation=int(obligation.payload.get("generation", 0)),
-        attempt=obligation.attempts,
+@batch_handler(DELIVERY_KIND)
+def deliver_notices(obligations) -> list:
+    """Send the deliveries of the rows together (one lock, one write)."""
+    return deliveries_send(
+        items=[
+            (
+                int(obligation.payload["delivery_id"]),
+                int(obligation.payload.get("generation", 0)),
+                obligation.attempts,
+            )
+            for obligation in obligations
+        ],
         now=clock(),
     )

@@ -140,12 +140,16 @@ def notice_issue(
         notice=notice, delivery=inbox, channel=Channel.INBOX, at=now, outcome=NoticeAttempt.Outcome.SENT
     )
     not_before = timing.external_not_before(now=now)
+    queued = not_before <= now
     for channel in borrower_channels(borrower=notice.borrower, allowed=allowed, mandatory=notice.mandatory):
         delivery = NoticeDelivery.objects.create(
-            notice=notice, channel=channel, status=NoticeDelivery.Status.WAITING, not_before=not_before
+            notice=notice,
+            channel=channel,
+            status=NoticeDelivery.Status.QUEUED if queued else NoticeDelivery.Status.WAITING,
+            not_before=not_before,
         )
-        if not_before <= now:
-            delivery_queue(delivery=delivery, now=now)
+        if queued:
+            _outbox_row(delivery=delivery, now=now)
     return notice
 
 
@@ -153,6 +157,11 @@ def delivery_queue(*, delivery: NoticeDelivery, now: datetime.datetime) -> None:
     """Hand a waiting delivery to the outbox. Caller holds the delivery row."""
     delivery.status = NoticeDelivery.Status.QUEUED
     delivery.save(update_fields=["status"])
+    _outbox_row(delivery=delivery, now=now)
+
+
+def _outbox_row(*, delivery: NoticeDelivery, now: datetime.datetime) -> None:
+    """The obligation that sends a queued delivery."""
     obligation_create(
         key=delivery.obligation_key,
         kind=DELIVERY_KIND,

@@ -15,7 +15,7 @@ from common.metrics import DELIVERIES
 from common.redis_breaker import breaker_for
 from common.requestid import request_id_current, request_id_scope
 
-from .handlers import PermanentError, TransientError, handler_for, queue_for
+from .handlers import PermanentError, TransientError, batch_handler_for, gathers, handler_for, queue_for
 from .models import Obligation
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,11 @@ _follow_ons: ContextVar[list | None] = ContextVar("outbox_follow_ons", default=N
 _handing_on: ContextVar[bool] = ContextVar("outbox_handing_on", default=False)
 
 
+# Inside :func:`obligations_deferred`, new rows wait here and are inserted
+# together when the block ends.
+_deferred: ContextVar[list | None] = ContextVar("outbox_deferred", default=None)
+
+
 def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datetime | None = None) -> Obligation:
     """Record an obligation inside the caller's transaction; publish its
     delivery task once that transaction commits.
@@ -53,9 +58,47 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
     One ``INSERT ... ON CONFLICT DO NOTHING`` decides which (a row another
     transaction is inserting with the key is waited for), so no savepoint
     and no read first.
+
+    Inside :func:`obligations_deferred` the row is only noted: it is
+    inserted, with the others of the block, when the block ends, and the
+    row returned has no id yet.
     """
-    now = now or timezone.now()
-    fields = {
+    fields = _fields(key=key, kind=kind, payload=payload, now=now or timezone.now())
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.append(fields)
+        return Obligation(**fields)
+    (obligation_id,) = _insert_unless_keys_exist([fields])
+    if obligation_id is None:
+        return Obligation.objects.get(key=key)
+    obligation = Obligation(pk=obligation_id, **fields)
+    obligation._state.adding = False
+    obligation._state.db = connection.alias
+    return obligation
+
+
+@contextlib.contextmanager
+def obligations_deferred():
+    """Rows created in the block are inserted together as it ends (one
+    statement for many), or forgotten when it raises. Inside another such
+    block they join the outer one's rows instead, so a batch that runs each
+    item in a savepoint of its own inserts the rows of the items that
+    succeeded, once. Use it inside the transaction the rows belong to."""
+    outer = _deferred.get()
+    rows: list[dict] = []
+    token = _deferred.set(rows)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if outer is not None:
+        outer.extend(rows)
+    elif rows:
+        _insert_unless_keys_exist(rows)
+
+
+def _fields(*, key: str, kind: str, payload: dict, now: datetime.datetime) -> dict:
+    return {
         "key": key,
         "kind": kind,
         "payload": payload,
@@ -67,34 +110,47 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
         "created_at": now,
         "request_id": request_id_current(),
     }
-    obligation_id = _insert_unless_key_exists(fields)
-    if obligation_id is None:
-        return Obligation.objects.get(key=key)
-    obligation = Obligation(pk=obligation_id, **fields)
-    obligation._state.adding = False
-    obligation._state.db = connection.alias
-    transaction.on_commit(functools.partial(_committed, obligation_id=obligation_id, kind=kind))
-    return obligation
 
 
-def _insert_unless_key_exists(fields: dict) -> int | None:
-    """The new row's id, or None when a row with the key exists."""
+# Rows a statement: SQLite allows 32766 parameters, eleven a row.
+_INSERT_CHUNK = 500
+
+
+def _insert_unless_keys_exist(rows: list[dict]) -> list[int | None]:
+    """Insert the rows whose key is new, in one statement per
+    ``_INSERT_CHUNK``, and publish each new one once the transaction
+    commits. Returns each row's new id, None where the key existed (or came
+    earlier in ``rows``)."""
     meta = Obligation._meta
     quote = connection.ops.quote_name
-    columns, values = [], []
-    for name, value in fields.items():
-        field = meta.get_field(name)
-        columns.append(quote(field.column))
-        values.append(field.get_db_prep_save(value, connection))
+    names = list(rows[0])
+    fields = [meta.get_field(name) for name in names]
     # Names come from the model and are quoted; every value is a parameter.
     table, key, pk = quote(meta.db_table), quote(meta.get_field("key").column), quote(meta.pk.column)
-    placeholders = ", ".join(["%s"] * len(values))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT ({key}) DO NOTHING"  # noqa: S608
-    sql += f" RETURNING {pk}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        chunk = rows[start : start + _INSERT_CHUNK]
+        values = [
+            field.get_db_prep_save(row[name], connection)
+            for row in chunk
+            for name, field in zip(names, fields, strict=True)
+        ]
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_placeholder] * len(chunk))} "  # noqa: S608
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            ids.update((row_key, row_id) for row_id, row_key in cursor.fetchall())
+    new = []
+    for row in rows:
+        obligation_id = ids.pop(row["key"], None)
+        new.append(obligation_id)
+        if obligation_id is not None:
+            transaction.on_commit(functools.partial(_committed, obligation_id=obligation_id, kind=row["kind"]))
+    return new
 
 
 def _committed(*, obligation_id: int, kind: str) -> None:
@@ -173,23 +229,42 @@ def obligation_publish(*, obligation_id: int, kind: str) -> bool:
     return _enqueue(deliver_obligation_task, args=[obligation_id], queue=queue_for(kind))
 
 
-def _claim(*, obligation_ids: list[int], now: datetime.datetime, skip_locked: bool = False) -> list[Obligation]:
+def _claim(
+    *, obligation_ids: list[int], now: datetime.datetime, skip_locked: bool = False, gather: bool = False
+) -> list[Obligation]:
     """Take the rows that are pending and under no live claim for one try
     each, in a transaction of its own that commits before any handler runs:
     one locked read and one update, however many rows.
 
     With ``skip_locked`` a row another transaction holds (another worker
     claiming it) is left out rather than waited for; without it the read
-    waits and sees the row as that transaction left it.
+    waits and sees the row as that transaction left it. With ``gather``, a
+    row of a kind that gathers (:func:`.handlers.gathers`) brings along
+    others of its kind that are due and free, up to ``OUTBOX_GATHER_SIZE``
+    in all, oldest first, skipping those another worker holds.
     """
     until = now + claim_period()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
     with transaction.atomic():
         claimed = list(
             Obligation.objects.select_for_update(skip_locked=skip_locked)
             .filter(pk__in=obligation_ids, status=Obligation.Status.PENDING)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+            .filter(free)
             .order_by("pk")
         )
+        kinds = {obligation.kind for obligation in claimed if gathers(obligation.kind)}
+        room = settings.OUTBOX_GATHER_SIZE - len(claimed)
+        if gather and len(kinds) == 1 and room > 0:
+            # New rows (their own tasks are on the way) and rows due again;
+            # a row waiting out its backoff is left to wait.
+            claimed += list(
+                Obligation.objects.select_for_update(skip_locked=True)
+                .filter(kind=kinds.pop(), status=Obligation.Status.PENDING)
+                .filter(free)
+                .filter(Q(attempts=0) | Q(next_attempt_at__lte=now))
+                .exclude(pk__in=[obligation.pk for obligation in claimed])
+                .order_by("pk")[:room]
+            )
         if claimed:
             # The sweep leaves the rows alone until the claim has run out.
             Obligation.objects.filter(pk__in=[obligation.pk for obligation in claimed]).update(
@@ -214,66 +289,145 @@ def _release(*, obligations: list[Obligation], now: datetime.datetime) -> None:
         ).update(attempts=F("attempts") - 1, claimed_until=None, next_attempt_at=now)
 
 
-def _try(obligation: Obligation, *, now: datetime.datetime | None) -> str | None:
-    """Call the handler of a row we claimed, with no transaction open, then
-    record the outcome only if the row is still ours (pending, our attempt):
-    a try whose claim ran out and was taken over, or that staff cancelled
-    meanwhile, changes nothing. Returns the status recorded, None when
-    nothing was.
+def _try(obligations: list[Obligation], *, now: datetime.datetime | None) -> list[str | None]:
+    """Call the handler of rows we claimed (one claim), all of one kind,
+    with no transaction open: the kind's batch handler once, else its
+    handler row by row. Then record each outcome only if the row is still
+    ours (pending, under this claim): a try whose claim ran out and was
+    taken over, or that staff cancelled meanwhile, changes nothing. Returns
+    the status recorded for each row, None where nothing was.
 
     The one home of this rule for the single and the batch path; ``now``
-    None means the outcome is stamped when the handler returns. The try
-    runs under the row's request id, which rows it creates inherit, and
-    logs one line naming the row, never its payload (personal data).
+    None means outcomes are stamped when the handler returns. Each row runs
+    under its request id (:func:`obligation_scope`), which rows it creates
+    inherit, and logs one line naming the row, never its payload (personal
+    data). What the rows' transactions create is handed on once, when all
+    are tried.
     """
     started = time.monotonic()
-    with request_id_scope(obligation.request_id or f"obligation-{obligation.pk}"):
-        with _collecting_follow_ons() as follow_ons:
-            outcome = _try_as_is(obligation, now=now)
-        logger.info(
-            "delivery obligation=%s kind=%s attempt=%s outcome=%s duration_ms=%.0f",
-            obligation.pk,
-            obligation.kind,
-            obligation.attempts,
-            outcome or "superseded",
-            (time.monotonic() - started) * 1000,
-        )
-    DELIVERIES.labels(kind=obligation.kind, outcome=outcome or "superseded").inc()
+    kind = obligations[0].kind
+    with _collecting_follow_ons() as follow_ons:
+        outcomes = _call(kind, obligations)
+    finished = now or timezone.now()
+    statuses = _record(obligations, outcomes, now=finished)
+    duration_ms = (time.monotonic() - started) * 1000 / len(obligations)
+    for obligation, status in zip(obligations, statuses, strict=True):
+        with obligation_scope(obligation):
+            logger.info(
+                "delivery obligation=%s kind=%s attempt=%s outcome=%s duration_ms=%.0f",
+                obligation.pk,
+                obligation.kind,
+                obligation.attempts,
+                status or "superseded",
+                duration_ms,
+            )
+        DELIVERIES.labels(kind=obligation.kind, outcome=status or "superseded").inc()
     if follow_ons:
-        with request_id_scope(obligation.request_id or f"obligation-{obligation.pk}"):
-            _hand_on(follow_ons, queue=queue_for(obligation.kind), now=now)
-    return outcome
+        with obligation_scope(obligations[0]):
+            _hand_on(follow_ons, queue=queue_for(kind), now=now)
+    return statuses
 
 
-def _try_as_is(obligation: Obligation, *, now: datetime.datetime | None) -> str | None:
+def obligation_scope(obligation: Obligation):
+    """Run code for a row under its request id (its creator's), so rows it
+    creates and the lines it logs carry it."""
+    return request_id_scope(obligation.request_id or f"obligation-{obligation.pk}")
+
+
+def _call(kind: str, obligations: list[Obligation]) -> list:
+    """Each row's result or the exception it failed with."""
+    batch = batch_handler_for(kind)
+    if batch is not None:
+        try:
+            return batch(obligations)
+        except Exception as error:  # noqa: BLE001 - a bug in a handler is retried like a timeout
+            return [error] * len(obligations)
+    outcomes = []
+    for obligation in obligations:
+        with obligation_scope(obligation):
+            try:
+                outcomes.append(handler_for(kind)(obligation))
+            except Exception as error:  # noqa: BLE001 - recorded per row below
+                outcomes.append(error)
+    return outcomes
+
+
+def _changes(obligation: Obligation, outcome, *, now: datetime.datetime) -> dict:
     changes = {"claimed_until": None}
-    try:
-        result = handler_for(obligation.kind)(obligation)
-    except PermanentError as error:
-        changes.update(status=Obligation.Status.FAILED, last_error=str(error)[:2000])
-        logger.error("Obligation %s failed permanently: %s", obligation.key, error)
-    except Exception as error:  # noqa: BLE001 - a bug in a handler is retried like a timeout, then shown to staff
-        if not isinstance(error, TransientError):
-            logger.exception("Obligation %s: the handler raised an unexpected error.", obligation.key)
-        finished = now or timezone.now()
-        changes.update(next_attempt_at=finished + backoff(obligation.attempts), last_error=str(error)[:2000])
+    if isinstance(outcome, PermanentError):
+        changes.update(status=Obligation.Status.FAILED, last_error=str(outcome)[:2000])
+        logger.error("Obligation %s failed permanently: %s", obligation.key, outcome)
+    elif isinstance(outcome, Exception):
+        if not isinstance(outcome, TransientError):
+            logger.error(
+                "Obligation %s: the handler raised an unexpected error.",
+                obligation.key,
+                exc_info=(type(outcome), outcome, outcome.__traceback__),
+            )
+        changes.update(next_attempt_at=now + backoff(obligation.attempts), last_error=str(outcome)[:2000])
         if obligation.attempts >= MAX_ATTEMPTS:
             changes["status"] = Obligation.Status.FAILED
-        logger.warning("Obligation %s failed (attempt %s): %s", obligation.key, obligation.attempts, error)
+        logger.warning("Obligation %s failed (attempt %s): %s", obligation.key, obligation.attempts, outcome)
     else:
         changes.update(
-            status=Obligation.Status.DELIVERED,
-            delivered_at=now or timezone.now(),
-            result=(result or "")[:200],
-            last_error="",
+            status=Obligation.Status.DELIVERED, delivered_at=now, result=(outcome or "")[:200], last_error=""
         )
-    recorded = Obligation.objects.filter(
-        pk=obligation.pk, status=Obligation.Status.PENDING, attempts=obligation.attempts
-    ).update(**changes)
-    if not recorded:
-        logger.warning("Obligation %s changed during delivery; its outcome is not recorded.", obligation.key)
-        return None
-    return changes.get("status", Obligation.Status.PENDING)
+    return changes
+
+
+def _record(obligations: list[Obligation], outcomes: list, *, now: datetime.datetime) -> list[str | None]:
+    """Write the outcomes of rows of one claim: one update for the rows
+    whose outcome changes the same columns, guarded by the claim (the rows'
+    ``claimed_until``) and their status, so a row taken over or cancelled
+    meanwhile keeps what it has."""
+    claimed_until = obligations[0].claimed_until
+    groups: dict[tuple[str, ...], list[Obligation]] = defaultdict(list)
+    wanted: dict[int, str] = {}
+    for obligation, outcome in zip(obligations, outcomes, strict=True):
+        changes = _changes(obligation, outcome, now=now)
+        for name, value in changes.items():
+            setattr(obligation, name, value)
+        wanted[obligation.pk] = changes.get("status", Obligation.Status.PENDING)
+        groups[tuple(sorted(changes))].append(obligation)
+    recorded = 0
+    ours = Obligation.objects.filter(status=Obligation.Status.PENDING, claimed_until=claimed_until)
+    for fields, rows in groups.items():
+        if len(rows) == 1:
+            recorded += ours.filter(pk=rows[0].pk).update(**{name: getattr(rows[0], name) for name in fields})
+        else:
+            recorded += ours.bulk_update(rows, fields)
+    if recorded == len(obligations):
+        return [wanted[obligation.pk] for obligation in obligations]
+    # Some rows changed hands during delivery: find which kept our outcome.
+    now_held = dict(Obligation.objects.filter(pk__in=list(wanted)).values_list("pk", "claimed_until").order_by())
+    statuses = []
+    for obligation in obligations:
+        if now_held.get(obligation.pk) is not None:
+            logger.warning("Obligation %s changed during delivery; its outcome is not recorded.", obligation.key)
+            statuses.append(None)
+        else:
+            statuses.append(wanted[obligation.pk])
+    return statuses
+
+
+def _try_all(untried: list[Obligation], *, now: datetime.datetime | None, stop_at: float | None = None):
+    """Try claimed rows, a kind at a time (consecutive rows of a kind that
+    has a batch handler together, whatever order they came in), until ``stop_at`` (``time.monotonic``)
+    passes. Takes the rows it tries off ``untried``, before trying them, so
+    what is left there was not tried. Returns the statuses recorded."""
+    statuses: list[str | None] = []
+    # A kind's rows side by side (stable: the rows of a kind keep their order).
+    untried.sort(key=lambda obligation: obligation.kind)
+    while untried and (stop_at is None or time.monotonic() <= stop_at):
+        kind = untried[0].kind
+        size = 1
+        if batch_handler_for(kind) is not None:
+            while size < len(untried) and untried[size].kind == kind:
+                size += 1
+        group = untried[:size]
+        del untried[:size]
+        statuses += _try(group, now=now)
+    return statuses
 
 
 def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = None) -> Obligation | None:
@@ -289,16 +443,24 @@ def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = No
 
 def obligation_try(*, obligation_id: int, now: datetime.datetime | None = None) -> str | None:
     """:func:`obligation_deliver` without reading the row back: the task's
-    path. Returns the status recorded, None when nothing was tried."""
-    for obligation in _claim(obligation_ids=[obligation_id], now=now or timezone.now()):
-        return _try(obligation, now=now)
-    return None
+    path. Returns the status recorded, None when nothing was tried.
+
+    A row of a kind that gathers (routing) takes along the others of its
+    kind that are due, and they are delivered together: under a burst one
+    task routes many complaints, and the tasks of the rows it took find
+    nothing left to do."""
+    claimed = _claim(obligation_ids=[obligation_id], now=now or timezone.now(), gather=True)
+    if not claimed:
+        return None
+    own = claimed[0].pk == obligation_id
+    statuses = _try_all(claimed, now=now)
+    return statuses[0] if own else None
 
 
 def obligations_deliver(*, obligation_ids: list[int], now: datetime.datetime | None = None) -> int:
     """Deliver a batch the sweep handed out: claim every row that is ours
     to take in one short transaction, skipping rows another worker holds,
-    then try them one after another. Returns the rows delivered here.
+    then try them (:func:`_try_all`). Returns the rows delivered here.
 
     Stops trying once ``OUTBOX_BATCH_SECONDS`` are spent (a hanging
     receiver in the batch), so the task ends inside its time limit; the
@@ -306,14 +468,12 @@ def obligations_deliver(*, obligation_ids: list[int], now: datetime.datetime | N
     """
     stop_at = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
     untried = _claim(obligation_ids=obligation_ids, now=now or timezone.now(), skip_locked=True)
-    delivered = 0
+    statuses: list[str | None] = []
     try:
-        while untried and time.monotonic() <= stop_at:
-            if _try(untried.pop(0), now=now) == Obligation.Status.DELIVERED:
-                delivered += 1
+        statuses = _try_all(untried, now=now, stop_at=stop_at)
     finally:
         _release(obligations=untried, now=now or timezone.now())
-    return delivered
+    return statuses.count(Obligation.Status.DELIVERED)
 
 
 def obligation_retry(*, obligation_id: int, now: datetime.datetime | None = None) -> None:

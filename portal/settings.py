@@ -343,6 +343,10 @@ OUTBOX_CLAIM_SECONDS = 2 * CELERY_TASK_TIME_LIMIT
 # taking rows after this many seconds, well inside its soft time limit.
 OUTBOX_BATCH_SIZE = 100
 OUTBOX_BATCH_SECONDS = 60
+# A task for a row of a kind that gathers (routing) delivers up to this many
+# due rows of the kind together: under a burst of complaints one task routes
+# many, in one transaction (README, Production).
+OUTBOX_GATHER_SIZE = 25
 
 # Outbound messages. Console or file in development; a provider in production.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notices.sms.ConsoleBackend")

@@ -26,6 +26,7 @@ from .routing import (
     complaint_move_to_agency,
     complaint_route,
     complaint_send_to_agency,
+    complaints_route,
     responsible_party,
 )
 from .sweep import sla_sweep
@@ -57,6 +58,7 @@ __all__ = [
     "complaint_request_review",
     "complaint_resolve",
     "complaint_route",
+    "complaints_route",
     "complaint_send_to_agency",
     "complaint_set_severity",
     "complaint_start_review",

@@ -2,10 +2,15 @@
 by staff later; and sending the complaint to that agency.
 
 Routing runs in the outbox's delivery step (a Celery worker, or the sweep
-when the broker was away): the obligation row is locked, so it happens once.
+when the broker was away): the obligation row is claimed, so it happens
+once. Under a burst one task routes many complaints together
+(:func:`complaints_route`), and routing one is routing a batch of one.
 """
 
+import contextlib
 import datetime
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Collector
 from loans.models import Assignment, ContactEvent
+from outbox.services import obligations_deferred
 
 from ..models import (
     OPEN_STATUSES,
@@ -31,7 +37,17 @@ from . import notify, sla
 from .holds import hold_follow, hold_place
 from .tickets import ticket_move, ticket_open
 from .timeline import timeline_add
-from .transitions import ComplaintTransitionError, acknowledge_locked, lock, move, require_open, touch
+from .transitions import (
+    ComplaintTransitionError,
+    acknowledge_locked,
+    lock,
+    lock_many,
+    move,
+    require_open,
+    touch,
+)
+
+logger = logging.getLogger(__name__)
 
 Kind = TimelineEvent.Kind
 Visibility = TimelineEvent.Visibility
@@ -49,16 +65,26 @@ def in_house_team() -> Agency | None:
     return Agency.objects.filter(kind=Agency.Kind.IN_HOUSE, status=Agency.Status.ACTIVE).order_by("pk").first()
 
 
-def responsible_party(*, complaint: Complaint) -> ResponsibleParty:
+def responsible_party(
+    *,
+    complaint: Complaint,
+    contact_event: ContactEvent | None = None,
+    in_house: Callable[[], Agency | None] = in_house_team,
+) -> ResponsibleParty:
     """The contact complained about names the party; else whoever held the
     account when it happened; else the in-house team. A suspended agency gets
     no new tickets: the in-house team takes it and staff are told. Notes and
-    flags are for staff, in the platform's language."""
+    flags are for staff, in the platform's language.
+
+    A batch passes the contact it read (with its agency and collector) and
+    the in-house team it looked up once."""
     agency = collector = None
     notes = []
     with notify.staff_language():
         if complaint.contact_event_id:
-            event = ContactEvent.objects.select_related("agency", "collector").get(pk=complaint.contact_event_id)
+            event = contact_event or ContactEvent.objects.select_related("agency", "collector").get(
+                pk=complaint.contact_event_id
+            )
             agency, collector = event.agency, event.collector
             notes.append(_("named by the contact complained about"))
         elif complaint.account_id:
@@ -81,7 +107,7 @@ def responsible_party(*, complaint: Complaint) -> ResponsibleParty:
             notes.append(_("%(agency)s may not take new tickets") % {"agency": agency})
             agency = collector = None
         if agency is None:
-            agency = in_house_team()
+            agency = in_house()
             notes.append(_("the in-house team takes it"))
             if agency is None:
                 flags.append(_("No in-house team is set up: send the ticket by hand."))
@@ -118,77 +144,148 @@ def complaint_answering_agency(*, complaint: Complaint):
 
 
 def complaint_route(*, complaint_id: int, now: datetime.datetime | None = None) -> Complaint | None:
-    """Find the responsible party, open the triage item and the agency
-    ticket, tell support, the agency and the borrower; for S1 alert the
-    on-call supervisor and hold the agency's work. Runs once: a routed
-    complaint is left alone."""
+    """Route one complaint: :func:`complaints_route` with one. Raises what
+    routing it raised."""
+    routed = complaints_route(complaint_ids=[complaint_id], now=now)[complaint_id]
+    if isinstance(routed, Exception):
+        raise routed
+    return routed
+
+
+def complaints_route(
+    *,
+    complaint_ids: Iterable[int],
+    now: datetime.datetime | None = None,
+    each: Callable[[int], contextlib.AbstractContextManager] | None = None,
+) -> dict[int, Complaint | None | Exception]:
+    """Find each complaint's responsible party, open its triage item and
+    agency ticket, tell support, the agency and the borrower; for S1 alert
+    the on-call supervisor and hold the agency's work. Runs once: a routed
+    complaint is left alone.
+
+    One transaction for them all: the complaints are locked and their
+    contacts read in one statement each, the in-house team once, and the
+    outbox rows they cause inserted together at the end. Each complaint is
+    routed in a savepoint of its own, so one that fails is rolled back
+    alone and the others are routed. ``each(complaint_id)`` wraps each
+    complaint's routing (the outbox gives each its request id). Returns,
+    per id, the complaint, None when it no longer exists, or what its
+    routing raised.
+    """
     now = now or timezone.now()
-    with transaction.atomic():
-        try:
-            complaint = lock(complaint_id)
-        except Complaint.DoesNotExist:
-            return None
-        if complaint.routed_at is not None:
-            return complaint
-        if complaint.status not in OPEN_STATUSES:
-            # Withdrawn or merged before a worker got to it: nobody to tell.
-            complaint.routed_at = now
-            complaint.routing_note = f"not routed: {complaint.status} first"
-            complaint.save(update_fields=["routed_at", "routing_note"])
-            return complaint
-        party = responsible_party(complaint=complaint)
-        complaint.agency = party.agency
-        complaint.collector = party.collector
+    routed: dict[int, Complaint | None | Exception] = dict.fromkeys(complaint_ids)
+    with transaction.atomic(), obligations_deferred():
+        complaints = lock_many(routed)
+        contacts = ContactEvent.objects.select_related("agency", "collector").in_bulk(
+            {complaint.contact_event_id for complaint in complaints if complaint.contact_event_id}
+        )
+        in_house = _once(in_house_team)
+        for complaint in complaints:
+            try:
+                with (each or _no_scope)(complaint.pk), transaction.atomic(), obligations_deferred():
+                    _route(
+                        complaint,
+                        contact_event=contacts.get(complaint.contact_event_id),
+                        in_house=in_house,
+                        now=now,
+                    )
+            except Exception as error:  # noqa: BLE001 - one complaint's failure is its own
+                logger.warning("Routing complaint %s failed: %r", complaint.pk, error)
+                routed[complaint.pk] = error
+            else:
+                routed[complaint.pk] = complaint
+    return routed
+
+
+def _no_scope(complaint_id: int) -> contextlib.AbstractContextManager:
+    return contextlib.nullcontext()
+
+
+def _once(function: Callable[[], Agency | None]) -> Callable[[], Agency | None]:
+    found: list = []
+
+    def once():
+        if not found:
+            found.append(function())
+        return found[0]
+
+    return once
+
+
+def _route(
+    complaint: Complaint,
+    *,
+    contact_event: ContactEvent | None,
+    in_house: Callable[[], Agency | None],
+    now: datetime.datetime,
+) -> None:
+    """Route one complaint the caller has locked."""
+    if complaint.routed_at is not None:
+        return
+    if complaint.status not in OPEN_STATUSES:
+        # Withdrawn or merged before a worker got to it: nobody to tell.
         complaint.routed_at = now
-        complaint.routing_note = party.note[:300]
-        complaint.updated_at = now
-        complaint.save(update_fields=["agency", "collector", "routed_at", "routing_note", "updated_at"])
-        flags = list(party.flags)
-        if complaint.severity == Severity.S1:
-            flags.insert(0, "S1")
-        TriageItem.objects.get_or_create(complaint=complaint, defaults={"opened_at": now, "flags": flags})
-        timeline_add(
+        complaint.routing_note = f"not routed: {complaint.status} first"
+        complaint.save(update_fields=["routed_at", "routing_note"])
+        return
+    party = responsible_party(complaint=complaint, contact_event=contact_event, in_house=in_house)
+    routing = {
+        "agency": party.agency,
+        "collector": party.collector,
+        "routed_at": now,
+        "routing_note": party.note[:300],
+    }
+    for name, value in routing.items():
+        setattr(complaint, name, value)
+    if complaint.status != Status.SUBMITTED:
+        touch(complaint, now, **routing)
+    flags = list(party.flags)
+    if complaint.severity == Severity.S1:
+        flags.insert(0, "S1")
+    # INSERT … ON CONFLICT DO NOTHING: get_or_create in one statement.
+    TriageItem.objects.bulk_create([TriageItem(complaint=complaint, opened_at=now, flags=flags)], ignore_conflicts=True)
+    timeline_add(
+        complaint=complaint,
+        kind=TimelineEvent.Kind.ROUTED,
+        at=now,
+        visibility=TimelineEvent.Visibility.INTERNAL,
+        text=party.note,
+        data={"agency": party.agency.pk if party.agency else None, "flags": flags},
+    )
+    with notify.staff_language():
+        subject = _("New complaint %(reference)s (%(severity)s, %(category)s)") % {
+            "reference": complaint.reference,
+            "severity": complaint.get_severity_display(),
+            "category": complaint.category.code,
+        }
+        body = _("Responsible: %(agency)s (%(note)s).\nFlags: %(flags)s") % {
+            "agency": party.agency or "-",
+            "note": party.note,
+            "flags": ", ".join(flags) or "-",
+        }
+    notify.email_obligation(
+        key=f"complaint:{complaint.pk}:support-mail",
+        to=[settings.PLATFORM_SUPPORT_EMAIL],
+        subject=subject,
+        body=body,
+        now=now,
+    )
+    if complaint.severity == Severity.S1:
+        on_call_alert(complaint=complaint, now=now)
+        hold_place(complaint=complaint, now=now)
+    if complaint.status == Status.SUBMITTED:
+        # The routing is saved with the acknowledgement: one write.
+        acknowledge_locked(complaint=complaint, by=None, now=now, extra_fields=routing)
+    if party.agency is not None and complaint.status == Status.ACKNOWLEDGED:
+        ticket_open(complaint=complaint, agency=party.agency, message="", now=now)
+        move(
             complaint=complaint,
-            kind=TimelineEvent.Kind.ROUTED,
-            at=now,
-            visibility=TimelineEvent.Visibility.INTERNAL,
-            text=party.note,
-            data={"agency": party.agency.pk if party.agency else None, "flags": flags},
-        )
-        with notify.staff_language():
-            subject = _("New complaint %(reference)s (%(severity)s, %(category)s)") % {
-                "reference": complaint.reference,
-                "severity": complaint.get_severity_display(),
-                "category": complaint.category.code,
-            }
-            body = _("Responsible: %(agency)s (%(note)s).\nFlags: %(flags)s") % {
-                "agency": party.agency or "-",
-                "note": party.note,
-                "flags": ", ".join(flags) or "-",
-            }
-        notify.email_obligation(
-            key=f"complaint:{complaint.pk}:support-mail",
-            to=[settings.PLATFORM_SUPPORT_EMAIL],
-            subject=subject,
-            body=body,
+            to=Status.WITH_AGENCY,
             now=now,
+            kind=TimelineEvent.Kind.SENT_TO_AGENCY,
+            visibility=TimelineEvent.Visibility.ALL,
+            data={"agency": party.agency.pk},
         )
-        if complaint.severity == Severity.S1:
-            on_call_alert(complaint=complaint, now=now)
-            hold_place(complaint=complaint, now=now)
-        if complaint.status == Status.SUBMITTED:
-            acknowledge_locked(complaint=complaint, by=None, now=now)
-        if party.agency is not None and complaint.status == Status.ACKNOWLEDGED:
-            ticket_open(complaint=complaint, agency=party.agency, message="", now=now)
-            move(
-                complaint=complaint,
-                to=Status.WITH_AGENCY,
-                now=now,
-                kind=TimelineEvent.Kind.SENT_TO_AGENCY,
-                visibility=TimelineEvent.Visibility.ALL,
-                data={"agency": party.agency.pk},
-            )
-        return complaint
 
 
 def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: datetime.datetime) -> Complaint:

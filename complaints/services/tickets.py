@@ -111,19 +111,21 @@ def _ticket_link(complaint: Complaint) -> str:
 def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: datetime.datetime) -> AgencyTicket:
     """Open (or reopen) the agency's ticket and start its response clock, then
     tell the agency by e-mail and webhook. Caller holds the complaint lock."""
-    ticket, created = (
-        AgencyTicket.objects.current()
-        .select_for_update()
-        .get_or_create(complaint=complaint, defaults={"agency": agency, "opened_at": now})
-    )
+    # The complaint's lock keeps anyone else from opening its ticket meanwhile.
+    ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
+    created = ticket is None
+    if created:
+        ticket = AgencyTicket.objects.create(
+            complaint=complaint, agency=agency, opened_at=now, platform_message=message
+        )
     round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
     target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
-    ticket.refresh_from_db(fields=["response_target"])
-    ticket.agency = agency
-    ticket.platform_message = message
+    ticket.response_target = target  # target_start pointed the current ticket at it
     if not created:
+        ticket.agency = agency
+        ticket.platform_message = message
         ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
-    ticket.save(update_fields=["agency", "platform_message", "extension_status"])
+        ticket.save(update_fields=["agency", "platform_message", "extension_status"])
     if ticket.status != AgencyTicket.Status.OPEN:
         ticket_move(
             complaint=complaint, ticket=ticket, to=AgencyTicket.Status.OPEN, now=now, extra_fields={"closed_at": None}

@@ -48,6 +48,18 @@ def lock(complaint: Complaint | int) -> Complaint:
     )
 
 
+def lock_many(complaint_ids) -> list[Complaint]:
+    """Lock several complaints in one statement, in id order (the order
+    every batch takes them in, so two batches never wait on each other in
+    a circle), with what routing reads of each."""
+    return list(
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("borrower", "account", "agency", "assignee", "category")
+        .filter(pk__in=list(complaint_ids))
+        .order_by("pk")
+    )
+
+
 def lock_own(complaint: Complaint, borrower) -> Complaint:
     complaint = lock(complaint)
     if complaint.borrower_id != borrower.pk:
@@ -124,9 +136,10 @@ def complaint_acknowledge(*, complaint: Complaint, by, now: datetime.datetime) -
         return complaint
 
 
-def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime) -> None:
+def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime, extra_fields: dict | None = None) -> None:
     """:func:`complaint_acknowledge` of a complaint the caller has locked
-    with :func:`lock` (routing does, and acknowledges in its transaction)."""
+    with :func:`lock` (routing does, and acknowledges in its transaction,
+    saving its own columns, ``extra_fields``, in the same write)."""
     event = move(
         complaint=complaint,
         to=Status.ACKNOWLEDGED,
@@ -134,6 +147,7 @@ def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime) -> N
         kind=Kind.ACKNOWLEDGED,
         visibility=Visibility.BORROWER,
         author=by,
+        extra_fields=extra_fields,
     )
     sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
     notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)

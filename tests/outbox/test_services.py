@@ -356,3 +356,86 @@ def test_batch_run_twice_or_overlapping_delivers_each_row_once():
     assert services.obligations_deliver(obligation_ids=ids[1:]) == 1
     assert calls == ["t0", "t1", "t2"]
     assert list(Obligation.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == [1, 1, 1]
+
+
+batched: list[list[str]] = []
+
+
+@handlers.batch_handler("test.batch")
+def _batch(obligations):
+    batched.append([obligation.key for obligation in obligations])
+    return [
+        handlers.TransientError("refused") if obligation.payload.get("fail") else f"sent {obligation.key}"
+        for obligation in obligations
+    ]
+
+
+def test_batch_handler_gets_the_rows_of_its_kind_together():
+    batched.clear()
+    ids = [services.obligation_create(key=f"b{number}", kind="test.batch", payload={}).pk for number in range(3)]
+    ids.insert(1, services.obligation_create(key="single", kind="test.ok", payload={}).pk)
+    assert services.obligations_deliver(obligation_ids=ids) == 4
+    assert (batched, calls) == ([["b0", "b1", "b2"]], ["single"])
+    assert list(Obligation.objects.filter(kind="test.batch").order_by("pk").values_list("result", flat=True)) == [
+        "sent b0",
+        "sent b1",
+        "sent b2",
+    ]
+
+
+def test_one_failure_in_a_batch_handler_is_that_rows_alone():
+    now = timezone.now()
+    good = services.obligation_create(key="good", kind="test.batch", payload={}, now=now)
+    bad = services.obligation_create(key="bad", kind="test.batch", payload={"fail": True}, now=now)
+    assert services.obligations_deliver(obligation_ids=[good.pk, bad.pk], now=now) == 1
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.status, bad.status, bad.last_error) == ("delivered", "pending", "refused")
+    assert bad.next_attempt_at == now + services.backoff(1)
+
+
+def test_batch_outcomes_are_not_recorded_over_a_cancellation_made_in_flight(monkeypatch):
+    first = services.obligation_create(key="c0", kind="test.batch", payload={})
+    second = services.obligation_create(key="c1", kind="test.batch", payload={})
+    real = handlers.batch_handler_for("test.batch")
+
+    def cancel_one(obligations):
+        Obligation.objects.filter(pk=second.pk).update(status=Obligation.Status.CANCELLED)
+        return real(obligations)
+
+    monkeypatch.setitem(handlers._batches, "test.batch", cancel_one)
+    assert services.obligations_deliver(obligation_ids=[first.pk, second.pk]) == 1
+    assert Obligation.objects.get(pk=second.pk).status == Obligation.Status.CANCELLED
+
+
+def test_deferred_rows_are_inserted_together_when_the_block_ends(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with services.obligations_deferred():
+            services.obligation_create(key="d1", kind="test.ok", payload={})
+            services.obligation_create(key="d2", kind="test.ok", payload={})
+            assert not Obligation.objects.filter(key__in=["d1", "d2"]).exists()
+        assert Obligation.objects.filter(key__in=["d1", "d2"]).count() == 2
+    assert len(callbacks) == 2
+
+
+def test_deferred_rows_of_a_block_that_raised_are_forgotten():
+    from django.db import transaction
+
+    with transaction.atomic(), services.obligations_deferred():
+        with pytest.raises(RuntimeError), transaction.atomic(), services.obligations_deferred():
+            services.obligation_create(key="lost", kind="test.ok", payload={})
+            raise RuntimeError("this item failed")
+        services.obligation_create(key="kept", kind="test.ok", payload={})
+    assert list(Obligation.objects.filter(key__in=["lost", "kept"]).values_list("key", flat=True)) == ["kept"]
+
+
+def test_deferred_row_with_a_key_that_exists_is_not_inserted_again():
+    from django.db import transaction
+
+    first = services.obligation_create(key="once", kind="test.ok", payload={"n": 1})
+    with transaction.atomic(), services.obligations_deferred():
+        services.obligation_create(key="once", kind="test.ok", payload={"n": 2})
+        services.obligation_create(key="once", kind="test.ok", payload={"n": 3})
+    assert list(Obligation.objects.filter(key="once").values_list("pk", "payload")) == [(first.pk, {"n": 1})]
