@@ -3,7 +3,8 @@
 long complaints wait for their agency under a burst of submitters.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/routing_bench REDIS_URL=redis://127.0.0.1:6379/6 \\
-        .venv/bin/python bench/routing.py --profile             # in-process: CPU and queries per complaint
+        .venv/bin/python bench/routing.py --profile             # in-process: CPU and queries per complaint, a burst
+        .venv/bin/python bench/routing.py --profile --trickle   # the same, each complaint routed alone
         .venv/bin/python bench/routing.py                       # 50 submitters for 60 s on the production stack
         .venv/bin/python bench/routing.py --clients 16 --seconds 30
 
@@ -11,8 +12,10 @@ The script owns the PostgreSQL database in ``DATABASE_URL`` (created and
 migrated when missing; its complaint, notice and outbox tables are
 emptied) and the Redis database in ``REDIS_URL`` (flushed).
 
-``--profile`` files ``--complaints`` complaints through the intake service,
-then plays the worker in this process: every task the outbox publishes is
+``--profile`` files ``--complaints`` complaints through the intake service
+(a burst: all of them first; with ``--trickle`` each is routed before the
+next is filed, so every batch is of one), then plays the worker in this
+process: every task the outbox publishes is
 put on an in-memory queue and its body is called, in order, until the
 queue is empty (the route, then everything it causes: the triage item and
 ticket, the acknowledgement's SMS and e-mail, the support and agency
@@ -22,8 +25,8 @@ time went to (cProfile). Platform quiet hours are switched off for it, so
 every message is sent as in the daytime.
 
 Without ``--profile`` it serves the portal as README's Production section
-does (gunicorn ``--workers 4``; ``celery worker -Q celery`` and ``-Q webhooks
---concurrency 8``; one beat), with a webhook receiver on 127.0.0.1 that
+does (gunicorn ``--workers 4``; ``celery worker -Q celery --concurrency 4``
+and ``-Q webhooks --concurrency 8``; one beat), with a webhook receiver on 127.0.0.1 that
 records when each webhook arrives, and ``--clients`` submitters that each
 open the complaint form and post it (a real contact and category, no files)
 for ``--seconds``. It prints p50/p95/max of filed → agency ticket (the
@@ -68,12 +71,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="in-process: the worker's cost per complaint")
     parser.add_argument("--complaints", type=int, default=200, help="complaints routed by --profile")
     parser.add_argument("--cprofile", type=int, default=25, help="functions listed by --profile (0: none)")
+    parser.add_argument(
+        "--trickle",
+        action="store_true",
+        help="--profile routes each complaint before the next is filed (no burst: batches of one)",
+    )
     parser.add_argument("--clients", type=int, default=50, help="concurrent submitters")
     parser.add_argument("--seconds", type=float, default=60, help="how long the submitters post")
     parser.add_argument("--borrowers", type=int, default=6000, help="signed-in borrowers (10 complaints a day each)")
     parser.add_argument("--port", type=int, default=8105)
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn --workers")
-    parser.add_argument("--default-concurrency", type=int, default=0, help="celery -Q celery --concurrency (0: cores)")
+    parser.add_argument("--default-concurrency", type=int, default=4, help="celery -Q celery --concurrency")
     parser.add_argument("--webhook-concurrency", type=int, default=8)
     parser.add_argument("--drain-timeout", type=float, default=180, help="give up waiting for the backlog")
     return parser.parse_args()
@@ -274,16 +282,30 @@ def profile(args) -> int:
     outbox_services._enqueue = broker.enqueue
     category = Category.objects.get(code="CT-HOURS")
     people = bench_borrowers(args.complaints)
-    _file(people=people, category=category)
     count = len(people)
-    print(f"{count} complaints filed; {len(broker.queue)} routing tasks queued")
-
     per_task: dict = {}
     counter = QueryCounter()
-    wall, cpu = time.perf_counter(), time.process_time()
-    with connection.execute_wrapper(counter):
-        broker.drain(per_task, counter)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if args.trickle:
+        # Each complaint routed before the next is filed: what a quiet hour
+        # costs (filing is not counted).
+        print(f"{count} complaints, each routed before the next is filed")
+        cpu = wall = 0.0
+        for person in people:
+            _file(people=[person], category=category)
+            started_wall, started_cpu = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(counter):
+                broker.drain(per_task, counter)
+            cpu += time.process_time() - started_cpu
+            wall += time.perf_counter() - started_wall
+    else:
+        # A burst: all filed, then routed (tasks take the waiting complaints
+        # along, up to OUTBOX_GATHER_SIZE a task).
+        _file(people=people, category=category)
+        print(f"{count} complaints filed; {len(broker.queue)} routing tasks queued")
+        wall, cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(counter):
+            broker.drain(per_task, counter)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 
     time.sleep(0.2)
     routed = Complaint.objects.filter(routed_at__isnull=False).count()
@@ -324,7 +346,10 @@ def profile(args) -> int:
         )
         print(out.getvalue())
     receiver.server.shutdown()
-    save("routing_profile", {"complaints": count, "cpu_ms": cpu / count * 1000, "queries": counter.total / count})
+    save(
+        "routing_profile_trickle" if args.trickle else "routing_profile",
+        {"complaints": count, "cpu_ms": cpu / count * 1000, "queries": counter.total / count},
+    )
     return 0 if routed == count and not pending else 1
 
 
@@ -550,7 +575,7 @@ def load(args) -> int:
     call_command_quiet("collectstatic", "--no-input")
     logs = Path(os.environ["PORTAL_VAR_DIR"])
     binaries = Path(sys.executable).parent
-    concurrency = args.default_concurrency or os.cpu_count()
+    concurrency = args.default_concurrency
     commands = {
         "web": [
             str(binaries / "gunicorn"),
