@@ -28,15 +28,15 @@ __all__ = ["app"]
 
 _gate = os.environ.get("COMPLAINTS_TEST_ROUTE_GATE")
 if _gate:
-    _route = handlers.handler_for("complaints.route")
+    _route = handlers.batch_handler_for("complaints.route")
 
-    def _gated_route(obligation):
+    def _gated_route(obligations):
         Path(f"{_gate}.entered").touch()
         while not Path(_gate).exists():
             time.sleep(0.05)
-        return _route(obligation)
+        return _route(obligations)
 
-    handlers._registry["complaints.route"] = _gated_route
+    handlers._batches["complaints.route"] = _gated_route
 
 _visibility = os.environ.get("COMPLAINTS_TEST_VISIBILITY")
 if _visibility:
