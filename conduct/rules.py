@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, Collector
@@ -69,9 +70,70 @@ IMMEDIATE_CHANNELS = {
 PREFERENCE_CHANNELS = {value for value, _label in ContactPreference.Channel.choices} - {ContactPreference.Channel.ANY}
 
 
+class Contact(NamedTuple):
+    """A reported contact as the rules read it: the columns they need, its
+    borrower, and its time in the portal's time zone (China time)."""
+
+    pk: int
+    account_id: int
+    borrower_id: int
+    agency_id: int
+    collector_id: int | None
+    second_collector_id: int | None
+    occurred_at: datetime.datetime
+    channel: str
+    party: str
+    from_number: str
+    outcome: str
+    recording_ref: str
+    local: datetime.datetime
+
+    @classmethod
+    def of(cls, event: ContactEvent) -> "Contact":
+        """A loaded contact (with ``account``) as the rules read it."""
+        return cls(
+            event.pk,
+            event.account_id,
+            event.account.borrower_id,
+            event.agency_id,
+            event.collector_id,
+            event.second_collector_id,
+            event.occurred_at,
+            event.channel,
+            event.party,
+            event.from_number,
+            event.outcome,
+            event.recording_ref,
+            _local(event.occurred_at),
+        )
+
+
+# The columns of a contact the rules read, in the order of ``Contact`` (less ``local``).
+CONTACT_COLUMNS = (
+    "pk",
+    "account_id",
+    "account__borrower_id",
+    "agency_id",
+    "collector_id",
+    "second_collector_id",
+    "occurred_at",
+    "channel",
+    "party",
+    "from_number",
+    "outcome",
+    "recording_ref",
+)
+
+
+def contacts_of(events: QuerySet[ContactEvent]) -> list[Contact]:
+    """The contacts ``events`` selects, reading only what the rules need."""
+    tz = timezone.get_default_timezone()
+    return [Contact(*row, row[6].astimezone(tz)) for row in events.values_list(*CONTACT_COLUMNS)]
+
+
 @dataclass(frozen=True)
 class Finding:
-    event: "ContactEvent | _Call"
+    event: "Contact | _Call"
     rule: str
     facts: dict
 
@@ -88,14 +150,20 @@ class _Call(NamedTuple):
 
 
 def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[Breach]:
-    """The breaches among ``events`` (with ``account`` and ``agency`` loaded),
-    plus day-limit breaches of other contacts on the same days, which a late
+    """The breaches among ``events`` (with ``account`` loaded); see
+    :func:`breaches_of_contacts`."""
+    return breaches_of_contacts([Contact.of(event) for event in events], now=now)
+
+
+def breaches_of_contacts(contacts: list[Contact], *, now: datetime.datetime) -> list[Breach]:
+    """The breaches among ``contacts`` (from :func:`contacts_of`), plus
+    day-limit breaches of other contacts on the same days, which a late
     report of an earlier call can push over the limit."""
-    if not events:
+    if not contacts:
         return []
-    book = _Book.load(events)
+    book = _Book.load(contacts)
     findings = []
-    for event in events:
+    for event in contacts:
         findings.extend(_time_rules(event, book))
         findings.extend(_party_rules(event, book))
         findings.extend(_preference_rules(event, book))
@@ -106,7 +174,7 @@ def breaches_for(events: list[ContactEvent], *, now: datetime.datetime) -> list[
     findings.extend(_day_limit_rules(book))
     # Day limits flag calls outside the batch too; keep only what is new.
     recorded = set(
-        Breach.objects.filter(contact_event_id__in={finding.event.pk for finding in findings}).values_list(
+        Breach.objects.filter(contact_event_id__any_of={finding.event.pk for finding in findings}).values_list(
             "contact_event_id", "rule"
         )
     )
@@ -155,33 +223,47 @@ class _Book:
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
         self.care_call_hours = stricter_care_call_hours()
         self.restrictions = {}  # borrower id -> every restriction ever placed, oldest first
+        self.agencies = {}  # agency id -> (kind, may call from, may call until), of the batch and the lender's teams
         self.in_house = set()  # ids of the lender's own teams (a hold naming no agency leaves them free)
+        self.accounts = {}  # account id -> borrower id, of the borrowers whose earlier calls count
 
     @classmethod
-    def load(cls, events: list[ContactEvent]) -> "_Book":
+    def load(cls, events: list[Contact]) -> "_Book":
         book = cls()
         account_ids = {event.account_id for event in events}
-        borrower_ids = {event.account.borrower_id for event in events}
+        borrower_ids = {event.borrower_id for event in events}
         agency_ids = {event.agency_id for event in events}
         collector_ids = {event.collector_id for event in events if event.collector_id}
 
-        for account_id, agency_id, starts, ends in Assignment.objects.filter(account_id__in=account_ids).values_list(
-            "account_id", "agency_id", "starts_at", "ends_at"
+        book._load_agencies(agency_ids)
+        for account_id, agency_id, starts, ends in (
+            Assignment.objects.filter(account_id__any_of=account_ids)
+            .order_by()
+            .values_list("account_id", "agency_id", "starts_at", "ends_at")
         ):
             book.assignments[account_id].append((agency_id, starts, ends))
         book.numbers = AuthorisedNumbers.load(agency_ids=agency_ids)
         # Each saved version of a preference holds from the time the borrower changed it.
-        for version in ContactPreference.history.filter(borrower_id__in=borrower_ids).order_by("updated_at"):
+        for version in ContactPreference.history.filter(borrower_id__any_of=borrower_ids).order_by("updated_at"):
             book.preferences[version.borrower_id].append((version.updated_at, version))
         book._load_statuses(Agency, "agency", agency_ids)
         book._load_statuses(Collector, "collector", collector_ids)
+        book._load_accounts(events)
         book._load_calls(events)
         book._load_attempts(events)
         book._load_visit_announcements(events)
         book.restrictions = restrictions_for_borrowers(borrower_ids)
-        if book.restrictions:
-            book.in_house = set(Agency.objects.filter(kind=Agency.Kind.IN_HOUSE).values_list("pk", flat=True))
         return book
+
+    def _load_agencies(self, ids: set) -> None:
+        """The batch's agencies' kind and hours, and which are the lender's own teams."""
+        rows = Agency.objects.filter(Q(pk__any_of=ids) | Q(kind=Agency.Kind.IN_HOUSE)).values_list(
+            "pk", "kind", "contact_hours_start", "contact_hours_end"
+        )
+        for agency_id, kind, start, end in rows:
+            self.agencies[agency_id] = (kind, start, end)
+            if kind == Agency.Kind.IN_HOUSE:
+                self.in_house.add(agency_id)
 
     def restriction_at(
         self, kind: str, *, borrower_id: int, account_id: int, agency_id: int, in_house: bool, moment
@@ -203,7 +285,7 @@ class _Book:
         in the past), else from when the version was saved. A party first
         recorded as active with no such time was active before that too, so
         that a suspension reported later with a past date is judged from it."""
-        for version in model.history.filter(id__in=ids).order_by("history_date"):
+        for version in model.history.filter(id__any_of=ids).order_by("history_date"):
             effective = version.status_changed_at or version.history_date
             if (kind, version.id) not in self.statuses and version.status == "active" and not version.status_changed_at:
                 effective = EARLIEST
@@ -214,18 +296,34 @@ class _Book:
         for periods in self.statuses.values():
             periods.sort(key=lambda period: period[0])
 
-    def _load_calls(self, events: list[ContactEvent]) -> None:
+    def _load_accounts(self, events: list[Contact]) -> None:
+        """The accounts of the borrowers called in the batch and of those whose
+        family or others were contacted: the calls to them on any account count."""
+        borrowers = {
+            event.borrower_id
+            for event in events
+            if event.channel == ContactEvent.Channel.CALL or event.party != ContactEvent.Party.BORROWER
+        }
+        if borrowers:
+            self.accounts = dict(
+                LoanAccount.objects.filter(borrower_id__any_of=borrowers).order_by().values_list("pk", "borrower_id")
+            )
+
+    def _accounts_of(self, borrowers: set) -> list[int]:
+        return [account_id for account_id, borrower_id in self.accounts.items() if borrower_id in borrowers]
+
+    def _load_calls(self, events: list[Contact]) -> None:
         """Every call to the borrowers called in the batch, on the days they were called."""
         calls_in_batch = [event for event in events if event.channel == ContactEvent.Channel.CALL]
         if not calls_in_batch:
             return
-        days = {(event.account.borrower_id, _local(event.occurred_at).date()) for event in calls_in_batch}
+        days = {(event.borrower_id, event.local.date()) for event in calls_in_batch}
         borrowers = {borrower_id for borrower_id, _day in days}
         dates = {day for _borrower_id, day in days}
-        account_borrower = dict(LoanAccount.objects.filter(borrower_id__in=borrowers).values_list("pk", "borrower_id"))
+        account_borrower = self.accounts
         tz = timezone.get_default_timezone()
         rows = ContactEvent.objects.filter(
-            account_id__in=list(account_borrower),
+            account_id__any_of=self._accounts_of(borrowers),
             channel=ContactEvent.Channel.CALL,
             party=ContactEvent.Party.BORROWER,
             occurred_at__gte=datetime.datetime.combine(min(dates), datetime.time.min, tzinfo=tz),
@@ -234,29 +332,29 @@ class _Book:
             ),
         ).order_by("occurred_at", "pk")
         fields = ("pk", "occurred_at", "outcome", "account_id", "agency_id", "collector_id")
-        for call in (_Call(*row) for row in rows.values_list(*fields)):
-            key = (account_borrower[call.account_id], _local(call.occurred_at).date())
+        for row in rows.values_list(*fields):
+            key = (account_borrower[row[3]], row[1].astimezone(tz).date())
             if key in days:
-                self.calls_by_day[key].append(call)
+                self.calls_by_day[key].append(_Call(*row))
 
-    def _load_attempts(self, events: list[ContactEvent]) -> None:
+    def _load_attempts(self, events: list[Contact]) -> None:
         """The calls to the borrower in the weeks before each contact with a third party."""
         third_party = [event for event in events if event.party != ContactEvent.Party.BORROWER]
         if not third_party:
             return
         rows = (
             ContactEvent.objects.filter(
-                account__borrower_id__in={event.account.borrower_id for event in third_party},
+                account_id__any_of=self._accounts_of({event.borrower_id for event in third_party}),
                 party=ContactEvent.Party.BORROWER,
                 channel=ContactEvent.Channel.CALL,
                 occurred_at__gte=min(event.occurred_at for event in third_party) - ATTEMPTS_LOOKBACK,
                 occurred_at__lt=max(event.occurred_at for event in third_party),
             )
             .order_by("-occurred_at", "-pk")
-            .values_list("account__borrower_id", "occurred_at", "outcome")
+            .values_list("account_id", "occurred_at", "outcome")
         )
-        for borrower_id, occurred_at, outcome in rows:
-            self.attempts[borrower_id].append((occurred_at, outcome))
+        for account_id, occurred_at, outcome in rows:
+            self.attempts[self.accounts[account_id]].append((occurred_at, outcome))
 
     def attempts_before(self, borrower_id: int, moment: datetime.datetime) -> list[str]:
         """Outcomes of the latest calls to the borrower in the weeks before ``moment``, newest first."""
@@ -266,7 +364,7 @@ class _Book:
             if moment - ATTEMPTS_LOOKBACK <= occurred_at < moment
         ][:FAILED_ATTEMPTS_BEFORE_THIRD_PARTY]
 
-    def _load_visit_announcements(self, events: list[ContactEvent]) -> None:
+    def _load_visit_announcements(self, events: list[Contact]) -> None:
         """When the home visits planned for the days of the batch's visits were
         announced to the borrower (stamped on the measure by notices as it
         issues the notice): a visit is matched to a notice of that visit, not
@@ -274,10 +372,10 @@ class _Book:
         visits = [event for event in events if event.channel == ContactEvent.Channel.VISIT]
         if not visits:
             return
-        dates = {_local(event.occurred_at).date() for event in visits}
+        dates = {event.local.date() for event in visits}
         tz = timezone.get_default_timezone()
         rows = ScheduledMeasure.objects.filter(
-            account_id__in={event.account_id for event in visits},
+            account_id__any_of={event.account_id for event in visits},
             kind=ScheduledMeasure.Kind.HOME_VISIT,
             announced_at__isnull=False,
             planned_for__gte=datetime.datetime.combine(min(dates), datetime.time.min, tzinfo=tz),
@@ -288,10 +386,10 @@ class _Book:
         for account_id, planned_for, announced_at in rows:
             self.visit_announced[(account_id, _local(planned_for).date())].append(announced_at)
 
-    def visit_announced_before(self, event: ContactEvent) -> bool:
+    def visit_announced_before(self, event: Contact) -> bool:
         """Whether a home visit of the account planned for the visit's day was
         announced to the borrower before it was made."""
-        key = (event.account_id, _local(event.occurred_at).date())
+        key = (event.account_id, event.local.date())
         return any(announced_at <= event.occurred_at for announced_at in self.visit_announced.get(key, []))
 
     def preference_at(self, borrower_id: int, moment: datetime.datetime):
@@ -311,13 +409,13 @@ class _Book:
         return current
 
 
-def _time_rules(event: ContactEvent, book: _Book):
+def _time_rules(event: Contact, book: _Book):
     if event.channel not in IMMEDIATE_CHANNELS:
         return
-    when = _local(event.occurred_at).time()
+    when = event.local.time()
     quiet = book.quiet_hours
     if quiet.contains_time(when):
-        preference = book.preference_at(event.account.borrower_id, event.occurred_at)
+        preference = book.preference_at(event.borrower_id, event.occurred_at)
         consented = (
             preference is not None
             and preference.window_start is not None
@@ -329,26 +427,20 @@ def _time_rules(event: ContactEvent, book: _Book):
                 Rule.QUIET_HOURS,
                 {"time": when.strftime("%H:%M"), "start": _hhmm(quiet.start), "end": _hhmm(quiet.end)},
             )
-    agency = event.agency
-    if not _within(when, agency.contact_hours_start, agency.contact_hours_end):
+    _kind, start, end = book.agencies[event.agency_id]
+    if not _within(when, start, end):
         yield Finding(
-            event,
-            Rule.AGENCY_HOURS,
-            {
-                "time": when.strftime("%H:%M"),
-                "start": _hhmm(agency.contact_hours_start),
-                "end": _hhmm(agency.contact_hours_end),
-            },
+            event, Rule.AGENCY_HOURS, {"time": when.strftime("%H:%M"), "start": _hhmm(start), "end": _hhmm(end)}
         )
 
 
-def _party_rules(event: ContactEvent, book: _Book):
+def _party_rules(event: Contact, book: _Book):
     moment = event.occurred_at
     assigned = [
         (starts, ends) for agency_id, starts, ends in book.assignments[event.account_id] if agency_id == event.agency_id
     ]
     # The lender's own team may always reach its borrower; agencies only while the loan is theirs.
-    if event.agency.kind != Agency.Kind.IN_HOUSE and not _during(assigned, moment):
+    if event.agency_id not in book.in_house and not _during(assigned, moment):
         yield Finding(event, Rule.NOT_ASSIGNED, {})
     numbered = event.channel in NUMBERED_CHANNELS and event.from_number
     if numbered and not book.numbers.authorised(
@@ -367,13 +459,13 @@ def _party_rules(event: ContactEvent, book: _Book):
             break
 
 
-def _preference_rules(event: ContactEvent, book: _Book):
+def _preference_rules(event: Contact, book: _Book):
     if event.party != ContactEvent.Party.BORROWER:
         return
-    preference = book.preference_at(event.account.borrower_id, event.occurred_at)
+    preference = book.preference_at(event.borrower_id, event.occurred_at)
     if preference is None:
         return
-    when = _local(event.occurred_at).time()
+    when = event.local.time()
     timed = event.channel in IMMEDIATE_CHANNELS
     if (
         timed
@@ -394,10 +486,10 @@ def _preference_rules(event: ContactEvent, book: _Book):
         yield Finding(event, Rule.WRONG_CHANNEL, {"channel": event.channel, "preferred": chosen})
 
 
-def _third_party_rules(event: ContactEvent, book: _Book):
+def _third_party_rules(event: Contact, book: _Book):
     if event.party == ContactEvent.Party.BORROWER:
         return
-    borrower_id = event.account.borrower_id
+    borrower_id = event.borrower_id
     preference = book.preference_at(borrower_id, event.occurred_at)
     if preference is not None and preference.no_third_party_contact:
         yield Finding(event, Rule.THIRD_PARTY_STOPPED, {"date": _local(preference.updated_at).strftime("%Y-%m-%d")})
@@ -409,7 +501,7 @@ def _third_party_rules(event: ContactEvent, book: _Book):
         yield Finding(event, Rule.THIRD_PARTY_REACHABLE, {})
 
 
-def _visit_rules(event: ContactEvent, book: _Book):
+def _visit_rules(event: Contact, book: _Book):
     if event.channel != ContactEvent.Channel.VISIT:
         return
     if not book.visit_announced_before(event):
@@ -418,7 +510,7 @@ def _visit_rules(event: ContactEvent, book: _Book):
         yield Finding(event, Rule.VISIT_ALONE, {})
 
 
-def _recording_rules(event: ContactEvent, book: _Book):
+def _recording_rules(event: Contact, book: _Book):
     """Every visit, and every call someone answered, is recorded."""
     must_record = event.channel == ContactEvent.Channel.VISIT or (
         event.channel == ContactEvent.Channel.CALL and event.outcome in CONNECTED
@@ -460,11 +552,11 @@ def _since(restriction: Restriction) -> dict:
     return {"since": _local(restriction.starts_at).strftime("%Y-%m-%d %H:%M")}
 
 
-def _restriction_rules(event: ContactEvent, book: _Book):
+def _restriction_rules(event: Contact, book: _Book):
     """What the restrictions in force at the contact's time forbid the party
     that made it (the daily call limit under stricter care is with the day
     limits)."""
-    borrower_id = event.account.borrower_id
+    borrower_id = event.borrower_id
     if not book.restrictions.get(borrower_id):
         return
 
@@ -474,7 +566,7 @@ def _restriction_rules(event: ContactEvent, book: _Book):
             borrower_id=borrower_id,
             account_id=event.account_id,
             agency_id=event.agency_id,
-            in_house=event.agency.kind == Agency.Kind.IN_HOUSE,
+            in_house=event.agency_id in book.in_house,
             moment=event.occurred_at,
         )
 
@@ -493,7 +585,7 @@ def _restriction_rules(event: ContactEvent, book: _Book):
         yield Finding(event, Rule.CARE_VISIT, _since(care))
     if third_party:
         yield Finding(event, Rule.CARE_THIRD_PARTY, _since(care))
-    when = _local(event.occurred_at).time()
+    when = event.local.time()
     hours = book.care_call_hours
     if event.channel == ContactEvent.Channel.CALL and not hours.contains_time(when):
         yield Finding(

@@ -14,7 +14,7 @@ from django.db import transaction
 from loans.models import ContactEvent
 
 from .models import Breach
-from .rules import breaches_for
+from .rules import breaches_of_contacts, contacts_of
 
 logger = logging.getLogger(__name__)
 
@@ -27,18 +27,17 @@ def conduct_check_pending(*, now: datetime.datetime, batch_size: int = BATCH_SIZ
     checked = 0
     for _batch in range(max_batches):
         with transaction.atomic():
-            events = list(
+            contacts = contacts_of(
                 ContactEvent.objects.filter(conduct_checked_at__isnull=True)
-                .select_related("account", "agency")
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("occurred_at", "pk")[:batch_size]
             )
-            if not events:
+            if not contacts:
                 break
-            breaches = breaches_for(events, now=now)
+            breaches = breaches_of_contacts(contacts, now=now)
             Breach.objects.bulk_create(breaches, ignore_conflicts=True)
-            ContactEvent.objects.filter(pk__in=[event.pk for event in events]).update(conduct_checked_at=now)
-        checked += len(events)
+            ContactEvent.objects.filter(pk__any_of=[contact.pk for contact in contacts]).update(conduct_checked_at=now)
+        checked += len(contacts)
         if breaches:
-            logger.info("Conduct check: %d contacts, %d breaches found.", len(events), len(breaches))
+            logger.info("Conduct check: %d contacts, %d breaches found.", len(contacts), len(breaches))
     return checked

@@ -108,7 +108,7 @@ def restrictions_for_borrowers(borrower_ids) -> dict[int, list[Restriction]]:
     """Every restriction ever placed on these borrowers, by borrower, oldest
     first: what the rulebook needs to judge a batch of contacts at their times."""
     by_borrower = defaultdict(list)
-    for restriction in Restriction.objects.filter(borrower_id__in=set(borrower_ids)).order_by("starts_at", "pk"):
+    for restriction in Restriction.objects.filter(borrower_id__any_of=set(borrower_ids)).order_by("starts_at", "pk"):
         by_borrower[restriction.borrower_id].append(restriction)
     return by_borrower
 
