@@ -217,7 +217,7 @@ class _Book:
         self.preferences = defaultdict(list)  # borrower id -> [(effective, historical preference)]
         self.statuses = {}  # ("agency" | "collector", id) -> [(effective, status)]
         self.names = {}  # ("agency" | "collector", id) -> name
-        self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [call events]
+        self.calls_by_day = defaultdict(list)  # (borrower id, local date) -> [calls that count]
         self.attempts = defaultdict(list)  # borrower id -> [(occurred at, outcome)], newest first
         self.visit_announced = defaultdict(list)  # (account id, local date) -> when home visits that day were announced
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
@@ -313,7 +313,8 @@ class _Book:
         return [account_id for account_id, borrower_id in self.accounts.items() if borrower_id in borrowers]
 
     def _load_calls(self, events: list[Contact]) -> None:
-        """Every call to the borrowers called in the batch, on the days they were called."""
+        """Every call that counts toward the day's limits (answered, or not
+        answered) to the borrowers called in the batch, on the days they were called."""
         calls_in_batch = [event for event in events if event.channel == ContactEvent.Channel.CALL]
         if not calls_in_batch:
             return
@@ -326,6 +327,7 @@ class _Book:
             account_id__any_of=self._accounts_of(borrowers),
             channel=ContactEvent.Channel.CALL,
             party=ContactEvent.Party.BORROWER,
+            outcome__in=CONNECTED | UNANSWERED,
             occurred_at__gte=datetime.datetime.combine(min(dates), datetime.time.min, tzinfo=tz),
             occurred_at__lt=datetime.datetime.combine(
                 max(dates) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz

@@ -18,7 +18,7 @@ from .rules import breaches_of_contacts, contacts_of
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 10_000
 
 
 def conduct_check_pending(*, now: datetime.datetime, batch_size: int = BATCH_SIZE, max_batches: int = 10) -> int:
@@ -29,7 +29,7 @@ def conduct_check_pending(*, now: datetime.datetime, batch_size: int = BATCH_SIZ
         with transaction.atomic():
             contacts = contacts_of(
                 ContactEvent.objects.filter(conduct_checked_at__isnull=True)
-                .select_for_update(skip_locked=True, of=("self",))
+                .select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .order_by("occurred_at", "pk")[:batch_size]
             )
             if not contacts:

