@@ -22,8 +22,10 @@ here, on purpose:
 - ``MEASURES_PAUSED``: it binds measures, not contacts; the agencies' ingest
   refuses planned measures while it is in force.
 
-:func:`breaches_for` takes a batch of contacts and loads what it needs in a
-fixed number of queries, whatever its size.
+:func:`breaches_of_contacts` takes a batch of contacts, read as rows of the
+columns the rules use (:func:`contacts_of`), and loads what it needs in a
+fixed number of queries, whatever its size; :func:`breaches_for` does the
+same for loaded model instances.
 """
 
 import datetime
@@ -223,7 +225,7 @@ class _Book:
         self.quiet_hours = collection_quiet_hours()  # as configured when the batch is checked
         self.care_call_hours = stricter_care_call_hours()
         self.restrictions = {}  # borrower id -> every restriction ever placed, oldest first
-        self.agencies = {}  # agency id -> (kind, may call from, may call until), of the batch and the lender's teams
+        self.agency_hours = {}  # agency id -> (may call from, may call until), of the batch's agencies
         self.in_house = set()  # ids of the lender's own teams (a hold naming no agency leaves them free)
         self.accounts = {}  # account id -> borrower id, of the borrowers whose earlier calls count
 
@@ -261,7 +263,7 @@ class _Book:
             "pk", "kind", "contact_hours_start", "contact_hours_end"
         )
         for agency_id, kind, start, end in rows:
-            self.agencies[agency_id] = (kind, start, end)
+            self.agency_hours[agency_id] = (start, end)
             if kind == Agency.Kind.IN_HOUSE:
                 self.in_house.add(agency_id)
 
@@ -429,7 +431,7 @@ def _time_rules(event: Contact, book: _Book):
                 Rule.QUIET_HOURS,
                 {"time": when.strftime("%H:%M"), "start": _hhmm(quiet.start), "end": _hhmm(quiet.end)},
             )
-    _kind, start, end = book.agencies[event.agency_id]
+    start, end = book.agency_hours[event.agency_id]
     if not _within(when, start, end):
         yield Finding(
             event, Rule.AGENCY_HOURS, {"time": when.strftime("%H:%M"), "start": _hhmm(start), "end": _hhmm(end)}
