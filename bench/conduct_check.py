@@ -12,8 +12,8 @@ found before, then times ``conduct.services.conduct_check_pending`` until
 those are all checked, as beat would over successive runs, and prints
 contacts per second, the breaches found by rule and the queries per batch.
 
-Goal: the check keeps up with what agencies can send, at least 2,000
-contacts a second (the API's ingest bar), with restrictions on one borrower
+Goal: the check keeps up with what agencies can send with room to spare,
+at least 3,000 contacts a second (the API's ingest bar is 2,000), with restrictions on one borrower
 in ten of those checked (holds, stop requests, written only, stricter care). Figures go to ``bench/results/``.
 Exits non-zero when the bar is missed.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-BAR_PER_SECOND = 2_000
+BAR_PER_SECOND = 3_000
 
 
 def parse_args() -> argparse.Namespace:
