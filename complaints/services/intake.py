@@ -2,12 +2,14 @@
 
 import contextlib
 import datetime
+import functools
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.inserts import insert_with_history
 from common.ratelimit import ratelimit_hit
 from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create
@@ -45,7 +47,7 @@ def complaint_submit(
     new. The same ``submit_token`` (a double click, a resent form) returns
     the first complaint and records nothing."""
     # Two narrow columns: a token seen before is rare, a new one is every post.
-    seen = Complaint.objects.filter(submit_token=submit_token).values_list("pk", "borrower_id").first()
+    seen = _token_seen(submit_token)
     if seen is not None:
         if seen[1] != borrower.pk:
             raise ValidationError(_("This form has expired. Please open it again."), code="token_reused")
@@ -73,7 +75,7 @@ def complaint_submit(
                     params={"count": MAX_COMPLAINTS_PER_DAY},
                 )
             targets = sla.intake_targets(severity=category.default_severity, now=now, calendar=sla.business_calendar())
-            complaint = Complaint.objects.create(
+            complaint = Complaint(
                 borrower=borrower,
                 account=account,
                 contact_event=contact_event,
@@ -92,6 +94,7 @@ def complaint_submit(
                 updated_at=now,
                 **sla.due_columns(targets),
             )
+            insert_with_history(complaint)
             timeline_add(
                 complaint=complaint,
                 kind=TimelineEvent.Kind.SUBMITTED,
@@ -127,6 +130,24 @@ def complaint_submit(
         _forget_files(stored)
         raise
     return complaint, True
+
+
+def _token_seen(submit_token: uuid.UUID) -> tuple[int, int] | None:
+    """(id, borrower id) of the complaint filed with this token, if any: one
+    fixed statement, as it runs on every post."""
+    field = Complaint._meta.get_field("submit_token")
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [field.get_db_prep_value(submit_token, connection)])
+        return cursor.fetchone()
+
+
+@functools.cache
+def _token_sql() -> str:
+    meta, quote = Complaint._meta, connection.ops.quote_name
+    columns = (meta.pk.column, meta.get_field("borrower").column, meta.get_field("submit_token").column)
+    pk, borrower, token = (quote(column) for column in columns)
+    # Identifiers from the model's metadata; the token is a parameter.
+    return f"SELECT {pk}, {borrower} FROM {quote(meta.db_table)} WHERE {token} = %s"  # noqa: S608
 
 
 def _forget_files(evidence: list) -> None:

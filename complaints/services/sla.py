@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
+from common.inserts import insert_rows
 from common.memo import Memo
 
 from ..models import AgencyTicket, Complaint, SLAPolicy, SLATarget, TimelineEvent
@@ -167,7 +168,7 @@ def intake_targets_save(*, complaint: Complaint, targets: list[SLATarget]) -> No
     written with it."""
     for target in targets:
         target.complaint = complaint
-    SLATarget.objects.bulk_create(targets)
+    insert_rows(targets)
 
 
 def due_columns(targets) -> dict[str, datetime.datetime | None]:

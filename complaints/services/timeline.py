@@ -2,6 +2,8 @@
 
 import datetime
 
+from common.inserts import insert_row
+
 from ..models import AGENCY_KINDS, Complaint, TimelineEvent
 
 _UNSET = object()
@@ -27,15 +29,17 @@ def timeline_add(
         agency_id = complaint.agency_id if concerns_agency else None
     else:
         agency_id = getattr(agency, "pk", agency)
-    return TimelineEvent.objects.create(
-        complaint=complaint,
-        kind=kind,
-        at=at,
-        visibility=visibility,
-        author=author,
-        agency_id=agency_id,
-        text=text,
-        data=data or {},
+    return insert_row(
+        TimelineEvent(
+            complaint=complaint,
+            kind=kind,
+            at=at,
+            visibility=visibility,
+            author=author,
+            agency_id=agency_id,
+            text=text,
+            data=data or {},
+        )
     )
 
 

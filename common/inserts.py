@@ -1,0 +1,119 @@
+"""Inserting new rows through fixed statements, for the few writes too hot
+for the ORM's ``save()``.
+
+``save()`` and ``bulk_create()`` build and compile their ``INSERT`` anew on
+every call, which costs a complaint's filing far more Python than
+PostgreSQL spends running it. Here each model's statement is built once per
+process from its metadata (PostgreSQL prepares it once per connection) and
+each value is converted by its field as the ORM converts it
+(``pre_save`` then ``get_db_prep_save``), so the row written is the one
+``save()`` would write, on PostgreSQL and SQLite alike.
+
+No ``pre_save`` or ``post_save`` signal is sent, as with ``bulk_create``:
+only for models nothing listens to but django-simple-history, whose
+history row :func:`insert_with_history` writes as simple-history would.
+"""
+
+import functools
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+@functools.cache
+def _statement(model: type[Model], rows: int, vendor: str) -> tuple[str, tuple]:
+    """(SQL, fields) inserting ``rows`` rows of ``model`` and returning their
+    ids in order. Identifiers come from the model's metadata, quoted; every
+    value is a parameter."""
+    meta = model._meta
+    if meta.parents or meta.auto_field is None or meta.auto_field is not meta.pk:
+        raise TypeError(f"{meta.label}: only models of one table with an automatic id are inserted here.")
+    fields = tuple(field for field in meta.local_concrete_fields if field is not meta.pk and not field.generated)
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"  # noqa: S608
+        f" VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def _values(obj: Model, fields) -> list:
+    values = []
+    for field in fields:
+        value = field.pre_save(obj, True)
+        if hasattr(value, "resolve_expression"):
+            raise TypeError(f"{field}: an expression is not inserted here; give the value.")
+        values.append(field.get_db_prep_save(value, connection))
+    return values
+
+
+def insert_rows(objects: list[Model]) -> list[Model]:
+    """Insert new objects of one model in one statement, as ``bulk_create``
+    would, setting their ids; return them."""
+    if not objects:
+        return objects
+    model = type(objects[0])
+    if any(type(obj) is not model or obj.pk is not None for obj in objects):
+        raise ValueError("insert_rows takes new objects of one model.")
+    for obj in objects:
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")
+    sql, fields = _statement(model, len(objects), connection.vendor)
+    params = [value for obj in objects for value in _values(obj, fields)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
+
+
+def insert_row(obj: Model) -> Model:
+    """Insert one new object, as ``save()`` would, without its signals."""
+    return insert_rows([obj])[0]
+
+
+@functools.cache
+def _history_statement(model: type[Model], vendor: str) -> tuple[str, tuple, tuple]:
+    """(SQL, the history model's fields, the tracked fields' attnames)."""
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    sql, fields = _statement(history_model, 1, vendor)
+    tracked = {field.attname for field in history_model.tracked_fields}
+    return sql, fields, tuple(field.attname for field in fields if field.attname in tracked)
+
+
+def insert_with_history(obj: Model) -> Model:
+    """Insert a new object of a model django-simple-history tracks, and its
+    history row: the row simple-history's ``post_save`` would write
+    (``history_type`` "+", ``history_date`` the time of writing, the user
+    and change reason it would take from the object or the request)."""
+    insert_row(obj)
+    sql, fields, tracked = _history_statement(type(obj), connection.vendor)
+    history = {attname: getattr(obj, attname) for attname in tracked}
+    history.update(
+        history_type="+",
+        history_date=obj._history_date if hasattr(obj, "_history_date") else timezone.now(),
+        history_user_id=getattr(_history_user(obj), "pk", None),
+        history_change_reason=getattr(obj, "_change_reason", None),
+    )
+    params = [field.get_db_prep_save(history[field.attname], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    return obj
+
+
+def _history_user(obj: Model):
+    """The user simple-history records (its ``get_history_user``): the
+    object's ``_history_user``, else the signed-in user of the request its
+    middleware keeps, else none."""
+    try:
+        return obj._history_user
+    except AttributeError:
+        pass
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None

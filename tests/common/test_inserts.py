@@ -1,0 +1,131 @@
+"""Rows inserted through fixed statements: the rows the ORM would write."""
+
+import datetime
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from common.inserts import insert_row, insert_rows, insert_with_history
+from complaints.models import Category, Complaint, SLATarget
+from tests.factories import BorrowerFactory, LoanAccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+NOW = datetime.datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+WRITTEN = datetime.datetime(2026, 11, 25, 2, 0, 7, tzinfo=UTC)
+
+
+@pytest.fixture
+def new_complaint():
+    """Unsaved complaints of one borrower, alike but for their token."""
+    account = LoanAccountFactory(borrower=BorrowerFactory(user=UserFactory()))
+    category = Category.objects.get(code="CT-HOURS")
+
+    def build(**overrides):
+        values = {
+            "borrower": account.borrower,
+            "account": account,
+            "category": category,
+            "incident_at": NOW - datetime.timedelta(days=1),
+            "caller_number": "+862150000123",
+            "description": "They called me at 23:00 three nights in a row.",
+            "consent_to_share": True,
+            "severity": category.default_severity,
+            "submit_token": uuid.uuid4(),
+            "submitted_at": NOW,
+            "updated_at": NOW,
+            "acknowledge_due_at": NOW + datetime.timedelta(days=1),
+        }
+        values.update(overrides)
+        return Complaint(**values)
+
+    return build
+
+
+@pytest.fixture
+def written_at(monkeypatch):
+    """The wall clock the history rows are stamped with, pinned."""
+    monkeypatch.setattr(timezone, "now", lambda: WRITTEN)
+
+
+def history_row(complaint) -> dict:
+    row = model_to_dict(complaint.history.get(), exclude=["history_id", "id", "reference", "submit_token"])
+    row["history_user_id"] = complaint.history.get().history_user_id
+    return row
+
+
+def test_insert_writes_the_row_save_writes(new_complaint):
+    saved = new_complaint()
+    saved.save()
+    inserted = insert_row(new_complaint())
+    assert inserted.pk is not None and not inserted._state.adding
+    assert model_to_dict(Complaint.objects.get(pk=inserted.pk), exclude=["id", "reference", "submit_token"]) == (
+        model_to_dict(Complaint.objects.get(pk=saved.pk), exclude=["id", "reference", "submit_token"])
+    )
+
+
+def test_history_row_is_the_one_simple_history_writes(new_complaint, written_at):
+    saved = new_complaint()
+    saved.save()
+    inserted = insert_with_history(new_complaint())
+    assert history_row(inserted) == history_row(saved)
+    assert history_row(inserted)["history_type"] == "+"
+    version = inserted.history.get()
+    assert (version.history_date, version.reference, version.submit_token) == (
+        WRITTEN,
+        inserted.reference,
+        inserted.submit_token,
+    )
+
+
+def test_history_row_takes_the_signed_in_user_of_the_request(new_complaint, written_at, monkeypatch):
+    user = UserFactory()
+    monkeypatch.setattr(HistoricalRecords.context, "request", SimpleNamespace(user=user), raising=False)
+    saved = new_complaint()
+    saved.save()
+    inserted = insert_with_history(new_complaint())
+    assert history_row(inserted)["history_user_id"] == history_row(saved)["history_user_id"] == user.pk
+
+
+def test_history_row_takes_the_user_and_reason_set_on_the_object(new_complaint, written_at):
+    user = UserFactory()
+    saved, inserted = new_complaint(), new_complaint()
+    for complaint in (saved, inserted):
+        complaint._history_user = user
+        complaint._change_reason = "imported"
+    saved.save()
+    insert_with_history(inserted)
+    assert history_row(inserted) == history_row(saved)
+    assert (history_row(inserted)["history_user_id"], history_row(inserted)["history_change_reason"]) == (
+        user.pk,
+        "imported",
+    )
+
+
+def test_several_rows_get_their_ids_in_order(new_complaint):
+    complaint = insert_row(new_complaint())
+    targets = [
+        SLATarget(complaint=complaint, kind=kind, measure="business", started_at=NOW, due_at=NOW, warn_at=NOW)
+        for kind in (SLATarget.Kind.ACKNOWLEDGE, SLATarget.Kind.FINAL_DECISION)
+    ]
+    insert_rows(targets)
+    assert [SLATarget.objects.get(pk=target.pk).kind for target in targets] == [
+        SLATarget.Kind.ACKNOWLEDGE,
+        SLATarget.Kind.FINAL_DECISION,
+    ]
+
+
+def test_a_saved_object_is_refused(new_complaint):
+    complaint = insert_row(new_complaint())
+    with pytest.raises(ValueError):
+        insert_row(complaint)
+
+
+def test_an_unsaved_related_object_is_refused(new_complaint):
+    with pytest.raises(ValueError):
+        insert_row(new_complaint(borrower=BorrowerFactory.build()))
