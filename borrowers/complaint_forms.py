@@ -4,13 +4,14 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from common.phones import display_number, normalise_number
 from common.text import FreeTextField
 from complaints.forms import EvidenceField, lazy_percent_format
-from complaints.selectors import categories_grouped
+from complaints.selectors import active_categories, categories_grouped
 from loans.models import ContactEvent
 from loans.selectors import contact_event_on_accounts
 
@@ -84,12 +85,8 @@ class ComplaintForm(forms.Form):
         self.fields["account"].choices = [("", _("Not about one particular loan"))] + [
             (reference, f"{reference} · {account.product}") for reference, account in self.accounts.items()
         ]
-        grouped = categories_grouped()
         # The active categories offered, kept to check the choice against.
-        self.categories = {category.code: category for _group, categories in grouped for category in categories}
-        self.fields["category"].choices = [("", _("Choose one"))] + [
-            (group, [(category.code, category.tr.label) for category in categories]) for group, categories in grouped
-        ]
+        self.categories, self.fields["category"].choices = _category_choices()
 
     def clean_account(self):
         reference = self.cleaned_data.get("account") or ""
@@ -137,6 +134,38 @@ class ComplaintForm(forms.Form):
     @property
     def had_files(self) -> bool:
         return bool(self.files.getlist("files")) if self.is_bound else False
+
+
+class _BuiltChoices(BaseChoiceIterator):
+    """Choices built once and shared by every form of the process: a field
+    takes them as they are instead of walking them again for each form."""
+
+    def __init__(self, choices: list):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+# Per language: the active categories' list (``active_categories``) they
+# were built from, the categories by code, and the category field's choices.
+_categories_offered: dict[str, tuple[list, dict, _BuiltChoices]] = {}
+
+
+def _category_choices() -> tuple[dict, _BuiltChoices]:
+    """The active categories by code and their choices under group labels,
+    in the active language, built again when the categories change."""
+    categories = active_categories.get()
+    language = translation.get_language()
+    kept = _categories_offered.get(language)
+    if kept is None or kept[0] is not categories:
+        grouped = categories_grouped(categories)
+        choices = [("", _("Choose one"))] + [
+            (group, [(category.code, category.tr.label) for category in items]) for group, items in grouped
+        ]
+        by_code = {category.code: category for _group, items in grouped for category in items}
+        kept = _categories_offered[language] = (categories, by_code, _BuiltChoices(choices))
+    return kept[1], kept[2]
 
 
 def complained_event(*, accounts, params) -> ContactEvent | None:

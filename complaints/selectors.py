@@ -160,10 +160,11 @@ active_categories: Memo[list[Category]] = Memo(
 )
 
 
-def categories_grouped() -> list[tuple[str, list[Category]]]:
-    """Active categories under their group labels (in the active language),
-    in taxonomy order. The categories are shared by the process: read only."""
+def categories_grouped(categories: list[Category] | None = None) -> list[tuple[str, list[Category]]]:
+    """Active categories (or those given, from ``active_categories``) under
+    their group labels (in the active language), in taxonomy order. The
+    categories are shared by the process: read only."""
     groups: dict[str, list[Category]] = {}
-    for category in active_categories.get():
+    for category in active_categories.get() if categories is None else categories:
         groups.setdefault(category.group, []).append(category)
     return [(str(CategoryGroup(code).label), items) for code, items in groups.items()]

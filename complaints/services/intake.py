@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from common.inserts import insert_with_history
+from common.fixedsql import insert_with_history
 from common.ratelimit import ratelimit_hit
 from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create

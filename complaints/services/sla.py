@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
-from common.inserts import insert_rows
+from common.fixedsql import insert_rows
 from common.memo import Memo
 
 from ..models import AgencyTicket, Complaint, SLAPolicy, SLATarget, TimelineEvent

@@ -2,7 +2,7 @@
 
 import datetime
 
-from common.inserts import insert_row
+from common.fixedsql import insert_row
 
 from ..models import AGENCY_KINDS, Complaint, TimelineEvent
 

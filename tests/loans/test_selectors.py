@@ -53,3 +53,15 @@ def test_contact_event_on_accounts_gives_the_loaded_account():
     account = event.account.__class__.objects.get(pk=event.account_id)
     found = contact_event_on_accounts(accounts=[account], event_id=event.pk, with_parties=True)
     assert found == event and found.account is account
+
+
+def test_contact_event_on_accounts_without_parties_gives_the_loaded_account():
+    event = ContactEventFactory()
+    account = event.account.__class__.objects.get(pk=event.account_id)
+    found = contact_event_on_accounts(accounts=[account], event_id=event.pk)
+    assert found == event and found.account is account
+
+
+def test_contact_event_on_accounts_finds_none_for_an_unknown_id():
+    account = LoanAccountFactory()
+    assert contact_event_on_accounts(accounts=[account], event_id=10**9) is None

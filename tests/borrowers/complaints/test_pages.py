@@ -541,3 +541,14 @@ def test_new_form_refuses_a_category_withdrawn_after_it_was_last_shown(client_fo
     response = post_new(client_for, form_data(account))
     assert response.status_code == 400
     assert not Complaint.objects.exists()
+
+
+def test_new_form_offers_the_categories_in_each_visitors_language(client_for, account):
+    """The choices are kept per process: each language keeps its own."""
+    url = reverse("complaints:new")
+    english = client_for.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client_for.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english_again = client_for.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    category = Category.objects.get(code="CT-HOURS")
+    assert category.label_en in english and category.label_en in english_again
+    assert category.label_zh in chinese and category.label_en not in chinese

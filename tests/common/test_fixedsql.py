@@ -9,9 +9,10 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from common.inserts import insert_row, insert_rows, insert_with_history
+from common.fixedsql import insert_row, insert_rows, insert_with_history, row_by_id
 from complaints.models import Category, Complaint, SLATarget
-from tests.factories import BorrowerFactory, LoanAccountFactory, UserFactory
+from loans.models import ContactEvent, LoanAccount
+from tests.factories import BorrowerFactory, ContactEventFactory, LoanAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,21 @@ def test_a_saved_object_is_refused(new_complaint):
 def test_an_unsaved_related_object_is_refused(new_complaint):
     with pytest.raises(ValueError):
         insert_row(new_complaint(borrower=BorrowerFactory.build()))
+
+
+def loaded(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("model", [LoanAccount, ContactEvent])
+def test_a_row_read_by_id_is_the_one_the_orm_reads(model):
+    """Dates, times, decimals and numbers come back as a queryset gives them."""
+    event = ContactEventFactory(duration_seconds=95)
+    pk = event.account_id if model is LoanAccount else event.pk
+    read = row_by_id(model, pk)
+    assert loaded(read) == loaded(model.objects.get(pk=pk))
+    assert not read._state.adding
+
+
+def test_a_missing_id_reads_none():
+    assert row_by_id(ContactEvent, 10**9) is None
