@@ -281,8 +281,11 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "max_retries": 1,
 }
+# Kombu's Redis transport, keeping its publishing client (portal/broker.py).
+REDIS_BROKER_TRANSPORT = "portal.broker:Transport"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT = REDIS_BROKER_TRANSPORT
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"

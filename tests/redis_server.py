@@ -115,19 +115,20 @@ class RedisServer:
 @contextlib.contextmanager
 def celery_broker_at(url: str):
     """Point this process's Celery app at ``url`` with the production
-    transport options (short socket timeouts), then back."""
+    transport and its options (short socket timeouts), then back."""
     from django.conf import settings
 
     from portal.celery import app
 
-    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
+    saved = (app.conf.broker_url, app.conf.broker_transport, dict(app.conf.broker_transport_options or {}))
     app.conf.broker_url = url
+    app.conf.broker_transport = settings.REDIS_BROKER_TRANSPORT
     app.conf.broker_transport_options = dict(settings.REDIS_BROKER_TRANSPORT_OPTIONS)
     _reset_pools(app)
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.broker_url, app.conf.broker_transport, app.conf.broker_transport_options = saved
         _reset_pools(app)
 
 
