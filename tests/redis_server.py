@@ -113,6 +113,18 @@ class RedisServer:
 
 
 @contextlib.contextmanager
+def running_server():
+    """A private server for a module's tests, removed after them."""
+    require(shutil.which("redis-server") is not None, "redis-server is not installed")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+@contextlib.contextmanager
 def celery_broker_at(url: str):
     """Point this process's Celery app at ``url`` with the production
     transport and its options (short socket timeouts), then back."""

@@ -1,24 +1,19 @@
 """The broker transport keeps one publishing client per channel's pool."""
 
-import shutil
-
 import pytest
 from django.conf import settings
 from kombu import Connection
 
 from portal.broker import Channel
-from tests.redis_server import RedisServer, require
+from tests.redis_server import running_server
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def redis_server():
-    require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.remove()
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ and then ended, and readiness must come back by itself.
 """
 
 import datetime
-import shutil
 import socket
 import uuid
 from types import SimpleNamespace
@@ -20,7 +19,7 @@ from common.heartbeat import heartbeat_stamp
 from outbox.models import Obligation
 from portal import health
 from tests.factories import ContactEventFactory
-from tests.redis_server import RedisServer, celery_broker_at, require
+from tests.redis_server import celery_broker_at, running_server
 
 NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
 
@@ -171,11 +170,8 @@ def test_readyz_says_nothing_about_hosts_or_secrets(pinned, settings):
 
 @pytest.fixture(scope="module")
 def redis_server():
-    require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.remove()
+    with running_server() as server:
+        yield server
 
 
 @pytest.mark.integration

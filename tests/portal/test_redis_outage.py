@@ -8,7 +8,6 @@ page: it must answer, without a server error, within the bound.
 """
 
 import datetime
-import shutil
 import time
 import uuid
 
@@ -28,7 +27,7 @@ from complaints.services.notify import ROUTE
 from outbox.models import Obligation
 from outbox.services import outbox_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, BorrowerFactory, LoanAccountFactory, UserFactory
-from tests.redis_server import RedisServer, celery_broker_at, require
+from tests.redis_server import celery_broker_at, running_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -39,11 +38,8 @@ PAGE_BOUND_SECONDS = 2
 
 @pytest.fixture(scope="module")
 def redis_server():
-    require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.remove()
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture
