@@ -123,6 +123,26 @@ def _history_user(obj: Model):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def column_converters(fields, alias: str) -> tuple:
+    """Each field's column (of the table named ``alias`` in the statement)
+    with the converters a queryset applies to it: the backend's, then the
+    field's (``from_db_value``)."""
+    columns = [field.get_col(alias) for field in fields]
+    return tuple(
+        (column, (*connection.ops.get_db_converters(column), *column.get_db_converters(connection)))
+        for column in columns
+    )
+
+
+def converted(row, converters) -> list:
+    """A row's values converted as a queryset converts them."""
+    values = list(row)
+    for index, (column, column_converters) in enumerate(converters):
+        for converter in column_converters:
+            values[index] = converter(values[index], column, connection)
+    return values
+
+
 @functools.cache
 def _select_statement(model: type[Model], vendor: str) -> tuple[str, tuple, tuple]:
     """(SQL, attnames, each column with its converters) reading one row by id."""
@@ -132,13 +152,7 @@ def _select_statement(model: type[Model], vendor: str) -> tuple[str, tuple, tupl
     table = quote(meta.db_table)
     columns = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
     sql = f"SELECT {columns} FROM {table} WHERE {table}.{quote(meta.pk.column)} = %s"  # noqa: S608
-    columns = [field.get_col(meta.db_table) for field in fields]
-    # As the compiler does: the backend's converters, then the field's.
-    converters = tuple(
-        (column, (*connection.ops.get_db_converters(column), *column.get_db_converters(connection)))
-        for column in columns
-    )
-    return sql, tuple(field.attname for field in fields), converters
+    return sql, tuple(field.attname for field in fields), column_converters(fields, meta.db_table)
 
 
 def row_by_id(model: type[Model], pk: int) -> Model | None:
@@ -149,8 +163,4 @@ def row_by_id(model: type[Model], pk: int) -> Model | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for index, (column, column_converters) in enumerate(converters):
-        for converter in column_converters:
-            values[index] = converter(values[index], column, connection)
-    return model.from_db(connection.alias, attnames, values)
+    return model.from_db(connection.alias, attnames, converted(row, converters))
