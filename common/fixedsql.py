@@ -57,23 +57,29 @@ def _values(obj: Model, fields) -> list:
 def insert_rows(objects: list[Model]) -> list[Model]:
     """Insert new objects of one model in one statement, as ``bulk_create``
     would, setting their ids; return them."""
-    if not objects:
-        return objects
+    if objects:
+        _insert(objects)
+    return objects
+
+
+def _insert(objects: list[Model]) -> list[dict]:
+    """Insert; return each row's values as written, by attname."""
     model = type(objects[0])
     if any(type(obj) is not model or obj.pk is not None for obj in objects):
         raise ValueError("insert_rows takes new objects of one model.")
     for obj in objects:
         obj._prepare_related_fields_for_save(operation_name="insert_rows")
     sql, fields = _statement(model, len(objects), connection.vendor)
-    params = [value for obj in objects for value in _values(obj, fields)]
+    rows = [_values(obj, fields) for obj in objects]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [value for row in rows for value in row])
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk in zip(objects, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
-    return objects
+    names = [field.attname for field in fields]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def insert_row(obj: Model) -> Model:
@@ -82,12 +88,12 @@ def insert_row(obj: Model) -> Model:
 
 
 @functools.cache
-def _history_statement(model: type[Model], vendor: str) -> tuple[str, tuple, tuple]:
+def _history_statement(model: type[Model], vendor: str) -> tuple[str, tuple, frozenset]:
     """(SQL, the history model's fields, the tracked fields' attnames)."""
     history_model = getattr(model, model._meta.simple_history_manager_attribute).model
     sql, fields = _statement(history_model, 1, vendor)
     tracked = {field.attname for field in history_model.tracked_fields}
-    return sql, fields, tuple(field.attname for field in fields if field.attname in tracked)
+    return sql, fields, frozenset(field.attname for field in fields if field.attname in tracked)
 
 
 def insert_with_history(obj: Model) -> Model:
@@ -95,16 +101,23 @@ def insert_with_history(obj: Model) -> Model:
     history row: the row simple-history's ``post_save`` would write
     (``history_type`` "+", ``history_date`` the time of writing, the user
     and change reason it would take from the object or the request)."""
-    insert_row(obj)
+    # A tracked column holds what the object's own insert wrote (the
+    # history model copies each field's type), so those values are reused.
+    written = _insert([obj])[0]
     sql, fields, tracked = _history_statement(type(obj), connection.vendor)
-    history = {attname: getattr(obj, attname) for attname in tracked}
+    history = {attname: getattr(obj, attname) for attname in tracked if attname not in written}
     history.update(
         history_type="+",
         history_date=obj._history_date if hasattr(obj, "_history_date") else timezone.now(),
         history_user_id=getattr(_history_user(obj), "pk", None),
         history_change_reason=getattr(obj, "_change_reason", None),
     )
-    params = [field.get_db_prep_save(history[field.attname], connection) for field in fields]
+    params = [
+        written[field.attname]
+        if field.attname in written and field.attname in tracked
+        else field.get_db_prep_save(history[field.attname], connection)
+        for field in fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return obj
