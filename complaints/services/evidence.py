@@ -5,6 +5,8 @@ import secrets
 
 from django.conf import settings
 
+from common.fixedsql import insert_rows
+
 from ..models import Complaint, Evidence, Party, TimelineEvent
 from ..uploads import CheckedFile, store
 from .timeline import timeline_add
@@ -27,7 +29,7 @@ def evidence_add(
     for checked in files:
         storage_name, sha256 = store(checked)
         added.append(
-            Evidence.objects.create(
+            Evidence(
                 complaint=complaint,
                 token=secrets.token_urlsafe(16),
                 storage_name=storage_name,
@@ -41,7 +43,7 @@ def evidence_add(
                 uploaded_at=now,
             )
         )
-    return added
+    return insert_rows(added)
 
 
 def evidence_event(
