@@ -24,7 +24,7 @@ from complaints.selectors import (
     open_targets_for,
     timeline_for,
 )
-from loans.selectors import accounts_for_borrower, contact_event_for_borrower
+from loans.selectors import accounts_of_borrower, contact_event_for_borrower
 
 from .access import borrower_required
 from .complaint_forms import ComplaintForm, RateForm, ReasonForm, ReplyForm, WithdrawForm, complained_event, initial_for
@@ -40,7 +40,7 @@ def complaint_list(request):
 @borrower_required
 def complaint_new(request):
     now = timezone.now()
-    accounts = list(accounts_for_borrower(borrower=request.borrower))
+    accounts = accounts_of_borrower(borrower=request.borrower)
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, borrower=request.borrower, accounts=accounts, now=now)
         if form.is_valid():

@@ -157,23 +157,33 @@ def converted(row, converters) -> list:
 
 
 @functools.cache
-def _select_statement(model: type[Model], vendor: str) -> tuple[str, tuple, tuple]:
-    """(SQL, attnames, each column with its converters) reading one row by id."""
+def _select_statement(model: type[Model], name: str, order_by: str | None, vendor: str) -> tuple[str, tuple, tuple]:
+    """(SQL, attnames, each column with its converters) reading the rows
+    whose field ``name`` equals a parameter, in the order of ``order_by``."""
     meta = model._meta
     fields = tuple(meta.concrete_fields)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
-    sql = f"SELECT {columns} FROM {table} WHERE {table}.{quote(meta.pk.column)} = %s"  # noqa: S608
+    # Identifiers from the model's metadata, quoted; the value is a parameter.
+    sql = f"SELECT {columns} FROM {table} WHERE {table}.{quote(meta.get_field(name).column)} = %s"  # noqa: S608
+    if order_by:
+        sql += f" ORDER BY {table}.{quote(meta.get_field(order_by).column)}"
     return sql, tuple(field.attname for field in fields), column_converters(fields, meta.db_table)
+
+
+def rows_where(model: type[Model], name: str, value, *, order_by: str | None = None) -> list[Model]:
+    """Every object whose field ``name`` equals ``value``, every field
+    loaded, ordered by the field ``order_by`` (ascending)."""
+    sql, attnames, converters = _select_statement(model, name, order_by, connection.vendor)
+    field = model._meta.get_field(name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)])
+        rows = cursor.fetchall()
+    return [model.from_db(connection.alias, attnames, converted(row, converters)) for row in rows]
 
 
 def row_by_id(model: type[Model], pk: int) -> Model | None:
     """The object with this id, every field loaded, or None."""
-    sql, attnames, converters = _select_statement(model, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return model.from_db(connection.alias, attnames, converted(row, converters))
+    rows = rows_where(model, model._meta.pk.name, pk)
+    return rows[0] if rows else None

@@ -7,6 +7,7 @@ from django.utils import timezone
 from loans.selectors import (
     account_for_borrower,
     account_rows_for_borrower,
+    accounts_of_borrower,
     contact_event_for_borrower,
     contact_event_on_accounts,
 )
@@ -65,3 +66,13 @@ def test_contact_event_on_accounts_without_parties_gives_the_loaded_account():
 def test_contact_event_on_accounts_finds_none_for_an_unknown_id():
     account = LoanAccountFactory()
     assert contact_event_on_accounts(accounts=[account], event_id=10**9) is None
+
+
+def test_accounts_of_borrower_are_the_borrowers_own_in_reference_order():
+    borrower = BorrowerFactory()
+    second = LoanAccountFactory(borrower=borrower, reference="LN-B")
+    first = LoanAccountFactory(borrower=borrower, reference="LN-A")
+    LoanAccountFactory(reference="LN-0")
+    accounts = accounts_of_borrower(borrower=borrower)
+    assert accounts == [first, second]
+    assert [account.principal for account in accounts] == [first.principal, second.principal]
