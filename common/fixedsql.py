@@ -20,6 +20,7 @@ history row :func:`insert_with_history` writes as simple-history would.
 
 import functools
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
@@ -100,10 +101,14 @@ def insert_with_history(obj: Model) -> Model:
     """Insert a new object of a model django-simple-history tracks, and its
     history row: the row simple-history's ``post_save`` would write
     (``history_type`` "+", ``history_date`` the time of writing, the user
-    and change reason it would take from the object or the request)."""
+    and change reason it would take from the object or the request), and
+    none where simple-history would write none (``SIMPLE_HISTORY_ENABLED``
+    off, or the object's ``skip_history_when_saving``)."""
     # A tracked column holds what the object's own insert wrote (the
     # history model copies each field's type), so those values are reused.
     written = _insert([obj])[0]
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or hasattr(obj, "skip_history_when_saving"):
+        return obj
     sql, fields, tracked = _history_statement(type(obj), connection.vendor)
     history = {attname: getattr(obj, attname) for attname in tracked if attname not in written}
     history.update(

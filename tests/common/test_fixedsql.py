@@ -108,6 +108,16 @@ def test_history_row_takes_the_user_and_reason_set_on_the_object(new_complaint, 
     )
 
 
+def test_no_history_row_where_simple_history_writes_none(new_complaint, settings):
+    skipped = new_complaint()
+    skipped.skip_history_when_saving = True
+    insert_with_history(skipped)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    disabled = insert_with_history(new_complaint())
+    assert not skipped.history.exists() and not disabled.history.exists()
+    assert Complaint.objects.filter(pk__in=[skipped.pk, disabled.pk]).count() == 2
+
+
 def test_several_rows_get_their_ids_in_order(new_complaint):
     complaint = insert_row(new_complaint())
     targets = [
