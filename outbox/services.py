@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.deferred import Deferral
 from common.metrics import DELIVERIES
 from common.redis_breaker import breaker_for
 from common.requestid import request_id_current, request_id_scope
@@ -47,7 +48,7 @@ _handing_on: ContextVar[bool] = ContextVar("outbox_handing_on", default=False)
 
 # Inside :func:`obligations_deferred`, new rows wait here and are inserted
 # together when the block ends.
-_deferred: ContextVar[list | None] = ContextVar("outbox_deferred", default=None)
+_deferred: Deferral[dict] = Deferral("outbox_deferred", lambda rows: _insert_unless_keys_exist(rows))
 
 
 def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datetime | None = None) -> Obligation:
@@ -64,9 +65,7 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
     row returned has no id yet.
     """
     fields = _fields(key=key, kind=kind, payload=payload, now=now or timezone.now())
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.append(fields)
+    if _deferred.note(fields):
         return Obligation(**fields)
     (obligation_id,) = _insert_unless_keys_exist([fields])
     if obligation_id is None:
@@ -77,24 +76,13 @@ def obligation_create(*, key: str, kind: str, payload: dict, now: datetime.datet
     return obligation
 
 
-@contextlib.contextmanager
 def obligations_deferred():
     """Rows created in the block are inserted together as it ends (one
     statement for many), or forgotten when it raises. Inside another such
     block they join the outer one's rows instead, so a batch that runs each
     item in a savepoint of its own inserts the rows of the items that
     succeeded, once. Use it inside the transaction the rows belong to."""
-    outer = _deferred.get()
-    rows: list[dict] = []
-    token = _deferred.set(rows)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    if outer is not None:
-        outer.extend(rows)
-    elif rows:
-        _insert_unless_keys_exist(rows)
+    return _deferred.block()
 
 
 def _fields(*, key: str, kind: str, payload: dict, now: datetime.datetime) -> dict:
