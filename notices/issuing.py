@@ -12,9 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.requestid import request_id_current, request_id_scope
 from loans.models import Borrower, ContactPreference, ScheduledMeasure
 from outbox.models import Obligation
-from outbox.services import obligation_create
+from outbox.services import obligation_create, obligations_deferred
 
 from . import templating, timing
 from .models import Notice, NoticeAttempt, NoticeDelivery, NoticeTemplate
@@ -23,12 +24,15 @@ DELIVERY_KIND = "notices.delivery"
 LANGUAGES = ("zh-hans", "en")
 
 Channel = NoticeDelivery.Channel
+# What rendering writes on a notice.
+RENDERED_FIELDS = ["title_zh", "title_en", "body_zh", "body_en", "sms_zh", "sms_en", "action_url"]
+_READ = object()
 # The notices that tell the borrower on which day a measure will happen.
 ANNOUNCING = (Notice.Purpose.ADVANCE, Notice.Purpose.MOVED)
 
 
 def borrower_channels(
-    *, borrower: Borrower, allowed: list[str], mandatory: bool, preference: ContactPreference | None = None
+    *, borrower: Borrower, allowed: list[str], mandatory: bool, preference: ContactPreference | None = _READ
 ) -> list[str]:
     """The channels besides the inbox that a notice goes out on.
 
@@ -36,9 +40,10 @@ def borrower_channels(
     allowed channel they have an address for; SMS or e-mail means that one
     only; a phone call or app message means the inbox alone. A mandatory
     notice that would reach no channel besides the inbox goes out by SMS (or
-    e-mail when there is no phone number) anyway.
+    e-mail when there is no phone number) anyway. The preference is read
+    unless the caller passes it (None: the borrower has none).
     """
-    if preference is None:
+    if preference is _READ:
         preference = ContactPreference.objects.filter(borrower=borrower).first()
     preferred = preference.preferred_channel if preference else ContactPreference.Channel.ANY
     reachable = []
@@ -117,40 +122,95 @@ def notice_issue(
     allowed: list[str],
     now: datetime.datetime,
 ) -> Notice:
-    """Render, put in the inbox, and create the SMS/e-mail deliveries.
+    """Render, put in the inbox, and create the SMS/e-mail deliveries:
+    :func:`notices_issue` with one."""
+    notices_issue(items=[(notice, template, extra, allowed)], now=now)
+    return notice
 
-    Caller holds the notice (a fresh row or one locked with select_for_update)
-    and has checked that it is still scheduled.
+
+def notices_issue(
+    *,
+    items: list[tuple[Notice, NoticeTemplate, object, list[str]]],
+    now: datetime.datetime,
+    request_ids: list[str] | None = None,
+) -> None:
+    """Render, put in the inbox, and create the SMS/e-mail deliveries of
+    notices, each ``(notice, template, extra, allowed channels)``.
+
+    Caller holds each notice (a fresh, unsaved one, or a row locked with
+    select_for_update) and has checked that it is still scheduled. Fresh
+    notices are inserted rendered and issued, together in one statement
+    (one that links to itself gets its words once it has an id); the
+    deliveries of all, the proof of their inbox deliveries and the outbox
+    rows are one insert each, and the borrowers' contact preferences one
+    read. ``request_ids``, one a notice, are those the outbox rows of each
+    notice carry (else the current one).
 
     A notice that tells the borrower a measure's date also stamps the measure
     (``announced_at``), in this transaction: that is the fact the conduct
     rulebook judges visits by, without reading notices.
     """
-    notice_render(notice=notice, template=template, extra=extra)
-    notice.status = Notice.Status.ISSUED
-    notice.issued_at = now
-    notice.save()
-    if notice.measure_id is not None and notice.purpose in ANNOUNCING:
+    fresh, linked = [], []
+    for notice, template, extra, _allowed in items:
+        notice.status = Notice.Status.ISSUED
+        notice.issued_at = now
+        if notice.pk is None:
+            fresh.append(notice)
+            if notice.account is None:
+                # Its link is its own page: rendered once it has an id.
+                linked.append((notice, template, extra))
+                continue
+        notice_render(notice=notice, template=template, extra=extra)
+        if notice.pk is not None:
+            notice.save()
+    Notice.objects.bulk_create(fresh)
+    for notice, template, extra in linked:
+        notice_render(notice=notice, template=template, extra=extra)
+    Notice.objects.bulk_update([notice for notice, _template, _extra in linked], RENDERED_FIELDS)
+    announced = [notice.measure_id for notice, *_rest in items if notice.measure_id and notice.purpose in ANNOUNCING]
+    if announced:
         # update(), not save(): the measure's own fields and updated_at are the writer's.
-        ScheduledMeasure.objects.filter(pk=notice.measure_id).update(announced_at=now)
-    inbox = NoticeDelivery.objects.create(
-        notice=notice, channel=Channel.INBOX, status=NoticeDelivery.Status.SENT, not_before=now, sent_at=now
-    )
-    NoticeAttempt.objects.create(
-        notice=notice, delivery=inbox, channel=Channel.INBOX, at=now, outcome=NoticeAttempt.Outcome.SENT
-    )
+        ScheduledMeasure.objects.filter(pk__in=announced).update(announced_at=now)
     not_before = timing.external_not_before(now=now)
     queued = not_before <= now
-    for channel in borrower_channels(borrower=notice.borrower, allowed=allowed, mandatory=notice.mandatory):
-        delivery = NoticeDelivery.objects.create(
-            notice=notice,
-            channel=channel,
-            status=NoticeDelivery.Status.QUEUED if queued else NoticeDelivery.Status.WAITING,
-            not_before=not_before,
+    preferences = ContactPreference.objects.in_bulk(
+        {notice.borrower_id for notice, *_rest in items}, field_name="borrower_id"
+    )
+    deliveries, inboxes = [], []
+    scopes: list[tuple[str, NoticeDelivery]] = []
+    for index, (notice, _template, _extra, allowed) in enumerate(items):
+        inbox = NoticeDelivery(
+            notice=notice, channel=Channel.INBOX, status=NoticeDelivery.Status.SENT, not_before=now, sent_at=now
         )
-        if queued:
-            _outbox_row(delivery=delivery, now=now)
-    return notice
+        inboxes.append(inbox)
+        deliveries.append(inbox)
+        channels = borrower_channels(
+            borrower=notice.borrower,
+            allowed=allowed,
+            mandatory=notice.mandatory,
+            preference=preferences.get(notice.borrower_id),
+        )
+        for channel in channels:
+            delivery = NoticeDelivery(
+                notice=notice,
+                channel=channel,
+                status=NoticeDelivery.Status.QUEUED if queued else NoticeDelivery.Status.WAITING,
+                not_before=not_before,
+            )
+            deliveries.append(delivery)
+            if queued:
+                scopes.append((request_ids[index] if request_ids else request_id_current(), delivery))
+    NoticeDelivery.objects.bulk_create(deliveries)
+    NoticeAttempt.objects.bulk_create(
+        NoticeAttempt(
+            notice=inbox.notice, delivery=inbox, channel=Channel.INBOX, at=now, outcome=NoticeAttempt.Outcome.SENT
+        )
+        for inbox in inboxes
+    )
+    with obligations_deferred():
+        for request_id, delivery in scopes:
+            with request_id_scope(request_id):
+                _outbox_row(delivery=delivery, now=now)
 
 
 def delivery_queue(*, delivery: NoticeDelivery, now: datetime.datetime) -> None:
