@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Collector
 from loans.models import Assignment, ContactEvent
+from notices.services import notices_deferred
 from outbox.services import obligations_deferred
 
 from ..models import (
@@ -164,37 +165,62 @@ def complaints_route(
     complaint is left alone.
 
     One transaction for them all: the complaints are locked and their
-    contacts read in one statement each, the in-house team once, and the
-    outbox rows they cause inserted together at the end. Each complaint is
-    routed in a savepoint of its own, so one that fails is rolled back
-    alone and the others are routed. ``each(complaint_id)`` wraps each
+    contacts read in one statement each, the in-house team once, the
+    borrowers' acknowledgements issued together and the outbox rows they
+    cause inserted together at the end. They are routed in one savepoint;
+    when that fails, it is rolled back and each complaint is routed again
+    in a savepoint of its own, so one that fails is rolled back alone and
+    the others are routed. ``each(complaint_id)`` wraps each
     complaint's routing (the outbox gives each its request id). Returns,
     per id, the complaint, None when it no longer exists, or what its
     routing raised.
     """
     now = now or timezone.now()
     routed: dict[int, Complaint | None | Exception] = dict.fromkeys(complaint_ids)
+    scope = each or _no_scope
     with transaction.atomic(), obligations_deferred():
         complaints = lock_many(routed)
         contacts = ContactEvent.objects.select_related("agency", "collector").in_bulk(
             {complaint.contact_event_id for complaint in complaints if complaint.contact_event_id}
         )
         in_house = _once(in_house_team)
-        for complaint in complaints:
+        try:
+            # Together first: one savepoint for all, the borrowers' notices
+            # issued in bulk as it ends.
+            with transaction.atomic(), obligations_deferred(), notices_deferred():
+                for complaint in complaints:
+                    with scope(complaint.pk):
+                        _route(
+                            complaint,
+                            contact_event=contacts.get(complaint.contact_event_id),
+                            in_house=in_house,
+                            now=now,
+                        )
+        except Exception as error:  # noqa: BLE001 - then each alone, to find whose failure it was
+            if len(complaints) == 1:
+                routed[complaints[0].pk] = _failed(complaints[0].pk, error)
+                return routed
+            logger.info("Routing %s complaints together failed (%r): routing each alone", len(complaints), error)
+        else:
+            routed.update((complaint.pk, complaint) for complaint in complaints)
+            return routed
+        # The rolled-back attempt changed the complaints in memory: lock them afresh.
+        for complaint in lock_many(routed):
             try:
-                with (each or _no_scope)(complaint.pk), transaction.atomic(), obligations_deferred():
+                with scope(complaint.pk), transaction.atomic(), obligations_deferred(), notices_deferred():
                     _route(
-                        complaint,
-                        contact_event=contacts.get(complaint.contact_event_id),
-                        in_house=in_house,
-                        now=now,
+                        complaint, contact_event=contacts.get(complaint.contact_event_id), in_house=in_house, now=now
                     )
             except Exception as error:  # noqa: BLE001 - one complaint's failure is its own
-                logger.warning("Routing complaint %s failed: %r", complaint.pk, error)
-                routed[complaint.pk] = error
+                routed[complaint.pk] = _failed(complaint.pk, error)
             else:
                 routed[complaint.pk] = complaint
     return routed
+
+
+def _failed(complaint_id: int, error: Exception) -> Exception:
+    logger.warning("Routing complaint %s failed: %r", complaint_id, error)
+    return error
 
 
 def _no_scope(complaint_id: int) -> contextlib.AbstractContextManager:
