@@ -1,12 +1,12 @@
 """Routing under a burst: one task routes the complaints that wait, in one
-transaction, each in a savepoint of its own."""
+transaction; one that fails is rolled back alone."""
 
 import datetime
 
 import pytest
 
 from complaints.models import AgencyTicket, Complaint, Status, TimelineEvent, TriageItem
-from complaints.services import complaints_route
+from complaints.services import complaints_route, notify
 from complaints.services import routing as routing_services
 from complaints.services.notify import EMAIL, ROUTE, WEBHOOK
 from outbox import services as outbox_services
@@ -17,6 +17,13 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 LATER = NOW + datetime.timedelta(minutes=1)
+ISSUE_NOTICES = notify.borrower_notify
+
+
+@pytest.fixture
+def notices(monkeypatch):
+    """Borrowers are told through the notices app itself."""
+    monkeypatch.setattr(notify, "borrower_notify", ISSUE_NOTICES)
 
 
 @pytest.fixture
@@ -174,3 +181,75 @@ def test_the_route_row_kind_gathers():
     from outbox.handlers import gathers
 
     assert gathers(ROUTE)
+
+
+def _borrower_with_account(agency, **fields):
+    from loans.models import ContactPreference
+    from tests.factories import (
+        AssignmentFactory,
+        BorrowerFactory,
+        ContactPreferenceFactory,
+        LoanAccountFactory,
+        UserFactory,
+    )
+
+    preferred = fields.pop("preferred", None)
+    borrower = BorrowerFactory(user=UserFactory(), **fields)
+    if preferred:
+        ContactPreferenceFactory(borrower=borrower, preferred_channel=getattr(ContactPreference.Channel, preferred))
+    account = LoanAccountFactory(borrower=borrower)
+    AssignmentFactory(account=account, agency=agency, starts_at=NOW - datetime.timedelta(days=30))
+    return {"borrower": borrower, "user": borrower.user, "account": account}
+
+
+def test_a_batch_acknowledges_each_borrower_once_in_their_words_and_starts_each_clock_once(submit, agency, notices):
+    from complaints.models import SLATarget
+    from notices.delivery import sms_text
+    from notices.models import Notice
+
+    people = [
+        _borrower_with_account(agency),
+        _borrower_with_account(agency, phone="+447700900123"),
+        _borrower_with_account(agency, preferred="EMAIL"),
+    ]
+    complaints = [submit(**person) for person in people]
+    complaints_route(complaint_ids=[complaint.pk for complaint in complaints], now=LATER)
+    notices = [Notice.objects.get(complaint_reference=complaint.reference) for complaint in complaints]
+    for complaint, notice, person in zip(complaints, notices, people, strict=True):
+        assert notice.borrower_id == person["borrower"].pk
+        assert notice.key.startswith(f"complaint:{complaint.pk}:complaint.acknowledged:")
+        assert complaint.reference in notice.title_zh and complaint.reference in notice.title_en
+        assert (notice.status, notice.issued_at) == (Notice.Status.ISSUED, LATER)
+        clocks = SLATarget.objects.filter(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE)
+        assert clocks.count() == 1
+        assert AgencyTicket.objects.get(complaint=complaint).response_target_id == clocks.get().pk
+    assert Notice.objects.count() == 3
+    channels = [sorted(notice.deliveries.values_list("channel", flat=True)) for notice in notices]
+    assert channels == [["email", "inbox", "sms"], ["email", "inbox", "sms"], ["email", "inbox"]]
+    assert [sms_text(notice) for notice in notices[:2]] == [notices[0].sms_zh, notices[1].sms_en]
+
+
+def test_a_complaint_whose_acknowledgement_fails_fails_alone(submit, agency, notices, monkeypatch):
+    from notices import issuing
+    from notices.models import Notice
+
+    complaints = [submit(**_borrower_with_account(agency)) for _ in range(3)]
+    broken = complaints[1]
+    render = issuing.notice_render
+
+    def notice_render(*, notice, **kwargs):
+        if notice.complaint_reference == broken.reference:
+            raise RuntimeError("the template would not render")
+        return render(notice=notice, **kwargs)
+
+    monkeypatch.setattr(issuing, "notice_render", notice_render)
+    routed = complaints_route(complaint_ids=[complaint.pk for complaint in complaints], now=LATER)
+    assert isinstance(routed[broken.pk], RuntimeError)
+    broken.refresh_from_db()
+    assert (broken.status, broken.routed_at) == (Status.SUBMITTED, None)
+    assert not AgencyTicket.objects.filter(complaint=broken).exists()
+    for complaint in (complaints[0], complaints[2]):
+        complaint.refresh_from_db()
+        assert complaint.status == Status.WITH_AGENCY
+        assert Notice.objects.filter(complaint_reference=complaint.reference).count() == 1
+    assert Notice.objects.count() == 2

@@ -132,3 +132,91 @@ def test_staff_message_about_a_complaint_carries_its_text_in_both_languages():
     assert "We listened to the call recording." in notice.body_zh
     assert "We listened to the call recording." in notice.body_en
     assert "TS-2026-000001" in notice.title_zh
+
+
+def _request(borrower, key, *, now=None, account=None, reference="TS-2026-000001", context=CONTEXT):
+    from notices.services import NoticeRequest
+
+    return NoticeRequest(
+        borrower=borrower,
+        event="complaint.acknowledged",
+        key=key,
+        context={**context, "reference": reference},
+        account=account,
+        complaint_reference=reference,
+        mandatory=False,
+        now=now or at(1, 10),
+        request_id=f"request-{key}",
+    )
+
+
+def test_notices_issued_together_each_get_their_own_words_and_channels():
+    from notices.services import borrowers_notify
+
+    email_only = ContactPreferenceFactory(preferred_channel=ContactPreference.Channel.EMAIL).borrower
+    calls = ContactPreferenceFactory(preferred_channel=ContactPreference.Channel.CALL).borrower
+    anything = BorrowerFactory()
+    borrowers = [email_only, calls, anything]
+    notices = borrowers_notify(
+        [_request(borrower, f"b{index}", reference=f"TS-2026-00000{index}") for index, borrower in enumerate(borrowers)]
+    )
+    assert [notice.borrower_id for notice in notices] == [borrower.pk for borrower in borrowers]
+    assert [Notice.objects.get(key=f"b{index}").pk for index in range(3)] == [notice.pk for notice in notices]
+    for index, notice in enumerate(notices):
+        notice.refresh_from_db()
+        assert notice.status == Notice.Status.ISSUED
+        assert f"TS-2026-00000{index}" in notice.title_zh and f"TS-2026-00000{index}" in notice.title_en
+    assert [_channels(notice) for notice in notices] == [["email", "inbox"], ["inbox"], ["email", "inbox", "sms"]]
+    assert NoticeDelivery.objects.filter(channel="inbox", attempts__outcome="sent").count() == 3
+
+
+def test_notices_issued_together_put_each_delivery_in_the_outbox_under_its_request_id():
+    from notices.services import borrowers_notify
+
+    first, second = borrowers_notify([_request(BorrowerFactory(), "k1"), _request(BorrowerFactory(), "k2")])
+    for notice in (first, second):
+        rows = Obligation.objects.filter(key__in=[d.obligation_key for d in notice.deliveries.exclude(channel="inbox")])
+        assert sorted(rows.values_list("request_id", flat=True)) == [f"request-{notice.key}"] * 2
+
+
+def test_a_key_twice_or_already_there_gives_the_first_notice_and_issues_nothing_more():
+    from notices.services import borrowers_notify
+
+    borrower = BorrowerFactory()
+    there = _notify(borrower, key="there")
+    notices = borrowers_notify(
+        [_request(borrower, "there"), _request(borrower, "new"), _request(BorrowerFactory(), "new")]
+    )
+    assert notices[0].pk == there.pk
+    assert notices[1].pk == notices[2].pk and notices[2].borrower_id == borrower.pk
+    assert Notice.objects.count() == 2
+    assert NoticeDelivery.objects.count() == 6
+
+
+def test_notices_asked_for_in_a_deferred_block_are_issued_as_it_ends():
+    from notices.services import notices_deferred
+
+    borrower = BorrowerFactory()
+    with notices_deferred():
+        assert _notify(borrower, key="d1") is None
+        _notify(borrower, key="d2")
+        assert not Notice.objects.exists()
+    assert sorted(Notice.objects.values_list("key", flat=True)) == ["d1", "d2"]
+
+
+def test_notices_asked_for_in_a_deferred_block_that_raised_are_forgotten():
+    from notices.services import notices_deferred
+
+    with pytest.raises(RuntimeError), notices_deferred():
+        _notify(BorrowerFactory(), key="lost")
+        raise RuntimeError("the change failed")
+    assert not Notice.objects.exists()
+
+
+def test_a_notice_without_an_account_links_to_its_own_page():
+    from notices.services import borrowers_notify
+
+    context = {name: value for name, value in CONTEXT.items() if name != "portal_link"}
+    (notice,) = borrowers_notify([_request(BorrowerFactory(), "own", context=context)])
+    notice.refresh_from_db()
+    assert notice.action_url.endswith(f"/{notice.pk}/")
