@@ -109,10 +109,22 @@ def signature(*, secret: str, timestamp: str, body: str) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
 
 
-@handler(notify.WEBHOOK, queue=WEBHOOKS_QUEUE)
-def webhook(obligation) -> str:
+@batch_handler(notify.WEBHOOK, queue=WEBHOOKS_QUEUE)
+def webhook(obligations) -> list:
+    """Post each row's signed webhook, the agencies read in one statement;
+    each row's outcome is its own."""
+    agencies = Agency.objects.in_bulk({obligation.payload["agency_id"] for obligation in obligations})
+    outcomes = []
+    for obligation in obligations:
+        try:
+            outcomes.append(_webhook_send(obligation, agencies.get(obligation.payload["agency_id"])))
+        except Exception as error:  # noqa: BLE001 - one row's failure is its own
+            outcomes.append(error)
+    return outcomes
+
+
+def _webhook_send(obligation, agency: Agency | None) -> str:
     payload = obligation.payload
-    agency = Agency.objects.filter(pk=payload["agency_id"]).first()
     if agency is None or not agency.webhook_url:
         return "no webhook address"
     body = json.dumps(

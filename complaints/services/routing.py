@@ -184,18 +184,12 @@ def complaints_route(
             {complaint.contact_event_id for complaint in complaints if complaint.contact_event_id}
         )
         in_house = _once(in_house_team)
+
+        def route_together(batch: list[Complaint]) -> None:
+            _route_together(batch, contacts=contacts, in_house=in_house, now=now, scope=scope)
+
         try:
-            # Together first: one savepoint for all, the borrowers' notices
-            # issued in bulk as it ends.
-            with transaction.atomic(), obligations_deferred(), notices_deferred():
-                for complaint in complaints:
-                    with scope(complaint.pk):
-                        _route(
-                            complaint,
-                            contact_event=contacts.get(complaint.contact_event_id),
-                            in_house=in_house,
-                            now=now,
-                        )
+            route_together(complaints)
         except Exception as error:  # noqa: BLE001 - then each alone, to find whose failure it was
             if len(complaints) == 1:
                 routed[complaints[0].pk] = _failed(complaints[0].pk, error)
@@ -207,15 +201,37 @@ def complaints_route(
         # The rolled-back attempt changed the complaints in memory: lock them afresh.
         for complaint in lock_many(routed):
             try:
-                with scope(complaint.pk), transaction.atomic(), obligations_deferred(), notices_deferred():
-                    _route(
-                        complaint, contact_event=contacts.get(complaint.contact_event_id), in_house=in_house, now=now
-                    )
+                route_together([complaint])
             except Exception as error:  # noqa: BLE001 - one complaint's failure is its own
                 routed[complaint.pk] = _failed(complaint.pk, error)
             else:
                 routed[complaint.pk] = complaint
     return routed
+
+
+def _route_together(
+    complaints: list[Complaint],
+    *,
+    contacts: dict[int, ContactEvent],
+    in_house: Callable[[], Agency | None],
+    now: datetime.datetime,
+    scope: Callable[[int], contextlib.AbstractContextManager],
+) -> None:
+    """Route locked complaints in one savepoint; their triage items, the
+    borrowers' notices and the outbox rows are written together as it ends."""
+    triage: list[TriageItem] = []
+    with transaction.atomic(), obligations_deferred(), notices_deferred():
+        for complaint in complaints:
+            with scope(complaint.pk):
+                _route(
+                    complaint,
+                    contact_event=contacts.get(complaint.contact_event_id),
+                    in_house=in_house,
+                    now=now,
+                    triage=triage,
+                )
+        # INSERT … ON CONFLICT DO NOTHING: get_or_create in one statement for all.
+        TriageItem.objects.bulk_create(triage, ignore_conflicts=True)
 
 
 def _failed(complaint_id: int, error: Exception) -> Exception:
@@ -244,8 +260,10 @@ def _route(
     contact_event: ContactEvent | None,
     in_house: Callable[[], Agency | None],
     now: datetime.datetime,
+    triage: list[TriageItem],
 ) -> None:
-    """Route one complaint the caller has locked."""
+    """Route one complaint the caller has locked; its triage item is added
+    to ``triage`` for the caller to insert."""
     if complaint.routed_at is not None:
         return
     if complaint.status not in OPEN_STATUSES:
@@ -268,8 +286,7 @@ def _route(
     flags = list(party.flags)
     if complaint.severity == Severity.S1:
         flags.insert(0, "S1")
-    # INSERT … ON CONFLICT DO NOTHING: get_or_create in one statement.
-    TriageItem.objects.bulk_create([TriageItem(complaint=complaint, opened_at=now, flags=flags)], ignore_conflicts=True)
+    triage.append(TriageItem(complaint=complaint, opened_at=now, flags=flags))
     timeline_add(
         complaint=complaint,
         kind=TimelineEvent.Kind.ROUTED,

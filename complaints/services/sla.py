@@ -122,11 +122,14 @@ def target_start(
     extension_count: int = 0,
     due_at: datetime.datetime | None = None,
     paused_total: datetime.timedelta = datetime.timedelta(0),
+    ticket: bool = True,
 ) -> SLATarget:
     """Start a clock. Caller holds the complaint's lock. An open clock of the
     same kind is stopped first (the database allows one open per kind); the
     current agency ticket follows a new first-response clock, so its
-    deadline is always the one that runs."""
+    deadline is always the one that runs (``ticket=False``: the caller
+    knows the complaint has no current ticket and is about to create it
+    pointing at the clock)."""
     target = _target_new(
         complaint=complaint,
         policy=policy_for(complaint.severity),
@@ -145,8 +148,11 @@ def target_start(
     )
     target.save(force_insert=True)
     if kind == Kind.AGENCY_FIRST_RESPONSE:
-        AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
-    sync_due_columns(complaint)
+        if ticket:
+            AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
+    else:
+        # The agency's clock is not among the due columns.
+        sync_due_columns(complaint)
     return target
 
 

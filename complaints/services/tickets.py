@@ -114,13 +114,16 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
     # The complaint's lock keeps anyone else from opening its ticket meanwhile.
     ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
     created = ticket is None
+    target = sla.target_start(
+        complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now, ticket=not created
+    )
     if created:
         ticket = AgencyTicket.objects.create(
-            complaint=complaint, agency=agency, opened_at=now, platform_message=message
+            complaint=complaint, agency=agency, opened_at=now, platform_message=message, response_target=target
         )
+    else:
+        ticket.response_target = target  # target_start pointed the current ticket at it
     round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
-    target = sla.target_start(complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now)
-    ticket.response_target = target  # target_start pointed the current ticket at it
     if not created:
         ticket.agency = agency
         ticket.platform_message = message
