@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
+from common.bulkupdate import rows_update
 from outbox.handlers import PermanentError, TransientError
 from outbox.services import MAX_ATTEMPTS
 
@@ -118,7 +119,7 @@ def deliveries_send(*, items: list[tuple[int, int, int]], now: datetime.datetime
                 changed.setdefault(fields, []).append(delivery)
                 attempts.append(delivery.attempt_made)
         for fields, rows in changed.items():
-            NoticeDelivery.objects.bulk_update(rows, fields)
+            rows_update(rows, fields)
         NoticeAttempt.objects.bulk_create(attempts)
     return outcomes
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.bulkupdate import rows_update
 from common.requestid import request_id_current, request_id_scope
 from loans.models import Borrower, ContactPreference, ScheduledMeasure
 from outbox.models import Obligation
@@ -166,7 +167,7 @@ def notices_issue(
     Notice.objects.bulk_create(fresh)
     for notice, template, extra in linked:
         notice_render(notice=notice, template=template, extra=extra)
-    Notice.objects.bulk_update([notice for notice, _template, _extra in linked], RENDERED_FIELDS)
+    rows_update([notice for notice, _template, _extra in linked], RENDERED_FIELDS)
     announced = [notice.measure_id for notice, *_rest in items if notice.measure_id and notice.purpose in ANNOUNCING]
     if announced:
         # update(), not save(): the measure's own fields and updated_at are the writer's.

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.bulkupdate import rows_update
 from common.deferred import Deferral
 from common.metrics import DELIVERIES
 from common.redis_breaker import breaker_for
@@ -378,12 +379,9 @@ def _record(obligations: list[Obligation], outcomes: list, *, now: datetime.date
         wanted[obligation.pk] = changes.get("status", Obligation.Status.PENDING)
         groups[tuple(sorted(changes))].append(obligation)
     recorded = 0
-    ours = Obligation.objects.filter(status=Obligation.Status.PENDING, claimed_until=claimed_until)
+    ours = {"status": Obligation.Status.PENDING, "claimed_until": claimed_until}
     for fields, rows in groups.items():
-        if len(rows) == 1:
-            recorded += ours.filter(pk=rows[0].pk).update(**{name: getattr(rows[0], name) for name in fields})
-        else:
-            recorded += ours.bulk_update(rows, fields)
+        recorded += rows_update(rows, fields, where=ours)
     if recorded == len(obligations):
         return [wanted[obligation.pk] for obligation in obligations]
     # Some rows changed hands during delivery: find which kept our outcome.
