@@ -2,8 +2,9 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
-from django.db.models.sql import Query
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from common.fixedsql import column_converters, converted
 
 
 class PortalBackend(ModelBackend):
@@ -27,25 +28,19 @@ def _load_user_with_borrower(user_id):
     from loans.models import Borrower
 
     user_model = get_user_model()
-    alias = router.db_for_read(user_model)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each look-up through the proxy costs
+    with db.cursor() as cursor:
         cursor.execute(_user_with_borrower_sql(), [user_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    row = list(row)
-    for position, converters, column in _converters(alias, connection.vendor):
-        value = row[position]
-        for converter in converters:
-            value = converter(value, column, connection)
-        row[position] = value
+    values = converted(row, _converters(db.vendor))
     user_names, borrower_names = _attnames()
-    user = user_model.from_db(alias, user_names, row[: len(user_names)])
-    borrower_values = row[len(user_names) :]
+    user = user_model.from_db(db.alias, user_names, values[: len(user_names)])
+    borrower_values = values[len(user_names) :]
     borrower = None
     if borrower_values[0] is not None:
-        borrower = Borrower.from_db(alias, borrower_names, borrower_values)
+        borrower = Borrower.from_db(db.alias, borrower_names, borrower_values)
         Borrower._meta.get_field("user").set_cached_value(borrower, user)
     type(user).borrower.related.set_cached_value(user, borrower)
     return user
@@ -61,18 +56,15 @@ def _attnames() -> tuple[list[str], list[str]]:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _converters(alias: str, vendor: str) -> list:
-    """What the ORM would apply to each column of the statement on this
+@functools.cache
+def _converters(vendor: str) -> tuple:
+    """What a queryset would apply to each column of the statement on this
     database (none on PostgreSQL; dates, booleans and decimals on SQLite)."""
     from loans.models import Borrower
 
-    columns = [field.get_col(field.model._meta.db_table) for field in get_user_model()._meta.concrete_fields]
-    columns += [field.get_col(field.model._meta.db_table) for field in Borrower._meta.concrete_fields]
-    compiler = connections[alias].ops.compiler("SQLCompiler")(Query(get_user_model()), connections[alias], alias)
-    return [
-        (position, converters, column) for position, (converters, column) in compiler.get_converters(columns).items()
-    ]
+    return column_converters(get_user_model()._meta.concrete_fields, "u") + column_converters(
+        Borrower._meta.concrete_fields, "b"
+    )
 
 
 @functools.cache
