@@ -71,6 +71,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="in-process: the worker's cost per complaint")
     parser.add_argument("--complaints", type=int, default=200, help="complaints routed by --profile")
     parser.add_argument("--cprofile", type=int, default=25, help="functions listed by --profile (0: none)")
+    parser.add_argument("--cprofile-dump", metavar="PATH", help="also write --profile's cProfile statistics here")
     parser.add_argument(
         "--trickle",
         action="store_true",
@@ -339,6 +340,8 @@ def profile(args) -> int:
         profiler.enable()
         broker.drain({}, QueryCounter())
         profiler.disable()
+        if args.cprofile_dump:
+            profiler.dump_stats(args.cprofile_dump)
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(

@@ -15,7 +15,8 @@ compile than to run.
 
 No ``pre_save`` or ``post_save`` signal is sent, as with ``bulk_create``:
 only for models nothing listens to but django-simple-history, whose
-history row :func:`insert_with_history` writes as simple-history would.
+history row :func:`insert_with_history` (and, for rows changed in bulk,
+:func:`insert_history`) writes as simple-history would.
 """
 
 import functools
@@ -89,12 +90,38 @@ def insert_row(obj: Model) -> Model:
 
 
 @functools.cache
-def _history_statement(model: type[Model], vendor: str) -> tuple[str, tuple, frozenset]:
-    """(SQL, the history model's fields, the tracked fields' attnames)."""
+def _history_statement(model: type[Model], rows: int, vendor: str) -> tuple[str, tuple, frozenset]:
+    """(SQL for ``rows`` history rows, the history model's fields, the
+    tracked fields' attnames)."""
     history_model = getattr(model, model._meta.simple_history_manager_attribute).model
-    sql, fields = _statement(history_model, 1, vendor)
+    sql, fields = _statement(history_model, rows, vendor)
     tracked = {field.attname for field in history_model.tracked_fields}
     return sql, fields, frozenset(field.attname for field in fields if field.attname in tracked)
+
+
+def _history_written(obj: Model) -> bool:
+    """Whether simple-history writes a history row when ``obj`` is saved."""
+    return getattr(settings, "SIMPLE_HISTORY_ENABLED", True) and not hasattr(obj, "skip_history_when_saving")
+
+
+def _history_values(obj: Model, fields, tracked, history_type: str, written: dict | None = None) -> list:
+    """The parameters of ``obj``'s history row: the tracked columns as the
+    object holds them (or as its insert wrote them, ``written``), stamped as
+    simple-history's ``post_save`` stamps them."""
+    stamp = {
+        "history_type": history_type,
+        "history_date": obj._history_date if hasattr(obj, "_history_date") else timezone.now(),
+        "history_user_id": getattr(_history_user(obj), "pk", None),
+        "history_change_reason": getattr(obj, "_change_reason", None),
+    }
+    values = []
+    for field in fields:
+        if written is not None and field.attname in written and field.attname in tracked:
+            values.append(written[field.attname])
+        else:
+            value = getattr(obj, field.attname) if field.attname in tracked else stamp[field.attname]
+            values.append(field.get_db_prep_save(value, connection))
+    return values
 
 
 def insert_with_history(obj: Model) -> Model:
@@ -107,25 +134,25 @@ def insert_with_history(obj: Model) -> Model:
     # A tracked column holds what the object's own insert wrote (the
     # history model copies each field's type), so those values are reused.
     written = _insert([obj])[0]
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or hasattr(obj, "skip_history_when_saving"):
-        return obj
-    sql, fields, tracked = _history_statement(type(obj), connection.vendor)
-    history = {attname: getattr(obj, attname) for attname in tracked if attname not in written}
-    history.update(
-        history_type="+",
-        history_date=obj._history_date if hasattr(obj, "_history_date") else timezone.now(),
-        history_user_id=getattr(_history_user(obj), "pk", None),
-        history_change_reason=getattr(obj, "_change_reason", None),
-    )
-    params = [
-        written[field.attname]
-        if field.attname in written and field.attname in tracked
-        else field.get_db_prep_save(history[field.attname], connection)
-        for field in fields
-    ]
+    if _history_written(obj):
+        sql, fields, tracked = _history_statement(type(obj), 1, connection.vendor)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _history_values(obj, fields, tracked, "+", written))
+    return obj
+
+
+def insert_history(objects: list[Model]) -> None:
+    """The history rows simple-history's ``post_save`` would write for saved
+    objects of one tracked model that were just changed (``history_type``
+    "~", each as the object holds it), in one statement: for writes that
+    bypass ``save()``, as :func:`common.bulkupdate.rows_update` does."""
+    objects = [obj for obj in objects if _history_written(obj)]
+    if not objects:
+        return
+    sql, fields, tracked = _history_statement(type(objects[0]), len(objects), connection.vendor)
+    params = [value for obj in objects for value in _history_values(obj, fields, tracked, "~")]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    return obj
 
 
 def _history_user(obj: Model):

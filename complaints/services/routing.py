@@ -36,14 +36,15 @@ from ..models import (
 )
 from . import notify, sla
 from .holds import hold_follow, hold_place
-from .tickets import ticket_move, ticket_open
-from .timeline import timeline_add
+from .tickets import ticket_move, ticket_open, tickets_open
+from .timeline import timeline_add, timeline_add_many, timeline_event
 from .transitions import (
     ComplaintTransitionError,
-    acknowledge_locked,
+    acknowledge_many,
     lock,
     lock_many,
     move,
+    moves,
     require_open,
     touch,
 )
@@ -217,19 +218,63 @@ def _route_together(
     now: datetime.datetime,
     scope: Callable[[int], contextlib.AbstractContextManager],
 ) -> None:
-    """Route locked complaints in one savepoint; their triage items, the
-    borrowers' notices and the outbox rows are written together as it ends."""
+    """Route locked complaints in one savepoint, each step for all of them
+    together (each complaint's messages within ``scope(complaint_id)``):
+    the responsible party of each, their routing events, the S1 alerts,
+    the acknowledgements, the agencies' tickets and the moves to the
+    agencies; their triage items, the borrowers' notices and the outbox rows
+    are written together as it ends."""
     triage: list[TriageItem] = []
     with transaction.atomic(), obligations_deferred(), notices_deferred():
+        routing = {}
         for complaint in complaints:
             with scope(complaint.pk):
-                _route(
+                found = _route_find(
                     complaint,
                     contact_event=contacts.get(complaint.contact_event_id),
                     in_house=in_house,
                     now=now,
                     triage=triage,
                 )
+            if found is not None:
+                routing[complaint.pk] = found
+        routed = [complaint for complaint in complaints if complaint.pk in routing]
+        timeline_add_many([routing[complaint.pk][1] for complaint in routed])
+        for complaint in routed:
+            if complaint.severity == Severity.S1:
+                with scope(complaint.pk):
+                    on_call_alert(complaint=complaint, now=now)
+                    hold_place(complaint=complaint, now=now)
+        # The routing is saved with the acknowledgement: one write.
+        submitted = [complaint for complaint in routed if complaint.status == Status.SUBMITTED]
+        acknowledge_many(
+            complaints=submitted,
+            by=None,
+            now=now,
+            extra_fields=[routing[complaint.pk][0] for complaint in submitted],
+            each=scope,
+        )
+        sending = [
+            complaint
+            for complaint in routed
+            if complaint.agency is not None and complaint.status == Status.ACKNOWLEDGED
+        ]
+        if sending:
+            tickets_open(
+                complaints=sending,
+                agencies=[complaint.agency for complaint in sending],
+                message="",
+                now=now,
+                each=scope,
+            )
+            moves(
+                complaints=sending,
+                to=Status.WITH_AGENCY,
+                now=now,
+                kind=TimelineEvent.Kind.SENT_TO_AGENCY,
+                visibility=TimelineEvent.Visibility.ALL,
+                data=[{"agency": complaint.agency.pk} for complaint in sending],
+            )
         # INSERT … ON CONFLICT DO NOTHING: get_or_create in one statement for all.
         TriageItem.objects.bulk_create(triage, ignore_conflicts=True)
 
@@ -254,24 +299,28 @@ def _once(function: Callable[[], Agency | None]) -> Callable[[], Agency | None]:
     return once
 
 
-def _route(
+def _route_find(
     complaint: Complaint,
     *,
     contact_event: ContactEvent | None,
     in_house: Callable[[], Agency | None],
     now: datetime.datetime,
     triage: list[TriageItem],
-) -> None:
-    """Route one complaint the caller has locked; its triage item is added
-    to ``triage`` for the caller to insert."""
+) -> tuple[dict, TimelineEvent] | None:
+    """The first step of routing one complaint the caller has locked: its
+    responsible party set on it, its triage item added to ``triage`` and
+    support told. Returns the routing columns (saved with the
+    acknowledgement, or here for a complaint already acknowledged) and its
+    routing event for the caller to append; None for a complaint routed
+    already, or ended before routing (then nobody is told)."""
     if complaint.routed_at is not None:
-        return
+        return None
     if complaint.status not in OPEN_STATUSES:
         # Withdrawn or merged before a worker got to it: nobody to tell.
         complaint.routed_at = now
         complaint.routing_note = f"not routed: {complaint.status} first"
         complaint.save(update_fields=["routed_at", "routing_note"])
-        return
+        return None
     party = responsible_party(complaint=complaint, contact_event=contact_event, in_house=in_house)
     routing = {
         "agency": party.agency,
@@ -287,7 +336,7 @@ def _route(
     if complaint.severity == Severity.S1:
         flags.insert(0, "S1")
     triage.append(TriageItem(complaint=complaint, opened_at=now, flags=flags))
-    timeline_add(
+    event = timeline_event(
         complaint=complaint,
         kind=TimelineEvent.Kind.ROUTED,
         at=now,
@@ -313,22 +362,7 @@ def _route(
         body=body,
         now=now,
     )
-    if complaint.severity == Severity.S1:
-        on_call_alert(complaint=complaint, now=now)
-        hold_place(complaint=complaint, now=now)
-    if complaint.status == Status.SUBMITTED:
-        # The routing is saved with the acknowledgement: one write.
-        acknowledge_locked(complaint=complaint, by=None, now=now, extra_fields=routing)
-    if party.agency is not None and complaint.status == Status.ACKNOWLEDGED:
-        ticket_open(complaint=complaint, agency=party.agency, message="", now=now)
-        move(
-            complaint=complaint,
-            to=Status.WITH_AGENCY,
-            now=now,
-            kind=TimelineEvent.Kind.SENT_TO_AGENCY,
-            visibility=TimelineEvent.Visibility.ALL,
-            data={"agency": party.agency.pk},
-        )
+    return routing, event
 
 
 def complaint_send_to_agency(*, complaint: Complaint, by, message: str, now: datetime.datetime) -> Complaint:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesscalendar.services import business_calendar
+from common.bulkupdate import rows_update
 from common.fixedsql import insert_rows
 from common.memo import Memo
 
@@ -110,9 +111,14 @@ def _target_new(
     )
 
 
-def target_start(
+def target_start(*, complaint: Complaint, **clock) -> SLATarget:
+    """Start a clock: :func:`targets_start` of one (same arguments)."""
+    return targets_start(complaints=[complaint], **clock)[0]
+
+
+def targets_start(
     *,
-    complaint: Complaint,
+    complaints: list[Complaint],
     kind: str,
     now: datetime.datetime,
     calendar=None,
@@ -123,37 +129,46 @@ def target_start(
     due_at: datetime.datetime | None = None,
     paused_total: datetime.timedelta = datetime.timedelta(0),
     ticket: bool = True,
-) -> SLATarget:
-    """Start a clock. Caller holds the complaint's lock. An open clock of the
-    same kind is stopped first (the database allows one open per kind); the
-    current agency ticket follows a new first-response clock, so its
-    deadline is always the one that runs (``ticket=False``: the caller
-    knows the complaint has no current ticket and is about to create it
-    pointing at the clock)."""
-    target = _target_new(
-        complaint=complaint,
-        policy=policy_for(complaint.severity),
+) -> list[SLATarget]:
+    """Start a clock of ``kind`` on each complaint, under its own policy;
+    the caller holds their locks. An open clock of the same kind is stopped
+    first (the database allows one open per kind); the current agency ticket
+    follows a new first-response clock, so its deadline is always the one
+    that runs (``ticket=False``: the caller knows the complaints have no
+    current ticket and is about to create them pointing at the clocks). The
+    old clocks are stopped in one statement and the new ones written in one."""
+    calendar = calendar or business_calendar()
+    targets = [
+        _target_new(
+            complaint=complaint,
+            policy=policy_for(complaint.severity),
+            kind=kind,
+            now=now,
+            calendar=calendar,
+            amount=amount,
+            unit=unit,
+            started_at=started_at,
+            extension_count=extension_count,
+            due_at=due_at,
+            paused_total=paused_total,
+        )
+        for complaint in complaints
+    ]
+    SLATarget.objects.filter(
+        complaint__in=[complaint.pk for complaint in complaints],
         kind=kind,
-        now=now,
-        calendar=calendar or business_calendar(),
-        amount=amount,
-        unit=unit,
-        started_at=started_at,
-        extension_count=extension_count,
-        due_at=due_at,
-        paused_total=paused_total,
-    )
-    SLATarget.objects.filter(complaint=complaint, kind=kind, met_at__isnull=True, cancelled_at__isnull=True).update(
-        cancelled_at=now
-    )
-    target.save(force_insert=True)
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).update(cancelled_at=now)
+    insert_rows(targets)
     if kind == Kind.AGENCY_FIRST_RESPONSE:
         if ticket:
-            AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
+            for complaint, target in zip(complaints, targets, strict=True):
+                AgencyTicket.objects.current().filter(complaint=complaint).update(response_target=target)
     else:
         # The agency's clock is not among the due columns.
-        sync_due_columns(complaint)
-    return target
+        sync_due_columns_many(complaints)
+    return targets
 
 
 # The clocks every new complaint starts with.
@@ -189,14 +204,23 @@ def due_columns(targets) -> dict[str, datetime.datetime | None]:
 
 
 def open_targets(complaint: Complaint, *kinds: str):
-    queryset = SLATarget.objects.filter(complaint=complaint, met_at__isnull=True, cancelled_at__isnull=True)
+    return _open_targets_of([complaint.pk], kinds)
+
+
+def _open_targets_of(complaint_ids: list[int], kinds=()):
+    queryset = SLATarget.objects.filter(complaint__in=complaint_ids, met_at__isnull=True, cancelled_at__isnull=True)
     return queryset.filter(kind__in=kinds) if kinds else queryset
 
 
 def target_meet(*, complaint: Complaint, kinds: tuple[str, ...], now: datetime.datetime) -> None:
     """Stop clocks because what they measured happened. Caller holds the lock."""
-    open_targets(complaint, *kinds).update(met_at=now, paused_at=None)
-    sync_due_columns(complaint)
+    targets_meet(complaints=[complaint], kinds=kinds, now=now)
+
+
+def targets_meet(*, complaints: list[Complaint], kinds: tuple[str, ...], now: datetime.datetime) -> None:
+    """:func:`target_meet` on several locked complaints, in one statement."""
+    _open_targets_of([complaint.pk for complaint in complaints], kinds).update(met_at=now, paused_at=None)
+    sync_due_columns_many(complaints)
 
 
 def targets_cancel(*, complaint: Complaint, now: datetime.datetime, kinds: tuple[str, ...] = ()) -> None:
@@ -230,15 +254,27 @@ def targets_resume(*, complaint: Complaint, now: datetime.datetime, calendar=Non
 
 def sync_due_columns(complaint: Complaint) -> None:
     """Copy the open deadlines onto the complaint for lists and pages."""
-    columns = due_columns(
-        open_targets(complaint, Kind.ACKNOWLEDGE, Kind.FINAL_DECISION, Kind.REVIEW)
-        .order_by("started_at")
-        .values_list("kind", "due_at")
-    )
-    if (complaint.acknowledge_due_at, complaint.decision_due_at) != tuple(columns.values()):
-        complaint.acknowledge_due_at = columns["acknowledge_due_at"]
-        complaint.decision_due_at = columns["decision_due_at"]
-        Complaint.objects.filter(pk=complaint.pk).update(**columns)
+    sync_due_columns_many([complaint])
+
+
+def sync_due_columns_many(complaints: list[Complaint]) -> None:
+    """:func:`sync_due_columns` of several complaints: their open clocks read
+    in one statement, the complaints whose columns change written in one."""
+    open_clocks: dict[int, list] = {complaint.pk: [] for complaint in complaints}
+    for complaint_id, kind, due_at in (
+        _open_targets_of(list(open_clocks), (Kind.ACKNOWLEDGE, Kind.FINAL_DECISION, Kind.REVIEW))
+        .order_by("started_at", "pk")
+        .values_list("complaint_id", "kind", "due_at")
+    ):
+        open_clocks[complaint_id].append((kind, due_at))
+    changed = []
+    for complaint in complaints:
+        columns = due_columns(open_clocks[complaint.pk])
+        if (complaint.acknowledge_due_at, complaint.decision_due_at) != tuple(columns.values()):
+            complaint.acknowledge_due_at = columns["acknowledge_due_at"]
+            complaint.decision_due_at = columns["decision_due_at"]
+            changed.append(complaint)
+    rows_update(changed, ["acknowledge_due_at", "decision_due_at"])
 
 
 # The sweep ----------------------------------------------------------------

@@ -2,17 +2,21 @@
 through (:func:`ticket_move`, as ``AgencyTicket.TRANSITIONS`` allows),
 opening and closing it, and the agency's response on it."""
 
+import contextlib
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
+from common.fixedsql import insert_rows
 
 from ..models import OPEN_STATUSES, AgencyResponse, AgencyTicket, Complaint, Party, SLATarget, Status, TimelineEvent
 from ..uploads import CheckedFile
@@ -110,29 +114,106 @@ def _ticket_link(complaint: Complaint) -> str:
 
 def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: datetime.datetime) -> AgencyTicket:
     """Open (or reopen) the agency's ticket and start its response clock, then
-    tell the agency by e-mail and webhook. Caller holds the complaint lock."""
-    # The complaint's lock keeps anyone else from opening its ticket meanwhile.
-    ticket = AgencyTicket.objects.current().select_for_update().filter(complaint=complaint).first()
-    created = ticket is None
-    target = sla.target_start(
-        complaint=complaint, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now, ticket=not created
+    tell the agency by e-mail and webhook. Caller holds the complaint lock
+    (:func:`tickets_open` of one)."""
+    return tickets_open(complaints=[complaint], agencies=[agency], message=message, now=now)[0]
+
+
+def tickets_open(
+    *,
+    complaints: list[Complaint],
+    agencies: list[Agency],
+    message: str,
+    now: datetime.datetime,
+    each: Callable[[int], contextlib.AbstractContextManager] | None = None,
+) -> list[AgencyTicket]:
+    """:func:`ticket_open` for several locked complaints, each for its agency
+    (in order): their current tickets read in one statement, the rounds
+    already sent in one, the clocks started and the new tickets written in
+    one each; each agency told within ``each(complaint_id)``, as the outbox
+    scopes the messages of each."""
+    if not complaints:
+        return []
+    ids = [complaint.pk for complaint in complaints]
+    current: dict[int, AgencyTicket] = {}
+    # The complaints' locks keep anyone else from opening their tickets meanwhile.
+    for ticket in AgencyTicket.objects.current().select_for_update().filter(complaint__in=ids).order_by("pk"):
+        current.setdefault(ticket.complaint_id, ticket)
+    sent = dict(
+        TimelineEvent.objects.filter(complaint__in=ids, kind=Kind.SENT_TO_AGENCY)
+        .order_by()
+        .values("complaint")
+        .annotate(rounds=Count("pk"))
+        .values_list("complaint", "rounds")
     )
-    if created:
-        ticket = AgencyTicket.objects.create(
-            complaint=complaint, agency=agency, opened_at=now, platform_message=message, response_target=target
+    targets = {}
+    for complaints_of, follows in (
+        ([complaint for complaint in complaints if complaint.pk not in current], False),
+        ([complaint for complaint in complaints if complaint.pk in current], True),
+    ):
+        if complaints_of:
+            started = sla.targets_start(
+                complaints=complaints_of, kind=SLATarget.Kind.AGENCY_FIRST_RESPONSE, now=now, ticket=follows
+            )
+            targets.update(zip([complaint.pk for complaint in complaints_of], started, strict=True))
+    tickets = {
+        complaint.pk: current.get(complaint.pk)
+        or AgencyTicket(
+            complaint=complaint,
+            agency=agency,
+            opened_at=now,
+            platform_message=message,
+            response_target=targets[complaint.pk],
         )
-    else:
-        ticket.response_target = target  # target_start pointed the current ticket at it
-    round_number = complaint.timeline.filter(kind=TimelineEvent.Kind.SENT_TO_AGENCY).count() + 1
-    if not created:
-        ticket.agency = agency
-        ticket.platform_message = message
-        ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
-        ticket.save(update_fields=["agency", "platform_message", "extension_status"])
+        for complaint, agency in zip(complaints, agencies, strict=True)
+    }
+    insert_rows([ticket for ticket in tickets.values() if ticket.pk is None])
+    for complaint, agency in zip(complaints, agencies, strict=True):
+        ticket, target = tickets[complaint.pk], targets[complaint.pk]
+        with each(complaint.pk) if each else contextlib.nullcontext():
+            if complaint.pk in current:
+                _ticket_reopen(
+                    complaint=complaint, ticket=ticket, agency=agency, target=target, message=message, now=now
+                )
+            _ticket_tell(
+                complaint=complaint,
+                agency=agency,
+                target=target,
+                message=message,
+                round_number=sent.get(complaint.pk, 0) + 1,
+                event="ticket.reopened" if complaint.pk in current else "ticket.opened",
+                now=now,
+            )
+    return [tickets[complaint.pk] for complaint in complaints]
+
+
+def _ticket_reopen(
+    *, complaint: Complaint, ticket: AgencyTicket, agency: Agency, target: SLATarget, message: str, now
+) -> None:
+    """The complaint's current ticket, given to ``agency`` again with a new
+    clock (``target_start`` pointed it at the clock) and message."""
+    ticket.response_target = target
+    ticket.agency = agency
+    ticket.platform_message = message
+    ticket.extension_status = AgencyTicket.ExtensionStatus.NONE
+    ticket.save(update_fields=["agency", "platform_message", "extension_status"])
     if ticket.status != AgencyTicket.Status.OPEN:
         ticket_move(
             complaint=complaint, ticket=ticket, to=AgencyTicket.Status.OPEN, now=now, extra_fields={"closed_at": None}
         )
+
+
+def _ticket_tell(
+    *,
+    complaint: Complaint,
+    agency: Agency,
+    target: SLATarget,
+    message: str,
+    round_number: int,
+    event: str,
+    now: datetime.datetime,
+) -> None:
+    """The agency's e-mail and webhook of a ticket (re)opened."""
     with notify.staff_language():
         subject = _("New complaint ticket %(reference)s (%(severity)s)") % {
             "reference": complaint.reference,
@@ -161,7 +242,7 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
     notify.webhook_obligation(
         key=f"complaint:{complaint.pk}:agency-webhook:{round_number}",
         agency=agency,
-        event="ticket.opened" if created else "ticket.reopened",
+        event=event,
         data={
             "reference": complaint.reference,
             "category": complaint.category.code,
@@ -171,7 +252,6 @@ def ticket_open(*, complaint: Complaint, agency: Agency, message: str, now: date
         },
         now=now,
     )
-    return ticket
 
 
 def _member_of(user, agency) -> bool:

@@ -3,19 +3,21 @@ then :func:`move` it as ``TRANSITIONS`` allows), and the transitions that
 only carry a complaint along: acknowledge it, start the platform's review,
 escalate it."""
 
+import contextlib
 import datetime
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.transitions import status_write
+from common.transitions import status_write_many
 
 from ..models import OPEN_STATUSES, Complaint, SLATarget, Status, TimelineEvent, transition_allowed
 from . import notify, sla
 from .evidence import evidence_retention
-from .timeline import timeline_add
+from .timeline import timeline_add_many, timeline_event
 
 Kind = TimelineEvent.Kind
 Visibility = TimelineEvent.Visibility
@@ -84,39 +86,55 @@ def require_open(complaint: Complaint) -> None:
         )
 
 
-def move(
+def move(*, complaint: Complaint, data: dict | None = None, extra_fields: dict | None = None, **step) -> TimelineEvent:
+    """Change the status of a complaint the caller has locked with
+    :func:`lock`: refuse a move the table does not allow, set the status and
+    its timestamp, save, and append the timeline event (:func:`moves` of
+    one; same arguments, ``data`` and ``extra_fields`` its own)."""
+    return moves(complaints=[complaint], data=[data], extra_fields=[extra_fields], **step)[0]
+
+
+def moves(
     *,
-    complaint: Complaint,
+    complaints: Sequence[Complaint],
     to: str,
     now: datetime.datetime,
     kind: str,
     visibility: str,
     author=None,
     text: str = "",
-    data: dict | None = None,
-    extra_fields: dict | None = None,
-) -> TimelineEvent:
-    """Change the status of a complaint the caller has locked with
-    :func:`lock`: refuse a move the table does not allow, set the status and
-    its timestamp, save, and append the timeline event."""
-    if not transition_allowed(complaint.status, to):
-        raise refuse(complaint, to)
-    retention = {}
-    if to in (Status.CLOSED, Status.WITHDRAWN):
-        retention["evidence_kept_until"] = now + evidence_retention()
-    elif complaint.evidence_kept_until is not None:
-        retention["evidence_kept_until"] = None
-    previous = status_write(
-        complaint, to=to, now=now, timestamps=STATUS_TIMESTAMPS, extra_fields={**retention, **(extra_fields or {})}
-    )
-    return timeline_add(
-        complaint=complaint,
-        kind=kind,
-        at=now,
-        visibility=visibility,
-        author=author,
-        text=text,
-        data={"from": previous, "to": to, **(data or {})},
+    data: Sequence[dict | None] | None = None,
+    extra_fields: Sequence[dict | None] | None = None,
+) -> list[TimelineEvent]:
+    """:func:`move` several locked complaints to the same status, each with
+    its own event ``data`` and ``extra_fields`` (in order): none moves if
+    one may not; the complaints are written in one statement, their history
+    rows in one and their events in one."""
+    for complaint in complaints:
+        if not transition_allowed(complaint.status, to):
+            raise refuse(complaint, to)
+    fields = []
+    for complaint, extra in zip(complaints, extra_fields or [None] * len(complaints), strict=True):
+        retention = {}
+        if to in (Status.CLOSED, Status.WITHDRAWN):
+            retention["evidence_kept_until"] = now + evidence_retention()
+        elif complaint.evidence_kept_until is not None:
+            retention["evidence_kept_until"] = None
+        fields.append({**retention, **(extra or {})})
+    previous = status_write_many(complaints, to=to, now=now, timestamps=STATUS_TIMESTAMPS, extra_fields=fields)
+    return timeline_add_many(
+        [
+            timeline_event(
+                complaint=complaint,
+                kind=kind,
+                at=now,
+                visibility=visibility,
+                author=author,
+                text=text,
+                data={"from": left, "to": to, **(more or {})},
+            )
+            for complaint, left, more in zip(complaints, previous, data or [None] * len(complaints), strict=True)
+        ]
     )
 
 
@@ -138,10 +156,27 @@ def complaint_acknowledge(*, complaint: Complaint, by, now: datetime.datetime) -
 
 def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime, extra_fields: dict | None = None) -> None:
     """:func:`complaint_acknowledge` of a complaint the caller has locked
-    with :func:`lock` (routing does, and acknowledges in its transaction,
-    saving its own columns, ``extra_fields``, in the same write)."""
-    event = move(
-        complaint=complaint,
+    with :func:`lock` (:func:`acknowledge_many` of one)."""
+    acknowledge_many(complaints=[complaint], by=by, now=now, extra_fields=[extra_fields])
+
+
+def acknowledge_many(
+    *,
+    complaints: Sequence[Complaint],
+    by,
+    now: datetime.datetime,
+    extra_fields: Sequence[dict | None] | None = None,
+    each: Callable[[int], contextlib.AbstractContextManager] | None = None,
+) -> None:
+    """Acknowledge complaints the caller has locked with :func:`lock`, in
+    one write (routing acknowledges in its transaction, saving its own
+    columns, each complaint's ``extra_fields``, in the same write): the
+    acknowledgement clocks met together, each borrower told (within
+    ``each(complaint_id)``, as the outbox scopes the messages of each)."""
+    if not complaints:
+        return
+    events = moves(
+        complaints=complaints,
         to=Status.ACKNOWLEDGED,
         now=now,
         kind=Kind.ACKNOWLEDGED,
@@ -149,8 +184,10 @@ def acknowledge_locked(*, complaint: Complaint, by, now: datetime.datetime, extr
         author=by,
         extra_fields=extra_fields,
     )
-    sla.target_meet(complaint=complaint, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
-    notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)
+    sla.targets_meet(complaints=complaints, kinds=(SLATarget.Kind.ACKNOWLEDGE,), now=now)
+    for complaint, event in zip(complaints, events, strict=True):
+        with each(complaint.pk) if each else contextlib.nullcontext():
+            notify.notify_borrower(complaint=complaint, event="complaint.acknowledged", occurrence=event.pk, now=now)
 
 
 def complaint_start_review(*, complaint: Complaint, by, now: datetime.datetime) -> Complaint:

@@ -1,7 +1,6 @@
 """Rows inserted through fixed statements: the rows the ORM would write."""
 
 import datetime
-import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -10,42 +9,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.fixedsql import insert_row, insert_rows, insert_with_history, row_by_id
-from complaints.models import Category, Complaint, SLATarget
+from complaints.models import Complaint, SLATarget
 from loans.models import ContactEvent, LoanAccount
-from tests.factories import BorrowerFactory, ContactEventFactory, LoanAccountFactory, UserFactory
+from tests.factories import BorrowerFactory, ContactEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 WRITTEN = datetime.datetime(2026, 11, 25, 2, 0, 7, tzinfo=UTC)
-
-
-@pytest.fixture
-def new_complaint():
-    """Unsaved complaints of one borrower, alike but for their token."""
-    account = LoanAccountFactory(borrower=BorrowerFactory(user=UserFactory()))
-    category = Category.objects.get(code="CT-HOURS")
-
-    def build(**overrides):
-        values = {
-            "borrower": account.borrower,
-            "account": account,
-            "category": category,
-            "incident_at": NOW - datetime.timedelta(days=1),
-            "caller_number": "+862150000123",
-            "description": "They called me at 23:00 three nights in a row.",
-            "consent_to_share": True,
-            "severity": category.default_severity,
-            "submit_token": uuid.uuid4(),
-            "submitted_at": NOW,
-            "updated_at": NOW,
-            "acknowledge_due_at": NOW + datetime.timedelta(days=1),
-        }
-        values.update(overrides)
-        return Complaint(**values)
-
-    return build
 
 
 @pytest.fixture
@@ -158,3 +130,29 @@ def test_a_row_read_by_id_is_the_one_the_orm_reads(model):
 
 def test_a_missing_id_reads_none():
     assert row_by_id(ContactEvent, 10**9) is None
+
+
+def test_history_rows_of_changed_rows_are_the_ones_simple_history_writes(new_complaint, written_at):
+    from common.fixedsql import insert_history
+
+    saved, changed = new_complaint(), new_complaint()
+    for complaint in (saved, changed):
+        complaint.save()
+        complaint.description = "They called my employer."
+    saved.save()
+    insert_history([changed])
+    latest = [complaint.history.order_by("-history_id").first() for complaint in (saved, changed)]
+    assert [(version.history_type, version.description, version.history_date) for version in latest] == [
+        ("~", "They called my employer.", WRITTEN)
+    ] * 2
+
+
+def test_history_rows_of_several_changed_rows_are_written_in_one_statement(new_complaint, django_assert_num_queries):
+    from common.fixedsql import insert_history
+
+    complaints = [new_complaint() for _ in range(3)]
+    for complaint in complaints:
+        complaint.save()
+    with django_assert_num_queries(1):
+        insert_history(complaints)
+    assert [complaint.history.count() for complaint in complaints] == [2, 2, 2]

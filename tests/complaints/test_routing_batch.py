@@ -118,14 +118,14 @@ def test_a_row_waiting_out_its_backoff_is_not_taken_along(submit, published):
 def test_a_complaint_that_fails_does_not_stop_or_undo_the_others(submit, hooked, monkeypatch, published):
     complaints = [submit() for _ in range(3)]
     broken = complaints[1]
-    opened = routing_services.ticket_open
+    opened = routing_services.tickets_open
 
-    def ticket_open(*, complaint, **kwargs):
-        if complaint.pk == broken.pk:
+    def tickets_open(*, complaints, **kwargs):
+        if broken.pk in [complaint.pk for complaint in complaints]:
             raise RuntimeError("the database refused the ticket")
-        return opened(complaint=complaint, **kwargs)
+        return opened(complaints=complaints, **kwargs)
 
-    monkeypatch.setattr(routing_services, "ticket_open", ticket_open)
+    monkeypatch.setattr(routing_services, "tickets_open", tickets_open)
     outbox_services.obligation_try(obligation_id=_route_row(complaints[0]).pk, now=LATER)
     statuses = [_route_row(complaint).status for complaint in complaints]
     assert statuses == [Obligation.Status.DELIVERED, Obligation.Status.PENDING, Obligation.Status.DELIVERED]
@@ -253,3 +253,45 @@ def test_a_complaint_whose_acknowledgement_fails_fails_alone(submit, agency, not
         assert complaint.status == Status.WITH_AGENCY
         assert Notice.objects.filter(complaint_reference=complaint.reference).count() == 1
     assert Notice.objects.count() == 2
+
+
+def test_a_batch_costs_the_same_statements_however_many_complaints_it_routes(submit, account, hooked, notices):
+    """Every step of routing (acknowledging, the clocks, the tickets, the
+    moves, their history and events) is done for the whole batch at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ContactEventFactory
+
+    def queries(count: int) -> int:
+        ids = [
+            submit(contact_event=ContactEventFactory(account=account, agency=hooked, occurred_at=NOW)).pk
+            for _ in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            complaints_route(complaint_ids=ids, now=LATER)
+        return len(captured)
+
+    assert queries(6) == queries(2)
+
+
+def test_a_batch_writes_each_complaint_the_history_saving_it_alone_writes(submit, hooked):
+    """Two versions each: acknowledged with its routing, then with the agency."""
+    batch = [submit() for _ in range(2)]
+    alone = submit()
+    complaints_route(complaint_ids=[complaint.pk for complaint in batch], now=LATER)
+    complaints_route(complaint_ids=[alone.pk], now=LATER)
+
+    def versions(complaint):
+        return list(
+            complaint.history.order_by("history_id").values_list(
+                "history_type", "status", "agency_id", "routed_at", "acknowledge_due_at", "sent_to_agency_at"
+            )
+        )
+
+    assert versions(batch[0]) == versions(batch[1]) == versions(alone)
+    assert [version[:2] for version in versions(alone)] == [
+        ("+", Status.SUBMITTED),
+        ("~", Status.ACKNOWLEDGED),
+        ("~", Status.WITH_AGENCY),
+    ]
