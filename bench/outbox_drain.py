@@ -175,6 +175,24 @@ def group_cpu_seconds(groups: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def named_cpu_seconds(names: set[str]) -> float:
+    """User + system CPU of every live process whose command is one of
+    ``names`` (e.g. every PostgreSQL backend), children included once they
+    have been waited for."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] in names:
+            fields = tail.split()
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / CLOCK_TICKS
+
+
 def machine_busy_seconds() -> float:
     fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = fields[3] + fields[4]

@@ -64,6 +64,8 @@ PREFIX = "BENCH-ROUTING"
 TICKET_P95_BAR = 2.0
 WEBHOOK_P95_BAR = 3.0
 BACKLOG_BAR = 5.0
+# The services' own processes, by command, whose CPU is counted apart.
+SERVICES = {"postgresql": {"postgres"}, "redis": {"redis-server"}}
 
 
 def parse_args() -> argparse.Namespace:
@@ -286,6 +288,10 @@ def profile(args) -> int:
     count = len(people)
     per_task: dict = {}
     counter = QueryCounter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    database_before = _process_cpu(backend)
     if args.trickle:
         # Each complaint routed before the next is filed: what a quiet hour
         # costs (filing is not counted).
@@ -308,6 +314,7 @@ def profile(args) -> int:
             broker.drain(per_task, counter)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 
+    database = _process_cpu(backend) - database_before
     time.sleep(0.2)
     routed = Complaint.objects.filter(routed_at__isnull=False).count()
     tickets = AgencyTicket.objects.count()
@@ -322,7 +329,8 @@ def profile(args) -> int:
     print("outbox rows per complaint by kind: " + ", ".join(f"{k} {v / count:.1f}" for k, v in sorted(by_kind.items())))
     print(
         f"worker, per routed complaint: CPU {cpu / count * 1000:.2f} ms, wall {wall / count * 1000:.2f} ms, "
-        f"queries {counter.total / count:.1f}, tasks {sum(s['tasks'] for s in per_task.values()) / count:.2f}"
+        f"queries {counter.total / count:.1f}, tasks {sum(s['tasks'] for s in per_task.values()) / count:.2f}; "
+        f"its PostgreSQL backend's CPU {database / count * 1000:.2f} ms"
     )
     print(f"{'task':<28}{'tasks':>7}{'rows':>7}{'CPU ms/task':>13}{'queries/task':>14}{'CPU ms/complaint':>18}")
     for name, stats in sorted(per_task.items()):
@@ -336,7 +344,7 @@ def profile(args) -> int:
     if args.cprofile:
         # A second batch of the same size under the profiler (which inflates CPU).
         _file(people=bench_borrowers(2 * count)[count:], category=category)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU, not waits on the database
         profiler.enable()
         broker.drain({}, QueryCounter())
         profiler.disable()
@@ -354,6 +362,12 @@ def profile(args) -> int:
         {"complaints": count, "cpu_ms": cpu / count * 1000, "queries": counter.total / count},
     )
     return 0 if routed == count and not pending else 1
+
+
+def _process_cpu(stat: Path) -> float:
+    """User + system CPU seconds of one process (``/proc/<pid>/stat``)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _file(*, people, category) -> None:
@@ -566,7 +580,7 @@ def load(args) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from bench.outbox_drain import group_cpu_seconds, machine_busy_seconds, stop
+    from bench.outbox_drain import group_cpu_seconds, machine_busy_seconds, named_cpu_seconds, own_cpu_seconds, stop
     from businesscalendar.hours import platform_message_quiet_hours
     from complaints.models import Complaint
     from outbox.models import Obligation
@@ -659,6 +673,8 @@ def load(args) -> int:
         signed_in = signed_in[:-200]
         print(f"warm-up: {sum(warm.values())} complaints, answers {warm}")
         cpu_before = {name: group_cpu_seconds([group]) for name, group in groups.items()}
+        services_before = {name: named_cpu_seconds(commands) for name, commands in SERVICES.items()}
+        own_before = own_cpu_seconds()
         machine_before = machine_busy_seconds()
         began = time.time()
         statuses = submitters(port=args.port, signed_in=signed_in, clients=args.clients, seconds=args.seconds)
@@ -671,6 +687,8 @@ def load(args) -> int:
                 break
             time.sleep(0.1)
         cpu = {name: group_cpu_seconds([group]) - cpu_before[name] for name, group in groups.items()}
+        cpu.update({name: named_cpu_seconds(commands) - services_before[name] for name, commands in SERVICES.items()})
+        cpu["this script (submitters, webhook receiver)"] = own_cpu_seconds() - own_before
         machine = machine_busy_seconds() - machine_before
         load_after = os.getloadavg()
         time.sleep(0.5)
@@ -721,7 +739,7 @@ def load(args) -> int:
     print(
         "CPU per complaint: "
         + ", ".join(f"{name} {per(seconds):.1f} ms" for name, seconds in cpu.items())
-        + f", the rest (PostgreSQL, Redis, this process, other users) {per(rest):.1f} ms"
+        + f", the rest (other users, the kernel) {per(rest):.1f} ms"
     )
     print(f"load average after: {', '.join(f'{v:.1f}' for v in load_after)}")
     ticket_p95 = _p95(to_ticket)

@@ -141,18 +141,55 @@ def insert_with_history(obj: Model) -> Model:
     return obj
 
 
+@functools.cache
+def _history_copy_statement(model: type[Model], rows: int, vendor: str) -> str:
+    """SQL writing the history rows of ``rows`` rows of ``model`` by copying
+    their tracked columns from the table, each stamped with the four
+    parameters before the ids (date, type, user, change reason). On
+    PostgreSQL the ids are one array, whatever their number (``rows`` 0)."""
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    tracked = [field.column for field in history_model.tracked_fields]
+    stamp = ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    columns = {field.column for field in history_model._meta.concrete_fields} - {history_model._meta.pk.column}
+    if columns != {*tracked, *stamp}:
+        raise TypeError(f"{history_model._meta.label}: its columns are not the tracked ones and the stamp.")
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    where = f"{pk} = ANY(%s)" if vendor == "postgresql" else f"{pk} IN ({', '.join(['%s'] * rows)})"
+    return (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(quote(name) for name in tracked + stamp)})"  # noqa: S608
+        f" SELECT {', '.join(quote(name) for name in tracked)}, %s, %s, %s, %s"
+        f" FROM {quote(model._meta.db_table)} WHERE {where} ORDER BY {pk}"
+    )
+
+
 def insert_history(objects: list[Model]) -> None:
     """The history rows simple-history's ``post_save`` would write for saved
-    objects of one tracked model that were just changed (``history_type``
-    "~", each as the object holds it), in one statement: for writes that
-    bypass ``save()``, as :func:`common.bulkupdate.rows_update` does."""
+    objects of one tracked model that were just written, bypassing
+    ``save()`` (as :func:`common.bulkupdate.rows_update` does): ``history_type``
+    "~", stamped as simple-history stamps them, their columns copied from the
+    table in one statement (the objects were read under lock and written,
+    so the table holds them as they are; one time of writing for them all)."""
     objects = [obj for obj in objects if _history_written(obj)]
     if not objects:
         return
-    sql, fields, tracked = _history_statement(type(objects[0]), len(objects), connection.vendor)
-    params = [value for obj in objects for value in _history_values(obj, fields, tracked, "~")]
+    now = timezone.now()
+    stamps: dict[tuple, list[int]] = {}
+    for obj in objects:
+        stamp = (
+            obj._history_date if hasattr(obj, "_history_date") else now,
+            getattr(_history_user(obj), "pk", None),
+            getattr(obj, "_change_reason", None),
+        )
+        stamps.setdefault(stamp, []).append(obj.pk)
+    model = type(objects[0])
+    dated = getattr(model, model._meta.simple_history_manager_attribute).model._meta.get_field("history_date")
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for (date, user_id, reason), ids in stamps.items():
+            sql = _history_copy_statement(model, 0 if postgresql else len(ids), connection.vendor)
+            date = dated.get_db_prep_save(date, connection)
+            cursor.execute(sql, [date, "~", user_id, reason, *([ids] if postgresql else ids)])
 
 
 def _history_user(obj: Model):

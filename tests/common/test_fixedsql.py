@@ -133,18 +133,29 @@ def test_a_missing_id_reads_none():
 
 
 def test_history_rows_of_changed_rows_are_the_ones_simple_history_writes(new_complaint, written_at):
+    from common.bulkupdate import rows_update
     from common.fixedsql import insert_history
 
-    saved, changed = new_complaint(), new_complaint()
-    for complaint in (saved, changed):
+    saved, written = new_complaint(), new_complaint()
+    for complaint in (saved, written):
         complaint.save()
         complaint.description = "They called my employer."
+        complaint.status = "acknowledged"
     saved.save()
-    insert_history([changed])
-    latest = [complaint.history.order_by("-history_id").first() for complaint in (saved, changed)]
-    assert [(version.history_type, version.description, version.history_date) for version in latest] == [
-        ("~", "They called my employer.", WRITTEN)
-    ] * 2
+    rows_update([written], ["description", "status"])
+    insert_history([written])
+    latest = [
+        model_to_dict(
+            complaint.history.order_by("-history_id").first(), exclude=["history_id", "id", "reference", "submit_token"]
+        )
+        for complaint in (saved, written)
+    ]
+    assert latest[0] == latest[1]
+    assert (latest[1]["history_type"], latest[1]["description"], latest[1]["history_date"]) == (
+        "~",
+        "They called my employer.",
+        WRITTEN,
+    )
 
 
 def test_history_rows_of_several_changed_rows_are_written_in_one_statement(new_complaint, django_assert_num_queries):
@@ -156,3 +167,21 @@ def test_history_rows_of_several_changed_rows_are_written_in_one_statement(new_c
     with django_assert_num_queries(1):
         insert_history(complaints)
     assert [complaint.history.count() for complaint in complaints] == [2, 2, 2]
+
+
+def test_history_rows_of_changed_rows_take_each_objects_own_user_and_reason(new_complaint):
+    from common.fixedsql import insert_history
+
+    complaints = [new_complaint() for _ in range(3)]
+    users = [UserFactory(), UserFactory()]
+    for complaint in complaints:
+        complaint.save()
+    complaints[0]._history_user, complaints[1]._history_user = users
+    complaints[1]._change_reason = "merged"
+    insert_history(complaints)
+    latest = [complaint.history.order_by("-history_id").first() for complaint in complaints]
+    assert [(version.history_user_id, version.history_change_reason) for version in latest] == [
+        (users[0].pk, None),
+        (users[1].pk, "merged"),
+        (None, None),
+    ]
