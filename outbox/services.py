@@ -7,11 +7,13 @@ from collections import defaultdict
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from common.bulkupdate import rows_update
+from common.cache import CacheUnavailable, raising
 from common.deferred import Deferral
 from common.metrics import DELIVERIES
 from common.redis_breaker import breaker_for
@@ -212,14 +214,49 @@ def _enqueue(task, *, args: list, queue: str | None) -> bool:
 
 
 def obligation_publish(*, obligation_id: int, kind: str) -> bool:
-    """Ask a worker to deliver now."""
+    """Ask a worker to deliver now. A row of a kind that gathers names its
+    kind to the task, and publishes none while a task for the kind is
+    queued and has not started: that task will take the row along
+    (:func:`_wake_up`)."""
     from .tasks import deliver_obligation_task
 
-    return _enqueue(deliver_obligation_task, args=[obligation_id], queue=queue_for(kind))
+    if not (gathers(kind) and settings.OUTBOX_WAKE_SECONDS):
+        return _enqueue(deliver_obligation_task, args=[obligation_id], queue=queue_for(kind))
+    if not _wake_up(kind):
+        return True
+    return _enqueue(deliver_obligation_task, args=[obligation_id, kind], queue=queue_for(kind))
+
+
+def _wake_key(kind: str) -> str:
+    return f"outbox:wake:{kind}"
+
+
+def _wake_up(kind: str) -> bool:
+    """Whether a new row of a gathering ``kind`` needs a task of its own:
+    none is queued and not yet started. The task clears the key as it
+    starts, before it gathers (:func:`_woken`), so a row committed before
+    the key was found is seen by that task's gathering; the key lapses
+    after ``OUTBOX_WAKE_SECONDS`` should its task be lost. Without the cache,
+    a task is published."""
+    try:
+        return raising(cache).add(_wake_key(kind), 1, timeout=settings.OUTBOX_WAKE_SECONDS)
+    except CacheUnavailable:
+        return True
+
+
+def _woken(kind: str) -> None:
+    """A task for ``kind`` starts: rows committed from now on publish again."""
+    with contextlib.suppress(CacheUnavailable):
+        raising(cache).delete(_wake_key(kind))
 
 
 def _claim(
-    *, obligation_ids: list[int], now: datetime.datetime, skip_locked: bool = False, gather: bool = False
+    *,
+    obligation_ids: list[int],
+    now: datetime.datetime,
+    skip_locked: bool = False,
+    gather: bool = False,
+    kind: str | None = None,
 ) -> list[Obligation]:
     """Take the rows that are pending and under no live claim for one try
     each, in a transaction of its own that commits before any handler runs:
@@ -230,7 +267,9 @@ def _claim(
     waits and sees the row as that transaction left it. With ``gather``, a
     row of a kind that gathers (:func:`.handlers.gathers`) brings along
     others of its kind that are due and free, up to ``OUTBOX_GATHER_SIZE``
-    in all, oldest first, skipping those another worker holds.
+    in all, oldest first, skipping those another worker holds; a task
+    woken for a ``kind`` that gathers gathers its rows even when its own row
+    was taken already.
     """
     until = now + claim_period()
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
@@ -242,6 +281,8 @@ def _claim(
             .order_by("pk")
         )
         kinds = {obligation.kind for obligation in claimed if gathers(obligation.kind)}
+        if not claimed and kind is not None and gathers(kind):
+            kinds = {kind}
         room = settings.OUTBOX_GATHER_SIZE - len(claimed)
         if gather and len(kinds) == 1 and room > 0:
             # New rows (their own tasks are on the way) and rows due again;
@@ -427,17 +468,24 @@ def obligation_deliver(*, obligation_id: int, now: datetime.datetime | None = No
     return Obligation.objects.filter(pk=obligation_id).first()
 
 
-def obligation_try(*, obligation_id: int, now: datetime.datetime | None = None) -> str | None:
+def obligation_try(*, obligation_id: int, now: datetime.datetime | None = None, kind: str | None = None) -> str | None:
     """:func:`obligation_deliver` without reading the row back: the task's
     path. Returns the status recorded, None when nothing was tried.
 
     A row of a kind that gathers (routing) takes along the others of its
     kind that are due, and they are delivered together: under a burst one
-    task routes many complaints, and the tasks of the rows it took find
-    nothing left to do."""
-    claimed = _claim(obligation_ids=[obligation_id], now=now or timezone.now(), gather=True)
+    task routes many complaints. A task published for a row of such a
+    ``kind`` (:func:`obligation_publish`) was the one task on its way for
+    the kind: it lets new rows publish again as it starts, and when it
+    takes a full batch, more may be waiting: it publishes the next task
+    before it delivers, so another worker takes them meanwhile."""
+    if kind is not None:
+        _woken(kind)
+    claimed = _claim(obligation_ids=[obligation_id], now=now or timezone.now(), gather=True, kind=kind)
     if not claimed:
         return None
+    if kind is not None and len(claimed) >= settings.OUTBOX_GATHER_SIZE:
+        obligation_publish(obligation_id=claimed[-1].pk, kind=kind)
     own = claimed[0].pk == obligation_id
     statuses = _try_all(claimed, now=now)
     return statuses[0] if own else None

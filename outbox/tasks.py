@@ -4,8 +4,8 @@ from . import services
 
 
 @shared_task(acks_late=True)
-def deliver_obligation_task(obligation_id: int) -> None:
-    services.obligation_try(obligation_id=obligation_id)
+def deliver_obligation_task(obligation_id: int, kind: str | None = None) -> None:
+    services.obligation_try(obligation_id=obligation_id, kind=kind)
 
 
 @shared_task(acks_late=True)

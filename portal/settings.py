@@ -350,6 +350,11 @@ OUTBOX_BATCH_SECONDS = 60
 # due rows of the kind together: under a burst of complaints one task routes
 # many, in one transaction (README, Production).
 OUTBOX_GATHER_SIZE = 25
+# While a task for such a row is queued and has not started, new rows of its
+# kind publish no task of their own (it will take them along): a key in the
+# shared cache for at most this many seconds. 0 (no shared cache: without
+# REDIS_URL each process has its own) gives every row its own task.
+OUTBOX_WAKE_SECONDS = int(os.environ.get("OUTBOX_WAKE_SECONDS", "10" if REDIS_URL else "0"))
 
 # Outbound messages. Console or file in development; a provider in production.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notices.sms.ConsoleBackend")

@@ -28,3 +28,7 @@ if not REDIS_URL:
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Assertions read English; tests of the Chinese default ask for it explicitly.
 LANGUAGE_CODE = "en"
+
+# Each row publishes its own task here, as most tests of publishing expect;
+# the tests of the wake-up (outbox.services._wake_up) turn it on.
+OUTBOX_WAKE_SECONDS = 0
