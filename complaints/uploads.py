@@ -9,6 +9,8 @@ and anything else refused.
 """
 
 import hashlib
+import io
+import os
 import re
 import secrets
 import unicodedata
@@ -120,7 +122,10 @@ def check_upload(upload) -> CheckedFile:
             params={"name": display, "types": ALLOWED_LABEL},
         )
     return CheckedFile(
-        upload=upload, content_type=content_type, name=clean_name(display, content_type=content_type), size=upload.size
+        upload=upload,
+        content_type=content_type,
+        name=clean_name(display, content_type=content_type),
+        size=upload.size,
     )
 
 
@@ -148,18 +153,32 @@ def evidence_root() -> Path:
 
 
 def store(checked: CheckedFile) -> tuple[str, str]:
-    """Write the file under a random name; return (storage name, sha256)."""
+    """Write the file under a random name, readable and writable by its
+    owner only from the moment it exists; return (storage name, sha256).
+
+    One pass over the bytes hashes and writes them: a file held in memory
+    (up to ``FILE_UPLOAD_MAX_MEMORY_SIZE``) straight from its buffer, with
+    no copy; a larger one chunk by chunk from its temporary file."""
     storage_name = secrets.token_hex(20)
     folder = evidence_root() / storage_name[:2]
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    digest = hashlib.sha256()
     path = folder / storage_name
-    checked.upload.seek(0)
-    with open(path, "xb") as out:
-        for chunk in checked.upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileNotFoundError:  # the first file in its folder
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    digest = hashlib.sha256()
+    upload = checked.upload
+    with open(descriptor, "wb") as out:
+        if isinstance(getattr(upload, "file", None), io.BytesIO):
+            with upload.file.getbuffer() as contents:
+                digest.update(contents)
+                out.write(contents)
+        else:
+            upload.seek(0)
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
     return f"{storage_name[:2]}/{storage_name}", digest.hexdigest()
 
 

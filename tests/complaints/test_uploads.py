@@ -1,8 +1,11 @@
+import hashlib
+import stat
+
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from complaints.uploads import MAX_FILES, check_upload, check_uploads, clean_name, sniff
+from complaints.uploads import MAX_FILES, check_upload, check_uploads, clean_name, sniff, store
 
 
 def ftyp(brand: bytes, *compatible: bytes) -> bytes:
@@ -108,3 +111,46 @@ def test_names_lose_path_and_unsafe_characters_and_get_our_extension(raw, expect
 
 def test_file_name_loses_a_right_to_left_override():
     assert clean_name("photo\u202egnp.exe.png", content_type="image/png") == "photognp.exe.png"
+
+
+# Storing -----------------------------------------------------------------------------------
+
+# A PNG of 1 MB: more than one of the parser's 64 KB chunks.
+LARGE_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4096
+
+
+@pytest.fixture
+def evidence_folder(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    return tmp_path / "evidence"
+
+
+def test_a_file_held_in_memory_is_stored_whole_with_its_sha256(evidence_folder):
+    storage_name, sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    stored = (evidence_folder / storage_name).read_bytes()
+    assert (stored, sha256) == (LARGE_PNG, hashlib.sha256(stored).hexdigest())
+
+
+def test_a_file_on_disk_is_stored_whole_with_its_sha256(evidence_folder):
+    upload = TemporaryUploadedFile("p.png", "image/png", len(LARGE_PNG), None)
+    upload.write(LARGE_PNG)
+    upload.seek(0)
+    storage_name, sha256 = store(check_upload(upload))
+    stored = (evidence_folder / storage_name).read_bytes()
+    assert (stored, sha256) == (LARGE_PNG, hashlib.sha256(stored).hexdigest())
+
+
+def test_a_stored_file_and_its_new_folder_are_the_owners_only(evidence_folder):
+    storage_name, _sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    path = evidence_folder / storage_name
+    assert (stat.S_IMODE(path.stat().st_mode), stat.S_IMODE(path.parent.stat().st_mode)) == (0o600, 0o700)
+
+
+def test_a_second_file_in_a_folder_is_stored_beside_the_first(evidence_folder, monkeypatch):
+    from complaints import uploads
+
+    names = iter(["ab" + "0" * 38, "ab" + "1" * 38])
+    monkeypatch.setattr(uploads.secrets, "token_hex", lambda nbytes: next(names))
+    first, _ = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    second, _ = store(check_upload(SimpleUploadedFile("q.pdf", b"%PDF-1.4\n")))
+    assert sorted(path.name for path in (evidence_folder / "ab").iterdir()) == [first[3:], second[3:]]
