@@ -170,6 +170,21 @@ def test_upload_is_stored_privately_with_hash_and_clean_name(client_for, account
     assert "pass" not in evidence.storage_name
 
 
+@pytest.mark.parametrize("in_memory", [True, False], ids=["read whole", "streamed to a temporary file"])
+def test_a_large_upload_is_stored_whole_with_its_hash(client_for, account, in_house, settings, in_memory):
+    import hashlib
+    from pathlib import Path
+
+    large = PNG + bytes(range(256)) * 4096  # 1 MB: many of the parser's chunks
+    if not in_memory:
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    response = post_new(client_for, form_data(account), files=[SimpleUploadedFile("call.png", large)])
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    stored = (Path(settings.PRIVATE_MEDIA_ROOT) / "evidence" / evidence.storage_name).read_bytes()
+    assert (stored, evidence.size, evidence.sha256) == (large, len(large), hashlib.sha256(stored).hexdigest())
+
+
 def test_evidence_download_is_an_attachment_with_our_type_and_sandbox(client_for, account, in_house):
     post_new(client_for, form_data(account), files=[SimpleUploadedFile("photo.png", PNG, content_type="image/svg+xml")])
     evidence = Evidence.objects.get()
