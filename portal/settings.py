@@ -222,10 +222,11 @@ WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 # through views that check who is asking.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PORTAL_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-# Form fields and each uploaded file up to 2.5 MB are held in memory (a
-# larger file goes to a temporary file). A form post with files whose whole
-# body fits in DATA_UPLOAD_MAX_MEMORY_SIZE is read from the server in one
-# call before it is parsed (portal.middleware.WholeBodyMiddleware).
+# A post of at most FILE_UPLOAD_MAX_MEMORY_SIZE keeps its files in memory; a
+# larger one writes them to temporary files. DATA_UPLOAD_MAX_MEMORY_SIZE
+# bounds a post's fields (files aside), and a form post with files whose
+# whole body fits in it is read from the server in one call before it is
+# parsed (portal.middleware.WholeBodyMiddleware).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
