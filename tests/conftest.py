@@ -68,6 +68,17 @@ def _fresh_redis_breakers(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """A test that switched the language (a page asked for in Chinese) must
+    not leave it switched for the next: each starts in the settings' one."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_memos():
     """Rows an earlier test wrote were rolled back without a signal: each
     test builds what the processes keep (common.memo) from its own database."""
