@@ -37,17 +37,10 @@ def status_stamp(
     return previous, fields
 
 
-def status_write(
-    row: models.Model,
-    *,
-    to: str,
-    now: datetime.datetime,
-    timestamps: dict[str, str],
-    extra_fields: dict | None = None,
-) -> str:
-    """:func:`status_stamp` the row and save those columns. Returns the
-    status it left, for the event the caller appends."""
-    previous, fields = status_stamp(row, to=to, now=now, timestamps=timestamps, extra_fields=extra_fields)
+def status_write(row: models.Model, **move) -> str:
+    """:func:`status_stamp` the row (same arguments) and save those columns.
+    Returns the status it left, for the event the caller appends."""
+    previous, fields = status_stamp(row, **move)
     row.save(update_fields=sorted(fields))
     return previous
 
