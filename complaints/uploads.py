@@ -158,15 +158,19 @@ def store(checked: CheckedFile) -> tuple[str, str]:
 
     One pass over the bytes hashes and writes them: a file held in memory
     (up to ``FILE_UPLOAD_MAX_MEMORY_SIZE``) straight from its buffer, with
-    no copy; a larger one chunk by chunk from its temporary file."""
+    no copy; a larger one chunk by chunk from its temporary file. The file
+    and its name are on the disk before this returns, so a complaint that
+    commits never names a file a crash could still take away."""
     storage_name = secrets.token_hex(20)
     folder = evidence_root() / storage_name[:2]
     path = folder / storage_name
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        new_folder = False
     except FileNotFoundError:  # the first file in its folder
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        new_folder = True
     digest = hashlib.sha256()
     upload = checked.upload
     with open(descriptor, "wb") as out:
@@ -179,7 +183,31 @@ def store(checked: CheckedFile) -> tuple[str, str]:
             for chunk in upload.chunks():
                 digest.update(chunk)
                 out.write(chunk)
+        out.flush()
+        _to_disk(out.fileno())
+    _to_disk_folder(folder)
+    if new_folder:
+        _to_disk_folder(folder.parent)
     return f"{storage_name[:2]}/{storage_name}", digest.hexdigest()
+
+
+def _to_disk(descriptor: int) -> None:
+    """Flush a written file to the disk, then let its pages go from the
+    page cache: evidence is written once and read seldom, and cache pages
+    that are handed back are reused by the next file instead of fresh ones."""
+    (getattr(os, "fdatasync", None) or os.fsync)(descriptor)
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def _to_disk_folder(folder: Path) -> None:
+    """Flush a folder's entries, so that a new file's name survives a crash
+    as its contents do."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def stored_path(storage_name: str) -> Path:

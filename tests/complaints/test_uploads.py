@@ -154,3 +154,65 @@ def test_a_second_file_in_a_folder_is_stored_beside_the_first(evidence_folder, m
     first, _ = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
     second, _ = store(check_upload(SimpleUploadedFile("q.pdf", b"%PDF-1.4\n")))
     assert sorted(path.name for path in (evidence_folder / "ab").iterdir()) == [first[3:], second[3:]]
+
+
+@pytest.fixture
+def flushes(monkeypatch):
+    """What was flushed to the disk, by inode: (inode, size) of files and
+    the inodes of folders."""
+    import os
+
+    files, folders = [], []
+    real_fsync = os.fsync
+
+    def fdatasync(descriptor):
+        facts = os.fstat(descriptor)
+        files.append((facts.st_ino, facts.st_size))
+
+    def fsync(descriptor):
+        facts = os.fstat(descriptor)
+        if stat.S_ISDIR(facts.st_mode):
+            folders.append(facts.st_ino)
+        else:
+            files.append((facts.st_ino, facts.st_size))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync, raising=False)
+    monkeypatch.setattr(os, "fsync", fsync)
+    return files, folders
+
+
+def test_a_stored_file_is_flushed_to_the_disk_whole(evidence_folder, flushes):
+    storage_name, _sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    files, _folders = flushes
+    assert files == [((evidence_folder / storage_name).stat().st_ino, len(LARGE_PNG))]
+
+
+def test_a_stored_files_name_is_flushed_with_its_folder(evidence_folder, flushes):
+    storage_name, _sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    _files, folders = flushes
+    folder = (evidence_folder / storage_name).parent
+    assert folders == [folder.stat().st_ino, evidence_folder.stat().st_ino]
+
+
+def test_a_stored_file_in_an_existing_folder_flushes_that_folder_only(evidence_folder, flushes, monkeypatch):
+    from complaints import uploads
+
+    names = iter(["ab" + "0" * 38, "ab" + "1" * 38])
+    monkeypatch.setattr(uploads.secrets, "token_hex", lambda nbytes: next(names))
+    store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    _files, folders = flushes
+    folders.clear()
+    store(check_upload(SimpleUploadedFile("q.pdf", b"%PDF-1.4\n")))
+    assert folders == [(evidence_folder / "ab").stat().st_ino]
+
+
+def test_a_stored_files_pages_are_let_go_from_the_cache(evidence_folder, monkeypatch):
+    import os
+
+    advice = []
+    monkeypatch.setattr(
+        os, "posix_fadvise", lambda descriptor, offset, length, what: advice.append((os.fstat(descriptor).st_ino, what))
+    )
+    storage_name, _sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    assert advice == [((evidence_folder / storage_name).stat().st_ino, os.POSIX_FADV_DONTNEED)]
