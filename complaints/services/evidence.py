@@ -9,7 +9,7 @@ from common.fixedsql import insert_rows
 
 from ..models import Complaint, Evidence, Party, TimelineEvent
 from ..uploads import CheckedFile, store
-from .timeline import timeline_add
+from .timeline import timeline_add_many, timeline_event
 
 
 def evidence_retention() -> datetime.timedelta:
@@ -46,11 +46,16 @@ def evidence_add(
     return insert_rows(added)
 
 
-def evidence_event(
+def evidence_events(
     *, complaint: Complaint, evidence: list[Evidence], visibility: str, author, now: datetime.datetime
-) -> None:
-    if evidence:
-        timeline_add(
+) -> list[TimelineEvent]:
+    """The timeline event that files were added, not yet appended: none
+    without files. A caller appending other events of the moment appends
+    them together."""
+    if not evidence:
+        return []
+    return [
+        timeline_event(
             complaint=complaint,
             kind=TimelineEvent.Kind.EVIDENCE_ADDED,
             at=now,
@@ -58,3 +63,10 @@ def evidence_event(
             author=author,
             data={"files": [e.original_name for e in evidence], "evidence": [e.pk for e in evidence]},
         )
+    ]
+
+
+def evidence_event(**event) -> None:
+    """Append :func:`evidence_events`, if any."""
+    if added := evidence_events(**event):
+        timeline_add_many(added)

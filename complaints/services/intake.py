@@ -17,8 +17,8 @@ from outbox.services import obligation_create
 from ..models import Category, Complaint, Party, Status, TimelineEvent
 from ..uploads import CheckedFile, stored_path
 from . import notify, sla
-from .evidence import evidence_add, evidence_event
-from .timeline import borrower_visibility, timeline_add
+from .evidence import evidence_add, evidence_events
+from .timeline import borrower_visibility, timeline_add_many, timeline_event
 
 # A borrower may send this many complaints a day (our choice: enough for any
 # real harassment, not enough to flood the desk).
@@ -95,22 +95,26 @@ def complaint_submit(
                 **sla.due_columns(targets),
             )
             insert_with_history(complaint)
-            timeline_add(
-                complaint=complaint,
-                kind=TimelineEvent.Kind.SUBMITTED,
-                at=now,
-                visibility=TimelineEvent.Visibility.BORROWER,
-                author=user,
-                data={"category": category.code, "severity": complaint.severity},
-            )
             evidence = evidence_add(complaint=complaint, files=list(files), party=Party.BORROWER, user=user, now=now)
             stored.extend(evidence)
-            evidence_event(
-                complaint=complaint,
-                evidence=evidence,
-                visibility=borrower_visibility(complaint),
-                author=user,
-                now=now,
+            timeline_add_many(
+                [
+                    timeline_event(
+                        complaint=complaint,
+                        kind=TimelineEvent.Kind.SUBMITTED,
+                        at=now,
+                        visibility=TimelineEvent.Visibility.BORROWER,
+                        author=user,
+                        data={"category": category.code, "severity": complaint.severity},
+                    ),
+                    *evidence_events(
+                        complaint=complaint,
+                        evidence=evidence,
+                        visibility=borrower_visibility(complaint),
+                        author=user,
+                        now=now,
+                    ),
+                ]
             )
             sla.intake_targets_save(complaint=complaint, targets=targets)
             obligation_create(

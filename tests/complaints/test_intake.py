@@ -91,6 +91,37 @@ def test_files_of_a_failed_submission_are_removed(submit, borrower, account, mon
     assert not Complaint.objects.exists()
 
 
+@pytest.fixture
+def evidence_folder(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+
+def _pdf():
+    return check_upload(SimpleUploadedFile("p.pdf", b"%PDF-1.4\n" + b"x" * 50))
+
+
+def test_a_complaint_with_files_tells_of_them_after_its_submission(submit, evidence_folder):
+    complaint = submit(files=[_pdf(), _pdf()])
+    events = list(complaint.timeline.order_by("pk").values_list("kind", "data"))
+    evidence = list(complaint.evidence.order_by("pk").values_list("pk", flat=True))
+    assert events == [
+        ("submitted", {"category": "CT-HOURS", "severity": complaint.severity}),
+        ("evidence_added", {"files": ["p.pdf", "p.pdf"], "evidence": evidence}),
+    ]
+
+
+def test_files_cost_a_complaint_one_statement_more(submit, evidence_folder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit()
+    with CaptureQueriesContext(connection) as without_files:
+        submit()
+    with CaptureQueriesContext(connection) as with_files:
+        submit(files=[_pdf(), _pdf()])
+    assert len(with_files) == len(without_files) + 1
+
+
 def test_a_complaint_that_is_not_stored_does_not_count_towards_the_daily_limit(submit, borrower, account, monkeypatch):
     from complaints.services import intake
 
