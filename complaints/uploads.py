@@ -166,11 +166,10 @@ def store(checked: CheckedFile) -> tuple[str, str]:
     path = folder / storage_name
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        new_folder = False
+        made = []
     except FileNotFoundError:  # the first file in its folder
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        made = _folders_make(folder)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        new_folder = True
     digest = hashlib.sha256()
     upload = checked.upload
     with open(descriptor, "wb") as out:
@@ -185,10 +184,21 @@ def store(checked: CheckedFile) -> tuple[str, str]:
                 out.write(chunk)
         out.flush()
         _to_disk(out.fileno())
-    _to_disk_folder(folder)
-    if new_folder:
-        _to_disk_folder(folder.parent)
+    for holder in (folder, *(new.parent for new in made)):
+        _to_disk_folder(holder)
     return f"{storage_name[:2]}/{storage_name}", digest.hexdigest()
+
+
+def _folders_make(folder: Path) -> list[Path]:
+    """Make the folder and those missing above it, each the owner's only;
+    return the folders made, the deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+    return missing
 
 
 def _to_disk(descriptor: int) -> None:

@@ -188,11 +188,16 @@ def test_a_stored_file_is_flushed_to_the_disk_whole(evidence_folder, flushes):
     assert files == [((evidence_folder / storage_name).stat().st_ino, len(LARGE_PNG))]
 
 
-def test_a_stored_files_name_is_flushed_with_its_folder(evidence_folder, flushes):
+def test_a_stored_files_name_is_flushed_with_every_folder_made_for_it(evidence_folder, flushes):
     storage_name, _sha256 = store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
     _files, folders = flushes
     folder = (evidence_folder / storage_name).parent
-    assert folders == [folder.stat().st_ino, evidence_folder.stat().st_ino]
+    assert folders == [folder.stat().st_ino, evidence_folder.stat().st_ino, evidence_folder.parent.stat().st_ino]
+
+
+def test_the_evidence_folder_made_for_the_first_file_is_the_owners_only(evidence_folder):
+    store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    assert stat.S_IMODE(evidence_folder.stat().st_mode) == 0o700
 
 
 def test_a_stored_file_in_an_existing_folder_flushes_that_folder_only(evidence_folder, flushes, monkeypatch):
