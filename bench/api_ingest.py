@@ -5,7 +5,10 @@ with collectors, authorised numbers, assigned accounts and API tokens,
 then posts contact events in batches of 500 from two client threads and
 prints the events stored per second. Bar: 2,000 events/s on 2 cores.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/agency .venv/bin/python bench/api_ingest.py
+    .venv/bin/python bench/api_ingest.py
+
+Against PostgreSQL (``DATABASE_URL``, default the ``agency`` database on the
+local server, created if missing).
 
 Options: --events N (default 50,000), --batch N (500), --clients N (2),
 --workers N (gunicorn workers, 2), --port N (8106).
@@ -26,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/agency"
 
 ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -213,8 +218,12 @@ def post_all(*, port: int, tokens: list[str], bodies: list[bytes], clients: int)
 
 def main():
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (e.g. postgres://postgres@127.0.0.1:5432/agency).")
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit(f"The bench measures PostgreSQL: set DATABASE_URL to one (default {DEFAULT_DATABASE_URL}).")
+    from bench.status_page import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
     os.environ.update(ENV)
     world = setup_world(accounts=args.accounts, clients=args.clients)
     bodies = make_batches(world, events=args.events, batch=args.batch)
