@@ -672,6 +672,9 @@ def load(args) -> int:
             time.sleep(0.2)
         signed_in = signed_in[:-200]
         print(f"warm-up: {sum(warm.values())} complaints, answers {warm}")
+        # The load's complaints are those after the warm-up's, by id: a
+        # window of time would take in the warm-up's last ones.
+        warmed_up_to = Complaint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         cpu_before = {name: group_cpu_seconds([group]) for name, group in groups.items()}
         services_before = {name: named_cpu_seconds(commands) for name, commands in SERVICES.items()}
         own_before = own_cpu_seconds()
@@ -698,11 +701,7 @@ def load(args) -> int:
         receiver.server.shutdown()
     connection.close()
 
-    complaints = dict(
-        Complaint.objects.filter(
-            submitted_at__gte=datetime.datetime.fromtimestamp(began - 1, tz=datetime.UTC)
-        ).values_list("pk", "submitted_at")
-    )
+    complaints = dict(Complaint.objects.filter(pk__gt=warmed_up_to).values_list("pk", "submitted_at"))
     routed = {
         int(key.split(":")[1]): delivered_at
         for key, delivered_at in Obligation.objects.filter(
