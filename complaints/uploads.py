@@ -156,11 +156,12 @@ def store(checked: CheckedFile) -> tuple[str, str]:
     """Write the file under a random name, readable and writable by its
     owner only from the moment it exists; return (storage name, sha256).
 
-    One pass over the bytes hashes and writes them: a file held in memory
-    (up to ``FILE_UPLOAD_MAX_MEMORY_SIZE``) straight from its buffer, with
-    no copy; a larger one chunk by chunk from its temporary file. The file
-    and its name are on the disk before this returns, so a complaint that
-    commits never names a file a crash could still take away."""
+    A file held in memory (up to ``FILE_UPLOAD_MAX_MEMORY_SIZE``) is
+    written straight from its buffer, with no copy, and hashed while the
+    disk writes it; a larger one is written and hashed chunk by chunk from
+    its temporary file. The file and its name are on the disk before this
+    returns, so a complaint that commits never names a file a crash could
+    still take away."""
     storage_name = secrets.token_hex(20)
     folder = evidence_root() / storage_name[:2]
     path = folder / storage_name
@@ -175,8 +176,10 @@ def store(checked: CheckedFile) -> tuple[str, str]:
     with open(descriptor, "wb") as out:
         if isinstance(getattr(upload, "file", None), io.BytesIO):
             with upload.file.getbuffer() as contents:
-                digest.update(contents)
                 out.write(contents)
+                out.flush()
+                _writeback_start(out.fileno())
+                digest.update(contents)
         else:
             upload.seek(0)
             for chunk in upload.chunks():
@@ -199,6 +202,14 @@ def _folders_make(folder: Path) -> list[Path]:
     for made in reversed(missing):
         made.mkdir(mode=0o700, exist_ok=True)
     return missing
+
+
+def _writeback_start(descriptor: int) -> None:
+    """Start writing a file's pages to the disk without waiting for them:
+    Linux does so when told they will not be needed, and keeps them until
+    they are written."""
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def _to_disk(descriptor: int) -> None:
