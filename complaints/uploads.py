@@ -178,7 +178,7 @@ def store(checked: CheckedFile) -> tuple[str, str]:
             with upload.file.getbuffer() as contents:
                 out.write(contents)
                 out.flush()
-                _writeback_start(out.fileno())
+                _done_with(out.fileno())  # on its way to the disk while it is hashed
                 digest.update(contents)
         else:
             upload.seek(0)
@@ -204,10 +204,10 @@ def _folders_make(folder: Path) -> list[Path]:
     return missing
 
 
-def _writeback_start(descriptor: int) -> None:
-    """Start writing a file's pages to the disk without waiting for them:
-    Linux does so when told they will not be needed, and keeps them until
-    they are written."""
+def _done_with(descriptor: int) -> None:
+    """Tell the kernel a file's pages will not be needed again: Linux starts
+    writing those not yet on the disk, without waiting for them, and lets
+    the others go from the page cache."""
     if hasattr(os, "posix_fadvise"):
         os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
 
@@ -217,8 +217,7 @@ def _to_disk(descriptor: int) -> None:
     page cache: evidence is written once and read seldom, and cache pages
     that are handed back are reused by the next file instead of fresh ones."""
     (getattr(os, "fdatasync", None) or os.fsync)(descriptor)
-    if hasattr(os, "posix_fadvise"):
-        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    _done_with(descriptor)
 
 
 def _to_disk_folder(folder: Path) -> None:
