@@ -7,9 +7,14 @@ class BorrowerRequestsConfig(AppConfig):
     verbose_name = _("Borrower requests")
 
     def ready(self):
+        from complaints.uploads import evidence_owner_register
         from loans.feed.records import record_type_register
 
         from .feed import FEED_RECORD_TYPES
+        from .models import RequestEvidence
+
+        # A request's files are kept beside complaints' evidence.
+        evidence_owner_register(RequestEvidence)
 
         # The lender's feed carries its answers to requests; loans, below
         # this app, learns the record types here.

@@ -10,9 +10,12 @@ class ComplaintsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import handlers  # noqa: F401 - registers the outbox handlers
-        from .models import Category, SLAPolicy
+        from .models import Category, Evidence, SLAPolicy
         from .selectors import active_categories
         from .services.sla import policies
+        from .uploads import evidence_owner_register
+
+        evidence_owner_register(Evidence)
 
         # What each process keeps of the taxonomy and the policies is built
         # again after any edit (common.memo).

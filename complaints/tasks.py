@@ -1,8 +1,13 @@
 from celery import shared_task
 
-from .services import sweep
+from .services import retention, sweep
 
 
 @shared_task
 def sla_sweep_task() -> dict:
     return sweep.sla_sweep()
+
+
+@shared_task
+def evidence_strays_task() -> int:
+    return retention.evidence_strays_remove()

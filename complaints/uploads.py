@@ -8,6 +8,7 @@ call recordings, HEIC photos, M4A voice memos) must be told apart exactly
 and anything else refused.
 """
 
+import contextlib
 import hashlib
 import io
 import os
@@ -152,6 +153,23 @@ def evidence_root() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
 
 
+_owners: list = []
+
+
+def evidence_owner_register(model) -> None:
+    """Register a model whose ``storage_name`` column names files that
+    :func:`store` wrote. The apps that keep such files (complaints, and
+    borrower requests above them) register their models as they start; a
+    file that no registered model names is a stray, removed by
+    ``complaints.services.retention.evidence_strays_remove``."""
+    if model not in _owners:
+        _owners.append(model)
+
+
+def evidence_owners() -> tuple:
+    return tuple(_owners)
+
+
 def store(checked: CheckedFile) -> tuple[str, str]:
     """Write the file under a random name, readable and writable by its
     owner only from the moment it exists; return (storage name, sha256).
@@ -173,23 +191,37 @@ def store(checked: CheckedFile) -> tuple[str, str]:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     digest = hashlib.sha256()
     upload = checked.upload
-    with open(descriptor, "wb") as out:
-        if isinstance(getattr(upload, "file", None), io.BytesIO):
-            with upload.file.getbuffer() as contents:
-                out.write(contents)
-                out.flush()
-                _done_with(out.fileno())  # on its way to the disk while it is hashed
-                digest.update(contents)
-        else:
-            upload.seek(0)
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                out.write(chunk)
-        out.flush()
-        _to_disk(out.fileno())
-    for holder in (folder, *(new.parent for new in made)):
-        _to_disk_folder(holder)
+    try:
+        with open(descriptor, "wb") as out:
+            if isinstance(getattr(upload, "file", None), io.BytesIO):
+                with upload.file.getbuffer() as contents:
+                    out.write(contents)
+                    out.flush()
+                    _done_with(out.fileno())  # on its way to the disk while it is hashed
+                    digest.update(contents)
+            else:
+                upload.seek(0)
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                    out.write(chunk)
+            out.flush()
+            _to_disk(out.fileno())
+        for holder in (folder, *(new.parent for new in made)):
+            _to_disk_folder(holder)
+    except BaseException:
+        path.unlink(missing_ok=True)  # part of a file is no evidence
+        raise
     return f"{storage_name[:2]}/{storage_name}", digest.hexdigest()
+
+
+def stored_files_remove(rows) -> None:
+    """Remove the files of evidence rows that will not be kept (their
+    transaction failed). A file left behind all the same (a process that
+    died first) is removed by
+    ``complaints.services.retention.evidence_strays_remove``."""
+    for row in rows:
+        with contextlib.suppress(OSError, ValueError):
+            stored_path(row.storage_name).unlink(missing_ok=True)
 
 
 def _folders_make(folder: Path) -> list[Path]:

@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
     "scorecards-compute": {"task": "scorecards.tasks.scorecards_compute_task", "schedule": 3600.0},
     "portal-purge-sign-in-codes": {"task": "borrowers.tasks.purge_sign_in_codes_task", "schedule": crontab(minute=17)},
     "borrowers-datacopies-expire": {"task": "borrowers.tasks.datacopies_expire_task", "schedule": crontab(minute=23)},
+    "complaints-evidence-strays": {
+        "task": "complaints.tasks.evidence_strays_task",
+        "schedule": crontab(minute=41, hour=3),
+    },
     "desk-compliance-report": {
         "task": "desk.tasks.compliance_report_deliver_task",
         "schedule": crontab(minute=30, hour=6, day_of_month=1),

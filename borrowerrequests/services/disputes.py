@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from common.text import strip_bidi_controls
 from complaints.models import Category, Complaint
 from complaints.services import complaint_submit
-from complaints.uploads import CheckedFile
+from complaints.uploads import CheckedFile, stored_files_remove
 
 from ..models import BorrowerRequest, DisputeReason, DisputeVerification, Kind, RequestEvent, RequestEvidence, Status
 from . import deadlines, notify
 from .core import RequestTransitionError, event_add, lock, lock_own, move, require_kind
 from .decisions import reasons_check
 from .effects import effects_end
-from .evidence import evidence_forget, evidence_store
+from .evidence import evidence_store
 
 EKind = RequestEvent.Kind
 Visibility = RequestEvent.Visibility
@@ -91,7 +91,7 @@ def dispute_verify(
             notify.borrower_tell(request=request, event=notify.VERIFICATION_SENT, occurrence=event.pk, now=now)
             return verification
     except BaseException:
-        evidence_forget(stored)
+        stored_files_remove(stored)
         raise
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accesslog.services import data_access_record
 from complaints.evidence import private_file_response
-from complaints.uploads import ALLOWED_TYPES, CheckedFile, store, stored_path
+from complaints.uploads import ALLOWED_TYPES, CheckedFile, store, stored_files_remove, stored_path
 
 from ..models import RequestEvidence
 
@@ -19,32 +19,30 @@ def evidence_store(
     *, request, files: list[CheckedFile], party: str, user, now: datetime.datetime, sensitive: bool = False
 ) -> list[RequestEvidence]:
     """Store checked files against the request. Caller holds the lock and
-    removes the files with :func:`evidence_forget` if its transaction fails."""
+    removes the files with ``complaints.uploads.stored_files_remove`` if its
+    transaction fails; those stored before a failure here are removed here."""
     added = []
-    for checked in files:
-        storage_name, sha256 = store(checked)
-        added.append(
-            RequestEvidence.objects.create(
-                request=request,
-                storage_name=storage_name,
-                original_name=checked.name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=sha256,
-                party=party,
-                sensitive=sensitive,
-                uploaded_by=user,
-                uploaded_at=now,
+    try:
+        for checked in files:
+            storage_name, sha256 = store(checked)
+            added.append(
+                RequestEvidence.objects.create(
+                    request=request,
+                    storage_name=storage_name,
+                    original_name=checked.name,
+                    content_type=checked.content_type,
+                    size=checked.size,
+                    sha256=sha256,
+                    party=party,
+                    sensitive=sensitive,
+                    uploaded_by=user,
+                    uploaded_at=now,
+                )
             )
-        )
+    except BaseException:
+        stored_files_remove(added)
+        raise
     return added
-
-
-def evidence_forget(evidence: list[RequestEvidence]) -> None:
-    """Remove files written for a transaction that failed."""
-    for item in evidence:
-        with contextlib.suppress(OSError, ValueError):
-            stored_path(item.storage_name).unlink(missing_ok=True)
 
 
 def evidence_erase(*, evidence, now: datetime.datetime) -> list[str]:

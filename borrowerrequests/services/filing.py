@@ -14,7 +14,7 @@ from common.ratelimit import ratelimit_hit
 from common.text import strip_bidi_controls
 from complaints.models import Party
 from complaints.services import notify as complaint_notify
-from complaints.uploads import CheckedFile
+from complaints.uploads import CheckedFile, stored_files_remove
 from loans.models import Borrower, LoanAccount
 
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
 from . import deadlines, notify
 from .core import event_add
 from .effects import effects_place
-from .evidence import evidence_forget, evidence_store
+from .evidence import evidence_store
 
 Visibility = RequestEvent.Visibility
 
@@ -165,13 +165,13 @@ def request_file(
             receipt_send(request=request, now=now)
             _tell_staff(request=request, now=now)
     except IntegrityError:
-        evidence_forget(stored)
+        stored_files_remove(stored)
         existing = BorrowerRequest.objects.filter(borrower=borrower, idempotency_key=key).first()
         if existing is None:
             raise
         return existing, False
     except BaseException:
-        evidence_forget(stored)
+        stored_files_remove(stored)
         raise
     return request, True
 

@@ -1,6 +1,5 @@
 """A borrower's complaint, from the form to the database."""
 
-import contextlib
 import datetime
 import functools
 import uuid
@@ -15,7 +14,7 @@ from loans.models import Borrower, ContactEvent, LoanAccount
 from outbox.services import obligation_create
 
 from ..models import Category, Complaint, Party, Status, TimelineEvent
-from ..uploads import CheckedFile, stored_path
+from ..uploads import CheckedFile, stored_files_remove
 from . import notify, sla
 from .evidence import evidence_add, evidence_events
 from .timeline import borrower_visibility, timeline_add_many, timeline_event
@@ -124,14 +123,14 @@ def complaint_submit(
                 now=now,
             )
     except IntegrityError:
-        _forget_files(stored)
+        stored_files_remove(stored)
         # Two requests with one token raced; the other one won.
         existing = Complaint.objects.filter(submit_token=submit_token, borrower=borrower).first()
         if existing is None:
             raise
         return existing, False
     except BaseException:
-        _forget_files(stored)
+        stored_files_remove(stored)
         raise
     return complaint, True
 
@@ -152,10 +151,3 @@ def _token_sql() -> str:
     pk, borrower, token = (quote(column) for column in columns)
     # Identifiers from the model's metadata; the token is a parameter.
     return f"SELECT {pk}, {borrower} FROM {quote(meta.db_table)} WHERE {token} = %s"  # noqa: S608
-
-
-def _forget_files(evidence: list) -> None:
-    """Files written for a complaint whose transaction failed are removed."""
-    for item in evidence:
-        with contextlib.suppress(OSError, ValueError):
-            stored_path(item.storage_name).unlink(missing_ok=True)

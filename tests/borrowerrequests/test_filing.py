@@ -174,3 +174,29 @@ def test_the_seeded_request_notices_pass_the_template_checks():
     assert templates.count() == 10
     for template in templates:
         template.full_clean()
+
+
+def test_a_requests_files_are_not_strays(file_request, settings, tmp_path):
+    import os
+
+    from complaints.services.retention import evidence_strays_remove
+    from complaints.uploads import stored_path
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    request = file_request(Kind.DISPUTE, files=check_uploads([_pdf()]))
+    path = stored_path(RequestEvidence.objects.get(request=request).storage_name)
+    long_ago = (NOW - datetime.timedelta(days=30)).timestamp()
+    os.utime(path, (long_ago, long_ago))
+    assert (evidence_strays_remove(now=NOW), path.exists()) == (0, True)
+
+
+def test_files_stored_before_a_file_that_fails_are_removed(file_request, settings, tmp_path, monkeypatch):
+    from borrowerrequests.services import evidence as evidence_service
+    from tests.complaints.conftest import store_then_fail
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    stored = []
+    monkeypatch.setattr(evidence_service, "store", store_then_fail(stored))
+    with pytest.raises(OSError):
+        file_request(Kind.DISPUTE, files=check_uploads([_pdf(), _pdf("letter.pdf")]))
+    assert (len(stored), [path for path in tmp_path.rglob("*") if path.is_file()]) == (1, [])

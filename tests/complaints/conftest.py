@@ -97,3 +97,17 @@ def routed(submit):
         return complaint
 
     return _routed
+
+
+def store_then_fail(stored: list):
+    """A stand-in for ``complaints.uploads.store`` that stores the first file
+    (noted in ``stored``) and fails on the next, as a full disk would."""
+    from complaints.uploads import store
+
+    def _store(checked):
+        if stored:
+            raise OSError(28, "No space left on device")
+        stored.append(store(checked))
+        return stored[-1]
+
+    return _store

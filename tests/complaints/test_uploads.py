@@ -254,3 +254,16 @@ def steps(monkeypatch):
 def test_a_file_held_in_memory_is_on_its_way_to_the_disk_while_it_is_hashed(evidence_folder, steps):
     store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
     assert steps == ["advise", "hash", "flush", "advise"]
+
+
+def test_a_file_that_cannot_be_flushed_is_removed(evidence_folder, monkeypatch):
+    import os
+
+    def failing(descriptor):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", failing, raising=False)
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OSError):
+        store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
+    assert [path for path in evidence_folder.rglob("*") if path.is_file()] == []
