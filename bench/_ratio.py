@@ -42,6 +42,9 @@ class Page:
     # What the first answer must contain to prove the page is the real one
     # (not a sign-in redirect or an error page); empty means the status alone.
     must_contain: bytes = b""
+    # A reference (a floor, say) is measured and printed like any page but
+    # not held to the bar.
+    judged: bool = True
 
 
 @dataclass
@@ -204,7 +207,14 @@ def compare(
                         _print_window(window)
         for page in pages:
             outcome.figures.append(
-                _figure(outcome.windows, trivial, page, workers, bar if workers in judged else None, p95_bar_ms)
+                _figure(
+                    outcome.windows,
+                    trivial,
+                    page,
+                    workers,
+                    bar if workers in judged and page.judged else None,
+                    p95_bar_ms if page.judged else None,
+                )
             )
     report(outcome, bar=bar, p95_bar_ms=p95_bar_ms, judged=judged, args=args)
     return outcome
@@ -316,7 +326,7 @@ def report(outcome: Outcome, *, bar: float, p95_bar_ms: float | None, judged, ar
         file=file,
     )
     for f in outcome.figures:
-        verdict = "" if f.passed is None else ("PASS" if f.passed else "FAIL")
+        verdict = "not judged" if f.passed is None else ("PASS" if f.passed else "FAIL")
         print(
             f"{f.page:28} {f.workers:>7} {f.rps:8.1f} {f.trivial_rps:8.1f} {f.ratio:6.2f} "
             f"{f.ratio_low:5.2f}-{f.ratio_high:<5.2f} {f.server_cpu_ms:10.2f} {f.trivial_server_cpu_ms:7.2f} "

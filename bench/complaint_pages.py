@@ -20,6 +20,13 @@ through ``bench/_ratio.py``, the trivial one-query page with:
   to the confirmation page): every request carries a new submit token, so
   each one stores a complaint with its timeline, deadlines and outbox row.
 
+Two floors can be loaded beside them (``--pages floor,floor-file``, not held
+to the bar): the same posts sent to ``bench/wsgi_bench.py``'s bare upload
+page, which runs the trivial page's query, checks and stores the file as
+evidence is stored, and answers with a redirect. With them the bench prints
+how much of the machine the bar leaves a post with 1 MB and how much of it
+the file alone takes.
+
 No Celery worker runs: the routing obligation each complaint writes waits in
 the outbox (and the broker's Redis database, which the script empties).
 Evidence is written to a temporary folder removed at the end.
@@ -57,6 +64,8 @@ from bench._load import Target  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/complaint_bench"
 RPS_RATIO_BAR = 0.15
+POST_PAGE = "complaint POST, no file"
+FLOOR_PAGES = {False: "floor: bare POST, no file", True: "floor: bare POST, 1 MB"}
 FILE_SIZE = 1024 * 1024
 DESCRIPTION = "催收员晚上十一点连续三天打电话给我，还说要去我单位找领导。They called me at 23:00 three nights in a row."
 
@@ -72,7 +81,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile-lines", type=int, default=40, help="cProfile lines printed per order")
     parser.add_argument("--profile-dump", help="also write each kind's cProfile statistics to this folder")
     parser.add_argument(
-        "--pages", default="get,post,post-file", help="which complaint pages to load: get, post, post-file"
+        "--pages",
+        default="get,post,post-file",
+        help="which pages to load: get, post, post-file, and the floors floor and floor-file (see --help's text)",
     )
     _ratio.add_arguments(parser, port=8105)
     return parser.parse_args()
@@ -182,15 +193,16 @@ def form_fields(*, reference: str, event_id: int, csrf: str, token: str) -> dict
     }
 
 
-def build_targets(chosen, *, with_file: bool | None) -> list[Target]:
+def build_targets(chosen, *, with_file: bool | None, path: str | None = None) -> list[Target]:
     """GET targets when ``with_file`` is None, else POST targets: each
     borrower's cookie carries a CSRF secret of its own, sent back in the
     form as Django accepts it; the body holds a placeholder that the load
-    generator replaces with a new submit token per request."""
+    generator replaces with a new submit token per request. The posts go
+    to the complaint form unless ``path`` names another page."""
     from django.conf import settings
     from django.urls import reverse
 
-    path = reverse("complaints:new")
+    path = path or reverse("complaints:new")
     file = evidence_file() if with_file else None
     boundary = "bench" + secrets.token_hex(8)
     tail = None
@@ -341,7 +353,7 @@ def main() -> int:
             return 0
         from django.db import connections
 
-        from bench.wsgi_bench import TRIVIAL_PATH
+        from bench.wsgi_bench import TRIVIAL_PATH, UPLOAD_PATH
 
         trivial = [Target(TRIVIAL_PATH, f"{django.conf.settings.SESSION_COOKIE_NAME}={key}") for key, *_ in chosen]
         wanted = set(args.pages.split(","))
@@ -349,9 +361,18 @@ def main() -> int:
         if "get" in wanted:
             pages.append(_ratio.Page("complaint form GET", build_targets(chosen, with_file=None)))
         if "post" in wanted:
-            pages.append(_ratio.Page("complaint POST, no file", build_targets(chosen, with_file=False)))
+            pages.append(_ratio.Page(POST_PAGE, build_targets(chosen, with_file=False)))
         if "post-file" in wanted:
             pages.append(_ratio.Page("complaint POST, 1 MB file", build_targets(chosen, with_file=True)))
+        for name, with_file in (("floor", False), ("floor-file", True)):
+            if name in wanted:
+                pages.append(
+                    _ratio.Page(
+                        FLOOR_PAGES[with_file],
+                        build_targets(chosen, with_file=with_file, path=UPLOAD_PATH),
+                        judged=False,
+                    )
+                )
         connections.close_all()
         outcome = _ratio.compare(
             title=f"Complaint form: {len(chosen):,} signed-in borrowers, each complaining about one of their contacts",
@@ -362,10 +383,44 @@ def main() -> int:
             env=env,
             between_windows=reset_daily_counts,
         )
+        budget(outcome)
         _ratio.save(outcome, name="complaint_pages", args=args)
         return 0 if outcome.passed else 1
     finally:
         shutil.rmtree(os.environ["PORTAL_PRIVATE_MEDIA_ROOT"], ignore_errors=True)
+
+
+def budget(outcome: _ratio.Outcome) -> None:
+    """With the floors measured: how much of the machine the bar leaves a
+    post with 1 MB, and what of it the file alone takes. The ratio counts
+    the whole machine's time per request (the server, PostgreSQL, Redis,
+    the load generator and the CPUs' idle time): on this host's CPUs a page
+    at ``rps`` requests a second takes ``cpus / rps`` of it."""
+    by_page = {(figure.page, figure.workers): figure for figure in outcome.figures}
+    for workers in sorted({figure.workers for figure in outcome.figures}):
+        floor, floor_file = (by_page.get((FLOOR_PAGES[with_file], workers)) for with_file in (False, True))
+        post = by_page.get((POST_PAGE, workers))
+        if not (floor and floor_file and floor.rps and floor_file.rps and floor_file.trivial_rps):
+            continue
+        allowed = machine_ms(RPS_RATIO_BAR * floor_file.trivial_rps)
+        file_ms = machine_ms(floor_file.rps) - machine_ms(floor.rps)
+        line = (
+            f"sync x{workers}: at {RPS_RATIO_BAR} of the trivial page a post with 1 MB may take {allowed:.2f} ms "
+            f"of the machine; a bare post takes {machine_ms(floor.rps):.2f}, its 1 MB file {file_ms:.2f} more"
+        )
+        if post and post.rps:
+            own = machine_ms(post.rps) - machine_ms(floor.rps)
+            together = machine_ms(floor.rps) + file_ms + own
+            line += (
+                f", the complaint's own work {own:.2f} more "
+                f"(together, {machine_ms(floor_file.trivial_rps) / together:.2f} of the trivial page)"
+            )
+        print(line)
+
+
+def machine_ms(rps: float) -> float:
+    """The machine's time per request, in ms of one CPU, at ``rps``."""
+    return 1000 * (os.cpu_count() or 1) / rps
 
 
 def reset_daily_counts() -> None:
