@@ -15,8 +15,10 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +43,8 @@ ALLOWED_TYPES = {
     "application/pdf": ("pdf", "PDF"),
 }
 ALLOWED_LABEL = "MP3, M4A, AMR, WAV, JPG, PNG, HEIC, PDF"
+
+T = TypeVar("T")
 
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
 _M4A_BRANDS = {b"M4A ", b"M4B "}
@@ -214,14 +218,44 @@ def store(checked: CheckedFile) -> tuple[str, str]:
     return f"{storage_name[:2]}/{storage_name}", digest.hexdigest()
 
 
+def store_with_rows(files: list[CheckedFile], *, row: Callable[..., T], save: Callable[[list[T]], list[T]]) -> list[T]:
+    """Store each checked file and save the rows that name them: ``row``
+    builds one from the stored file's columns (``storage_name``,
+    ``original_name``, ``content_type``, ``size``, ``sha256``), ``save``
+    writes them all. When a file, a row or the saving fails, the files
+    stored so far are removed before the error goes on."""
+    rows, names = [], []
+    try:
+        for checked in files:
+            storage_name, sha256 = store(checked)
+            names.append(storage_name)
+            rows.append(
+                row(
+                    storage_name=storage_name,
+                    original_name=checked.name,
+                    content_type=checked.content_type,
+                    size=checked.size,
+                    sha256=sha256,
+                )
+            )
+        return save(rows)
+    except BaseException:
+        _names_remove(names)
+        raise
+
+
 def stored_files_remove(rows) -> None:
     """Remove the files of evidence rows that will not be kept (their
     transaction failed). A file left behind all the same (a process that
     died first) is removed by
     ``complaints.services.retention.evidence_strays_remove``."""
-    for row in rows:
+    _names_remove(row.storage_name for row in rows)
+
+
+def _names_remove(storage_names: Iterable[str]) -> None:
+    for storage_name in storage_names:
         with contextlib.suppress(OSError, ValueError):
-            stored_path(row.storage_name).unlink(missing_ok=True)
+            stored_path(storage_name).unlink(missing_ok=True)
 
 
 def _folders_make(folder: Path) -> list[Path]:

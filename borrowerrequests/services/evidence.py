@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accesslog.services import data_access_record
 from complaints.evidence import private_file_response
-from complaints.uploads import ALLOWED_TYPES, CheckedFile, store, stored_files_remove, stored_path
+from complaints.uploads import ALLOWED_TYPES, CheckedFile, store_with_rows, stored_path
 
 from ..models import RequestEvidence
 
@@ -20,29 +20,15 @@ def evidence_store(
 ) -> list[RequestEvidence]:
     """Store checked files against the request. Caller holds the lock and
     removes the files with ``complaints.uploads.stored_files_remove`` if its
-    transaction fails; those stored before a failure here are removed here."""
-    added = []
-    try:
-        for checked in files:
-            storage_name, sha256 = store(checked)
-            added.append(
-                RequestEvidence.objects.create(
-                    request=request,
-                    storage_name=storage_name,
-                    original_name=checked.name,
-                    content_type=checked.content_type,
-                    size=checked.size,
-                    sha256=sha256,
-                    party=party,
-                    sensitive=sensitive,
-                    uploaded_by=user,
-                    uploaded_at=now,
-                )
-            )
-    except BaseException:
-        stored_files_remove(added)
-        raise
-    return added
+    transaction fails later; when a file or the rows fail here, the files
+    stored here are removed at once (``complaints.uploads.store_with_rows``)."""
+
+    def row(**stored) -> RequestEvidence:
+        return RequestEvidence(
+            request=request, party=party, sensitive=sensitive, uploaded_by=user, uploaded_at=now, **stored
+        )
+
+    return store_with_rows(files, row=row, save=RequestEvidence.objects.bulk_create)
 
 
 def evidence_erase(*, evidence, now: datetime.datetime) -> list[str]:

@@ -8,7 +8,7 @@ from django.conf import settings
 from common.fixedsql import insert_rows
 
 from ..models import Complaint, Evidence, Party, TimelineEvent
-from ..uploads import CheckedFile, store, stored_files_remove
+from ..uploads import CheckedFile, store_with_rows
 from .timeline import timeline_add_many, timeline_event
 
 
@@ -25,29 +25,19 @@ def evidence_add(
     agency's files name the agency: no other agency sees them."""
     if party == Party.AGENCY and agency is None:
         raise ValueError("An agency's files must name the agency.")
-    added = []
-    try:
-        for checked in files:
-            storage_name, sha256 = store(checked)
-            added.append(
-                Evidence(
-                    complaint=complaint,
-                    token=secrets.token_urlsafe(16),
-                    storage_name=storage_name,
-                    original_name=checked.name,
-                    content_type=checked.content_type,
-                    size=checked.size,
-                    sha256=sha256,
-                    party=party,
-                    agency=agency if party == Party.AGENCY else None,
-                    uploaded_by=user,
-                    uploaded_at=now,
-                )
-            )
-        return insert_rows(added)
-    except BaseException:
-        stored_files_remove(added)
-        raise
+
+    def row(**stored) -> Evidence:
+        return Evidence(
+            complaint=complaint,
+            token=secrets.token_urlsafe(16),
+            party=party,
+            agency=agency if party == Party.AGENCY else None,
+            uploaded_by=user,
+            uploaded_at=now,
+            **stored,
+        )
+
+    return store_with_rows(files, row=row, save=insert_rows)
 
 
 def evidence_events(

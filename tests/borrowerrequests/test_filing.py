@@ -191,12 +191,12 @@ def test_a_requests_files_are_not_strays(file_request, settings, tmp_path):
 
 
 def test_files_stored_before_a_file_that_fails_are_removed(file_request, settings, tmp_path, monkeypatch):
-    from borrowerrequests.services import evidence as evidence_service
+    from complaints import uploads
     from tests.complaints.conftest import store_then_fail
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     stored = []
-    monkeypatch.setattr(evidence_service, "store", store_then_fail(stored))
+    monkeypatch.setattr(uploads, "store", store_then_fail(stored))
     with pytest.raises(OSError):
         file_request(Kind.DISPUTE, files=check_uploads([_pdf(), _pdf("letter.pdf")]))
     assert (len(stored), [path for path in tmp_path.rglob("*") if path.is_file()]) == (1, [])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from complaints import uploads
 from complaints.models import Complaint
-from complaints.services import evidence as evidence_service
 from complaints.services.retention import STRAY_GRACE, evidence_strays_remove
 from complaints.tasks import evidence_strays_task
 from complaints.uploads import check_upload, evidence_root, store
@@ -46,7 +46,7 @@ def _stray(at: datetime.datetime) -> Path:
 
 def test_files_stored_before_a_file_that_fails_are_removed(submit, evidence_folder, monkeypatch):
     stored = []
-    monkeypatch.setattr(evidence_service, "store", store_then_fail(stored))
+    monkeypatch.setattr(uploads, "store", store_then_fail(stored))
     with pytest.raises(OSError):
         submit(files=[_pdf(), _pdf()])
     assert (len(stored), _files(evidence_folder), Complaint.objects.exists()) == (1, [], False)
@@ -121,8 +121,6 @@ def test_every_model_naming_stored_files_is_an_evidence_owner():
 
 
 def test_the_sweep_removes_nothing_while_no_owner_is_registered(evidence_folder, monkeypatch):
-    from complaints import uploads
-
     monkeypatch.setattr(uploads, "_owners", [])
     stray = _stray(NOW - datetime.timedelta(days=30))
     with pytest.raises(RuntimeError):

@@ -4,8 +4,9 @@ import stat
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.db import DatabaseError
 
-from complaints.uploads import MAX_FILES, check_upload, check_uploads, clean_name, sniff, store
+from complaints.uploads import MAX_FILES, check_upload, check_uploads, clean_name, sniff, store, store_with_rows
 
 
 def ftyp(brand: bytes, *compatible: bytes) -> bytes:
@@ -267,3 +268,41 @@ def test_a_file_that_cannot_be_flushed_is_removed(evidence_folder, monkeypatch):
     with pytest.raises(OSError):
         store(check_upload(SimpleUploadedFile("p.png", LARGE_PNG)))
     assert [path for path in evidence_folder.rglob("*") if path.is_file()] == []
+
+
+def _pngs(count: int) -> list:
+    return [check_upload(SimpleUploadedFile(f"p{number}.png", LARGE_PNG)) for number in range(count)]
+
+
+def _stored_files(folder) -> list:
+    return [path for path in folder.rglob("*") if path.is_file()]
+
+
+def test_files_are_stored_with_the_rows_that_name_them(evidence_folder):
+    rows = store_with_rows(_pngs(2), row=dict, save=list)
+    assert sorted(row["storage_name"].rsplit("/", 1)[-1] for row in rows) == sorted(
+        path.name for path in _stored_files(evidence_folder)
+    )
+
+
+def test_files_whose_rows_cannot_be_saved_are_removed(evidence_folder):
+    def save(rows):
+        raise DatabaseError("the insert failed")
+
+    with pytest.raises(DatabaseError):
+        store_with_rows(_pngs(2), row=dict, save=save)
+    assert _stored_files(evidence_folder) == []
+
+
+def test_a_file_whose_row_cannot_be_built_is_removed_with_those_before_it(evidence_folder):
+    built = []
+
+    def row(**stored):
+        if built:
+            raise ValueError("no row for this one")
+        built.append(stored)
+        return stored
+
+    with pytest.raises(ValueError):
+        store_with_rows(_pngs(2), row=row, save=list)
+    assert (len(built), _stored_files(evidence_folder)) == (1, [])
