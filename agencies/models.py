@@ -66,7 +66,9 @@ class Agency(models.Model):
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = models.CharField(_("webhook signing secret"), max_length=128, blank=True)
 
-    history = HistoricalRecords()
+    # The signing secret stays out of the history, which every desk role may
+    # read: with it anyone could sign webhooks as the portal.
+    history = HistoricalRecords(excluded_fields=["webhook_secret"])
 
     class Meta:
         verbose_name = _("agency")

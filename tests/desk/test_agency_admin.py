@@ -153,3 +153,19 @@ def test_suspend_page_is_refused_to_a_triage_agent(client_for, agent):
     assert response.status_code == 403
     agency.refresh_from_db()
     assert agency.status == Agency.Status.ACTIVE
+
+
+def test_agency_history_does_not_show_the_webhook_secret(client_for, agent):
+    agency = AgencyFactory(webhook_secret="first-s3cr3t")
+    agency.webhook_secret = "second-s3cr3t"
+    agency.save()
+    client = client_for(agent)
+    pages = [reverse("admin:agencies_agency_history", args=[agency.pk])] + [
+        reverse("admin:agencies_agency_simple_history", args=[agency.pk, version.pk])
+        for version in agency.history.all()
+    ]
+    responses = [client.get(page) for page in pages]
+    assert ([r.status_code for r in responses], [r for r in responses if b"s3cr3t" in r.content]) == (
+        [200] * len(pages),
+        [],
+    )
