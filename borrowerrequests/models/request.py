@@ -313,6 +313,13 @@ class BorrowerRequest(models.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def is_sensitive(self) -> bool:
+        """Whether it holds sensitive personal information (PIPL art. 28): a
+        vulnerability's category, the borrower's words and files about it,
+        and what staff wrote of it."""
+        return self.kind == Kind.VULNERABILITY
+
+    @property
     def restriction_source(self) -> str:
         return f"request:{self.reference}"
 

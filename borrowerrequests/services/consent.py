@@ -2,8 +2,9 @@
 
 What happens (our decision, PIPL art. 15 and 47): processing that rested
 on the consent stops at once. The vulnerability's category, the
-borrower's words and its files are erased (the file rows keep only size and
-checksum as the record); the request ends as ``consent_revoked`` and its
+borrower's words, what staff wrote of it (their decision and the notes of
+the request's history) and its files are erased (the file rows keep only
+size and checksum as the record); the request ends as ``consent_revoked`` and its
 stricter contact rules end from the revocation, because they rest on that
 information. The history keeps that consent was given and withdrawn, and
 when, but nothing of what was said. The borrower is told, and may still
@@ -45,12 +46,12 @@ def consent_revoke(*, request: BorrowerRequest, borrower, now: datetime.datetime
                 visibility=Visibility.BORROWER,
                 author=borrower.user,
                 data={"consent": consent.pk},
-                extra_fields={"reason": "", "words": ""},
+                extra_fields={"reason": "", "words": "", "decision_text": ""},
             )
         else:
             # Already over (withdrawn, refused): only the details go.
-            request.reason, request.words, request.updated_at = "", "", now
-            request.save(update_fields=["reason", "words", "updated_at"])
+            request.reason, request.words, request.decision_text, request.updated_at = "", "", "", now
+            request.save(update_fields=["reason", "words", "decision_text", "updated_at"])
             event = event_add(
                 request=request,
                 kind=EKind.CONSENT_REVOKED,
@@ -59,6 +60,7 @@ def consent_revoke(*, request: BorrowerRequest, borrower, now: datetime.datetime
                 author=borrower.user,
                 data={"consent": consent.pk},
             )
+        request.events.exclude(text="").update(text="")
         erased = evidence_erase(evidence=request.evidence.filter(sensitive=True), now=now)
         event_add(
             request=request,

@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from notices.services import borrower_notify
 
@@ -24,6 +25,9 @@ PLAN_ACCEPTED = "request.plan_accepted"
 WITHDRAWN = "request.withdrawn"
 CONSENT_REVOKED = "request.consent_revoked"
 PERIOD_ENDED = "request.period_ended"
+
+# In place of what staff wrote, in the notices of a sensitive request.
+DECISION_ON_PAGE = _("Our note on it is on the request's page in the portal, which only you can open.")
 
 
 def borrower_tell(
@@ -48,7 +52,10 @@ def borrower_tell(
         "effect": effects_text(request),
         "date": now,
         "deadline": request.staff_due_at,
-        "reason": request.decision_text,
+        # What staff wrote of a vulnerability stays on the request's page,
+        # behind the borrower's sign-in: notices are kept, shown in the desk
+        # and sent by SMS and e-mail.
+        "reason": DECISION_ON_PAGE if request.is_sensitive else request.decision_text,
     }
     values.update(context or {})
     return borrower_notify(

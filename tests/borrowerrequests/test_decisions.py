@@ -140,7 +140,8 @@ def test_refusal_ends_the_effect_and_gives_reasons(file_request, staff, kind):
     request.refresh_from_db()
     assert (request.status, request.decision_text) == (Status.REFUSED, "We could not find this loan.")
     assert restriction(request).ends_at == LATER
-    assert "We could not find this loan." in told(request, "request.refused").body_en
+    # A vulnerability's reasons stay on the request's page (see below).
+    assert ("We could not find this loan." in told(request, "request.refused").body_en) == (kind != Kind.VULNERABILITY)
 
 
 def test_refusal_needs_reasons(file_request, staff):
@@ -323,6 +324,14 @@ def test_consent_can_be_revoked_once(file_request, borrower):
         services.consent_revoke(request=request, borrower=borrower, now=LATER)
 
 
+def test_revoking_consent_erases_what_staff_wrote_of_it(file_request, borrower, staff):
+    request = file_request(Kind.VULNERABILITY)
+    services.request_accept(request=request, by=staff, note="Checked the oncology letter.", now=LATER)
+    services.consent_revoke(request=request, borrower=borrower, now=LATER + datetime.timedelta(hours=1))
+    request.refresh_from_db()
+    assert (request.decision_text, [event.text for event in request.events.exclude(text="")]) == ("", [])
+
+
 def test_revoking_consent_after_withdrawal_still_erases(file_request, borrower):
     request = file_request(Kind.VULNERABILITY)
     services.request_withdraw(request=request, borrower=borrower, now=NOW + datetime.timedelta(hours=1))
@@ -350,3 +359,16 @@ def test_notices_never_name_a_vulnerability_category(file_request):
     notice = Notice.objects.get(key__startswith=f"request:{request.pk}:request.received:")
     assert "Serious illness" not in notice.body_en and "重病" not in notice.body_zh
     assert "Serious illness" not in str(notice.context) and "重病" not in str(notice.context)
+
+
+def test_notices_of_a_vulnerability_keep_what_staff_wrote_on_the_requests_page(file_request, staff):
+    request = file_request(Kind.VULNERABILITY)
+    services.request_accept(request=request, by=staff, note="Checked the oncology letter.", now=LATER)
+    notice = told(request, "request.acknowledged")
+    assert [text for text in (notice.body_en, notice.body_zh, str(notice.context)) if "oncology" in text] == []
+
+
+def test_notices_of_a_vulnerability_say_where_staff_notes_are(file_request, staff):
+    request = file_request(Kind.VULNERABILITY)
+    services.request_accept(request=request, by=staff, note="Checked the oncology letter.", now=LATER)
+    assert "on the request's page in the portal" in told(request, "request.acknowledged").body_en

@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 from borrowerrequests.models import (
     BorrowerRequest,
     DisputeVerification,
-    Kind,
     PlanAnswer,
     RequestDeadline,
     RequestEvent,
@@ -48,12 +47,6 @@ class RequestPage:
     shows_sensitive: bool
 
 
-def is_sensitive(request: BorrowerRequest) -> bool:
-    """A vulnerability's category and details are sensitive personal
-    information (PIPL art. 28)."""
-    return request.kind == Kind.VULNERABILITY
-
-
 def _event_party(event: RequestEvent, request: BorrowerRequest) -> tuple[str, str]:
     if event.author_id and event.author_id == request.borrower.user_id:
         return "borrower", gettext("Borrower")
@@ -69,7 +62,7 @@ def request_page(*, request_pk: int, sensitive: bool, now: datetime.datetime) ->
     request = BorrowerRequest.objects.select_related("borrower", "account", "decided_by", "complaint").get(
         pk=request_pk
     )
-    hide = is_sensitive(request) and not sensitive
+    hide = request.is_sensitive and not sensitive
     clocks = list(RequestDeadline.objects.filter(request=request).order_by("started_at", "pk"))
     events = []
     for event in request.events.select_related("author").order_by("at", "pk"):
@@ -96,5 +89,5 @@ def request_page(*, request_pk: int, sensitive: bool, now: datetime.datetime) ->
         plan_answers=list(plan_answers_for_request(request=request)),
         verification=dispute_verification(request=request),
         consent=consent,
-        shows_sensitive=is_sensitive(request) and sensitive,
+        shows_sensitive=request.is_sensitive and sensitive,
     )

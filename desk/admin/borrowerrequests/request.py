@@ -38,7 +38,7 @@ from loans.models import Borrower
 from .filters import RequestSlaStateFilter
 from .forms import InstalmentFormSet, instalments_of
 from .operations import OPERATIONS, OPERATIONS_BY_NAME, Operation
-from .page import is_sensitive, request_page
+from .page import request_page
 
 REFERENCE_RE = re.compile(r"RQ-[0-9A-Z]{4}-?[0-9A-Z]{0,4}")
 # Why a supervisor sees a vulnerability's details: to review it while it
@@ -118,7 +118,7 @@ class BorrowerRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         decided by those who may see what it says."""
         if not self.has_change_permission(request, obj):
             return False
-        return not is_sensitive(obj) or self.has_sensitive_permission(request)
+        return not obj.is_sensitive or self.has_sensitive_permission(request)
 
     # The list ------------------------------------------------------------
 
@@ -155,7 +155,7 @@ class BorrowerRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("reason"))
     def reason_shown(self, obj: BorrowerRequest) -> str:
-        if is_sensitive(obj):
+        if obj.is_sensitive:
             return gettext("Sensitive: open the request")
         return obj.reason_label or "—"
 
@@ -287,7 +287,7 @@ class BorrowerRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             "page": page,
             "req": page.request,
             "operations": operations,
-            "sensitive_blocked": is_sensitive(obj) and self.has_change_permission(request, obj) and not sensitive,
+            "sensitive_blocked": obj.is_sensitive and self.has_change_permission(request, obj) and not sensitive,
             "can_download_evidence": self.has_evidence_permission(request),
             "borrower_name": mask_name(borrower.name),
             "borrower_phone": mask_phone(borrower.phone),
