@@ -1,16 +1,22 @@
 """The public pages: open to anyone, cacheable, under the CSP, and free of
 personal data and free text."""
 
+import datetime
+
 import pytest
+from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import Agency
 from scorecards.services import scorecards_compute
-from tests.scorecards.conftest import DESCRIPTION
+from tests.factories import AgencyFactory
+from tests.scorecards.conftest import DESCRIPTION, NOW
 
 pytestmark = pytest.mark.django_db
 
+AGENCY_PAGES = ["portal:scorecard", "portal:scorecard_chart"]
 PRIVATE = ("Zhang Wei", "13800138000", "SECRET-REASON", "Li Na", DESCRIPTION)
 
 
@@ -39,6 +45,23 @@ def test_nothing_of_an_agency_suspended_more_than_a_year_ago(computed):
     assert get(reverse("portal:scorecard", args=[old.pk])).status_code == 404
     assert get(reverse("portal:scorecard_chart", args=[old.pk])).status_code == 404
     assert b"Long Gone" not in get(reverse("portal:scorecards_csv")).content
+
+
+@pytest.mark.parametrize("name", AGENCY_PAGES)
+def test_no_scorecard_for_the_in_house_team(computed, name):
+    assert get(reverse(name, args=[computed["in_house"].pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", AGENCY_PAGES)
+def test_no_scorecard_for_an_unknown_agency(computed, name):
+    unknown = Agency.objects.aggregate(last=Max("pk"))["last"] + 1
+    assert get(reverse(name, args=[unknown])).status_code == 404
+
+
+@pytest.mark.parametrize("name", AGENCY_PAGES)
+def test_no_scorecard_for_an_agency_no_longer_authorised_for_more_than_a_year(computed, name):
+    gone = AgencyFactory(status=Agency.Status.TERMINATED, status_changed_at=NOW - datetime.timedelta(days=2 * 365))
+    assert get(reverse(name, args=[gone.pk])).status_code == 404
 
 
 def test_the_agency_page_shows_figures_licence_and_methodology(computed):

@@ -110,6 +110,11 @@ def test_workspace_refuses_the_new_agency_the_first_agencys_file(client, side_b,
     assert sign_in_session(client, side_b).get(url).status_code == 404
 
 
+def test_evidence_link_refuses_the_new_agency_the_first_agencys_file(client, side_b, moved):
+    url = reverse("complaints:evidence", kwargs={"token": a_file_token(moved)})
+    assert sign_in_session(client, side_b).get(url).status_code == 404
+
+
 def test_workspace_hides_the_platforms_message_to_the_new_agency_from_the_first(client, side_a, moved):
     html = (
         sign_in_session(client, side_a)

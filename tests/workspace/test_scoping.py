@@ -1,6 +1,7 @@
 """Agency A can never read or change agency B's tickets, accounts, evidence
 or preferences: every page and endpoint, tried with B's references."""
 
+import datetime
 import json
 
 import pytest
@@ -9,7 +10,8 @@ from django.urls import reverse
 
 from complaints.models import AgencyResponse, AgencyTicket
 from complaints.uploads import check_upload
-from loans.models import ContactEvent, ScheduledMeasure
+from loans.models import ContactEvent, Restriction, ScheduledMeasure
+from loans.restrictions import restriction_place
 from tests.factories import ContactPreferenceFactory
 
 from .conftest import open_ticket
@@ -100,6 +102,11 @@ def test_api_write_on_other_agencys_ticket_is_404_and_changes_nothing(client, si
     assert not AgencyTicket.objects.exclude(extension_status="").exists()
 
 
+def test_api_other_agencys_evidence_token_under_own_ticket_is_404(client, side_a, ticket_a, b_refs):
+    url = f"/api/v1/tickets/{ticket_a.complaint.reference}/evidence/{b_refs['token']}/"
+    assert client.get(url, **side_a.auth).status_code == 404
+
+
 def test_api_ticket_list_never_shows_other_agencys_tickets(client, side_a, b_refs):
     assert client.get("/api/v1/tickets/", **side_a.auth).json()["count"] == 0
 
@@ -141,6 +148,19 @@ def test_api_preferences_never_include_other_agencys_accounts(client, side_a, si
     ContactPreferenceFactory(borrower=side_b.account.borrower)
     body = client.get("/api/v1/contact-preferences/", {"account": side_b.account.reference}, **side_a.auth).json()
     assert body["count"] == 0
+
+
+def test_api_restrictions_asked_for_other_agencys_account_show_none_of_its_rows(client, side_a, side_b):
+    placed = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
+    restriction_place(
+        borrower=side_b.account.borrower,
+        kind=Restriction.Kind.STRICTER_CARE,
+        source="request:R2611B",
+        starts_at=placed,
+        now=placed,
+    )
+    body = client.get("/api/v1/account-restrictions/", {"account": side_b.account.reference}, **side_a.auth).json()
+    assert body["results"] == []
 
 
 def test_agency_user_session_cannot_use_the_api(client_a, b_refs):

@@ -128,6 +128,12 @@ def test_contact_event_of_another_borrower_is_refused(client_for, account):
     assert Complaint.objects.count() == 0
 
 
+def test_account_of_another_borrower_is_refused(client_for, in_house):
+    response = post_new(client_for, form_data(LoanAccountFactory()))
+    assert not Complaint.objects.exists()
+    assert response.context["form"].errors
+
+
 def test_upload_with_wrong_content_behind_right_extension_is_refused(client_for, account):
     fake = SimpleUploadedFile("recording.mp3", b"<html><script>alert(1)</script></html>", content_type="audio/mpeg")
     response = post_new(client_for, form_data(account), files=[fake])
@@ -358,6 +364,22 @@ def _complaint_with_file(routed, borrower, *, consent: bool):
         now=complaint.submitted_at,
     )
     return complaint.evidence.get()
+
+
+def test_borrower_cannot_download_the_agencys_file_on_their_own_complaint(client_for, routed, agency):
+    from complaints.services.evidence import evidence_add
+    from complaints.uploads import check_upload
+
+    complaint = routed()
+    [evidence] = evidence_add(
+        complaint=complaint,
+        files=[check_upload(SimpleUploadedFile("call-log.pdf", PDF))],
+        party="agency",
+        agency=agency,
+        user=UserFactory(),
+        now=complaint.submitted_at,
+    )
+    assert client_for.get(reverse("complaints:evidence", kwargs={"token": evidence.token})).status_code == 404
 
 
 def test_agency_member_downloads_evidence_the_borrower_shared(agency_client, routed, borrower):
