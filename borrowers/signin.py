@@ -5,12 +5,20 @@ row is created and rate limits and cool-downs apply to every valid mainland
 mobile number, but the SMS goes out only to registered numbers. A code for
 an unknown number can therefore never be entered correctly, and every answer
 the page gives is one it would also give for a registered number.
+
+Nor does the answer's time tell them apart: sending waits for the SMS
+gateway, so a request for an unknown number waits as long as one of the
+last sends took, picked at random (``SEND_TIMES``). Who borrows from the
+platform is itself personal information.
 """
 
+import collections
 import datetime
 import hmac
 import logging
+import random
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,6 +35,12 @@ from notices.sms import SMSError, send_sms
 from .models import SignInCode, SignInLock
 
 logger = logging.getLogger(__name__)
+
+# Seconds the last sends took, in this process; a wait is never longer
+# than MAX_WAIT_SECONDS, whatever one gateway call took.
+SEND_TIMES: collections.deque[float] = collections.deque(maxlen=32)
+MAX_WAIT_SECONDS = 3.0
+clock, sleep = time.monotonic, time.sleep
 
 
 class SignInError(Exception):
@@ -103,12 +117,15 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
         raise error
     if not Borrower.objects.filter(phone=phone).exists():
         signin_code_counted(outcome="no_borrower")
+        if SEND_TIMES:
+            sleep(min(random.choice(SEND_TIMES), MAX_WAIT_SECONDS))
     else:
         minutes = settings.SIGNIN_CODE_TTL_SECONDS // 60
         text = _(
             "Your sign-in code is %(code)s. It expires in %(minutes)s minutes. Never tell it to anyone, "
             "including callers who say they are from the platform."
         ) % {"code": code, "minutes": minutes}
+        started = clock()
         try:
             send_sms(to=phone, text=text)
             signin_code_counted(outcome="sent")
@@ -117,6 +134,8 @@ def signin_code_request(*, phone: str, client: str, now: datetime.datetime) -> C
             # The page answers as for any number; the person can ask again
             # after the cool-down. The number itself stays out of the log.
             logger.warning("Sign-in code SMS could not be sent.", exc_info=True)
+        finally:
+            SEND_TIMES.append(clock() - started)
     return CodeRequest(sent=True, retry_after=settings.SIGNIN_CODE_RESEND_SECONDS)
 
 

@@ -392,3 +392,44 @@ def test_purge_task_deletes_the_locks_of_numbers_left_without_a_code():
 def test_purge_task_is_harmless_to_run_twice():
     purge_sign_in_codes_task()
     assert purge_sign_in_codes_task() == {"codes": 0, "locks": 0, "counters": 0}
+
+
+# The answer's time -----------------------------------------------------------------
+
+
+@pytest.fixture
+def waits(monkeypatch):
+    """The sends' times as ``borrowers.signin`` keeps them, starting empty,
+    and the waits it makes, recorded instead of slept."""
+    import collections
+
+    from borrowers import signin
+
+    slept = []
+    monkeypatch.setattr(signin, "SEND_TIMES", collections.deque(maxlen=32))
+    monkeypatch.setattr(signin, "sleep", slept.append)
+    return signin.SEND_TIMES, slept
+
+
+def test_an_unknown_number_waits_as_long_as_a_recent_send_took(sms_outbox, waits):
+    send_times, slept = waits
+    send_times.append(0.4)
+    _request(UNKNOWN)
+    assert slept == [0.4]
+
+
+def test_an_unknown_number_never_waits_longer_than_the_cap(sms_outbox, waits):
+    from borrowers.signin import MAX_WAIT_SECONDS
+
+    send_times, slept = waits
+    send_times.append(MAX_WAIT_SECONDS * 10)
+    _request(UNKNOWN)
+    assert slept == [MAX_WAIT_SECONDS]
+
+
+def test_sending_a_code_keeps_how_long_it_took_and_does_not_wait(sms_outbox, waits, monkeypatch):
+    send_times, slept = waits
+    ticks = iter([100.0, 100.25])
+    monkeypatch.setattr("borrowers.signin.clock", lambda: next(ticks))
+    _request(BorrowerFactory().phone)
+    assert (list(send_times), slept) == ([0.25], [])
