@@ -283,6 +283,21 @@ def test_detail_shows_only_borrower_visible_timeline(client_for, routed):
     assert "secret staff note" not in page
 
 
+@pytest.mark.parametrize(
+    ("consent", "says"),
+    [
+        (True, "The agency sees your description, your files and your later messages."),
+        (False, "The agency learns only which contact and what kind of conduct you complain about"),
+    ],
+)
+def test_detail_says_what_the_agency_sees(client_for, routed, consent, says):
+    complaint = routed(consent_to_share=consent)
+    page = client_for.get(
+        reverse("complaints:detail", kwargs={"reference": complaint.reference}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert says in page
+
+
 def test_borrower_withdraws_own_complaint(client_for, routed):
     complaint = routed()
     response = client_for.post(
