@@ -604,3 +604,29 @@ def test_new_form_offers_the_categories_in_each_visitors_language(client_for, ac
     category = Category.objects.get(code="CT-HOURS")
     assert category.label_en in english and category.label_en in english_again
     assert category.label_zh in chinese and category.label_en not in chinese
+
+
+def _language_next(response) -> str:
+    import html
+    import re
+
+    switch = re.search(r'class="language-switch">(.*?)</form>', response.content.decode(), re.S).group(1)
+    return html.unescape(re.search(r'name="next" type="hidden" value="([^"]*)"', switch).group(1))
+
+
+def test_language_switch_on_a_refused_reply_returns_to_the_complaint(client_for, routed):
+    complaint = routed()
+    page = reverse("complaints:detail", kwargs={"reference": complaint.reference})
+    response = client_for.post(
+        reverse("complaints:reply", kwargs={"reference": complaint.reference}),
+        {"text": ""},
+        HTTP_REFERER=f"http://testserver{page}",
+    )
+    assert _language_next(response) == page
+
+
+def test_language_switch_ignores_a_referer_from_another_site(client_for, routed):
+    complaint = routed()
+    reply = reverse("complaints:reply", kwargs={"reference": complaint.reference})
+    response = client_for.post(reply, {"text": ""}, HTTP_REFERER="https://evil.example/complaints/")
+    assert _language_next(response) == reply
