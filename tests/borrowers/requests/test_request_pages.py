@@ -159,6 +159,23 @@ def test_a_verified_dispute_is_taken_further_as_a_complaint(client_for, file_req
     assert filed.complaint == complaint
 
 
+@pytest.mark.parametrize(("with_files", "points_to_files"), [(True, True), (False, False)])
+def test_a_verification_points_to_the_lenders_files_only_when_there_are_some(
+    client_for, file_request, staff, now, with_files, points_to_files
+):
+    filed = file_request(Kind.DISPUTE)
+    files = check_uploads([SimpleUploadedFile("ledger.png", PNG)]) if with_files else []
+    services.dispute_verify(request=filed, by=staff, statement="Ledger attached.", files=files, now=now)
+    page = client_for.get(reverse("requests:detail", args=[filed.reference]), HTTP_ACCEPT_LANGUAGE="en")
+    assert ("listed under Files above" in page.content.decode()) is points_to_files
+
+
+def test_the_receipt_names_the_request_number(client_for, file_request):
+    filed = file_request(Kind.STOP_THIRD_PARTY)
+    page = client_for.get(reverse("requests:receipt", args=[filed.reference]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f'申请编号</dt><dd class="col-7 nowrap fw-semibold">{filed.reference}' in page.content.decode()
+
+
 def test_an_unanswered_dispute_offers_no_escalation(client_for, file_request):
     filed = file_request(Kind.DISPUTE)
     page = client_for.get(reverse("requests:detail", args=[filed.reference]))
