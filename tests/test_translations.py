@@ -5,6 +5,9 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils import translation
 
 CATALOGUES = sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"))
 
@@ -34,3 +37,10 @@ def test_catalogue_placeholders_match_the_source(path):
         and sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr))
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("validator", [MinLengthValidator(10), MaxLengthValidator(1)])
+def test_length_errors_speak_to_borrowers_not_programmers(validator):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validator("ab")
+    assert "变量" not in refused.value.messages[0]
