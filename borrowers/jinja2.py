@@ -108,6 +108,13 @@ def ngettext(singular: str, plural: str, number: int) -> Markup:
     return Markup(translation.ngettext(singular, plural, number))  # noqa: S704 - our own catalogue
 
 
+def colon(label) -> Markup:
+    """A label and its colon as the page's language writes them: full-width
+    and without a space in Chinese ("号码："), a colon and a space in English."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    return Markup(f"{escape(label)}：" if chinese else f"{escape(label)}: ")  # noqa: S704 - escaped
+
+
 def date(value, arg=None) -> str:
     """Django's ``date`` filter, in the active time zone as the Django
     template language shows it."""
@@ -181,6 +188,7 @@ def environment(**options) -> Environment:
     )
     env.filters.update(
         attrs=html_attrs,
+        colon=colon,
         date=date,
         filesizeformat=defaultfilters.filesizeformat,
         linebreaksbr=defaultfilters.linebreaksbr,

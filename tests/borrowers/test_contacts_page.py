@@ -154,3 +154,11 @@ def test_contact_history_marks_contacts_that_broke_a_restriction(borrower, borro
         reverse("portal:contacts", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Against the collection rules: Contact while collection on the account was on hold" in page
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "联系对象："), ("en", "Contacted: ")])
+def test_contact_history_writes_each_label_with_its_languages_colon(borrower, borrower_client, language, label):
+    account = LoanAccountFactory(borrower=borrower)
+    _events(account, 1, at=datetime.datetime(2026, 11, 25, 2, 0, tzinfo=datetime.UTC))
+    page = borrower_client.get(reverse("portal:contacts", args=[account.reference]), HTTP_ACCEPT_LANGUAGE=language)
+    assert label in page.content.decode()
