@@ -123,6 +123,8 @@ class MeasureRow:
     planned_at: datetime.datetime
     planned: str
     performer: str
+    # False while the agency that would carry it out may not collect.
+    performer_active: bool
     how_to_avoid: str
     notice_id: int | None
     notice_issued: str
@@ -226,9 +228,11 @@ SELECT a.id AS pk, a.reference, a.product, a.principal, a.amount_overdue, a.due_
                    AND (an.valid_until IS NULL OR an.valid_until > %(now)s)) nu) AS numbers,
        (SELECT {agg}({object}('id', me.id, 'kind', me.kind, 'planned_for', me.planned_for,
                               'how_to_avoid', me.how_to_avoid, 'performer', me.performer,
+                              'performer_active', me.performer_active,
                               'notice_id', me.notice_id, 'notice_issued_at', me.notice_issued_at))
           FROM (SELECT m.id, m.kind, m.planned_for, m.how_to_avoid,
                        COALESCE(NULLIF(p.short_name, ''), p.name) AS performer,
+                       CASE WHEN p.status = %(active)s THEN 1 ELSE 0 END AS performer_active,
                        nt.id AS notice_id, nt.issued_at AS notice_issued_at
                   FROM loans_scheduledmeasure m
                   JOIN agencies_agency p ON p.id = m.performer_id
@@ -295,6 +299,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
             "now": rawsql.db_datetime(now),
             "issued": Notice.Status.ISSUED.value,
             "planned": ScheduledMeasure.Status.PLANNED.value,
+            "active": Agency.Status.ACTIVE.value,
             "measures": UPCOMING_MEASURES,
             "contacts": RECENT_CONTACTS + 1,
         },
@@ -348,6 +353,7 @@ def account_overview(*, borrower: Borrower, reference: str, now: datetime.dateti
                 planned_at=planned_for,
                 planned=local_text(planned_for, "%Y-%m-%d %H:%M"),
                 performer=measure_row["performer"],
+                performer_active=bool(measure_row["performer_active"]),
                 how_to_avoid=measure_row["how_to_avoid"],
                 notice_id=measure_row["notice_id"],
                 notice_issued=local_text(rawsql.aware(measure_row["notice_issued_at"]), "%Y-%m-%d %H:%M"),

@@ -121,6 +121,29 @@ def test_account_page_warns_when_the_agency_is_suspended(borrower, borrower_clie
     assert "Under investigation" in page
 
 
+def test_account_page_gives_a_suspended_agency_no_contact_hours(borrower, borrower_client):
+    account = LoanAccountFactory(borrower=borrower)
+    AssignmentFactory(account=account, agency=AgencyFactory(status="suspended"))
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert ("Not while it may not collect" in page, "China time" in page) == (True, False)
+
+
+@pytest.mark.parametrize(("status", "on_hold"), [("active", False), ("suspended", True)])
+def test_account_page_puts_a_measure_on_hold_while_its_performer_may_not_collect(
+    borrower, borrower_client, status, on_hold
+):
+    account = LoanAccountFactory(borrower=borrower)
+    ScheduledMeasureFactory(
+        account=account, performer=AgencyFactory(name="Lawyer Partners Ltd", short_name="", status=status)
+    )
+    page = borrower_client.get(
+        reverse("portal:account", args=[account.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert ("On hold: Lawyer Partners Ltd may not collect" in page) is on_hold
+
+
 def test_account_page_lists_upcoming_measures_with_date_performer_and_how_to_avoid(borrower, borrower_client):
     account = LoanAccountFactory(borrower=borrower)
     performer = AgencyFactory(name="Lawyer Partners Ltd", short_name="")

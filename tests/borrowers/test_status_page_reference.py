@@ -130,6 +130,7 @@ def reference_overview(*, account: LoanAccount, now: datetime.datetime) -> Accou
                 planned_at=measure.planned_for,
                 planned=local_text(measure.planned_for, "%Y-%m-%d %H:%M"),
                 performer=measure.performer.short_name or measure.performer.name,
+                performer_active=measure.performer.status == Agency.Status.ACTIVE,
                 how_to_avoid=measure.how_to_avoid,
                 notice_id=notice.pk if notice else None,
                 notice_issued=local_text(notice.issued_at if notice else None, "%Y-%m-%d %H:%M"),
