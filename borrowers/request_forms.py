@@ -180,9 +180,10 @@ class RequestForm(forms.Form):
         return arguments
 
     def add_service_error(self, error: ValidationError) -> None:
-        """Show the service's refusal beside the field it is about."""
-        field = _ERROR_FIELDS.get(getattr(error, "code", None) or "")
-        self.add_error(field if field in self.fields else None, error)
+        """Show each of the service's refusals beside the field it is about."""
+        for problem in error.error_list:
+            field = _ERROR_FIELDS.get(problem.code or "")
+            self.add_error(field if field in self.fields else None, problem)
 
     @property
     def had_files(self) -> bool:

@@ -212,41 +212,60 @@ def _tell_staff(*, request: BorrowerRequest, now: datetime.datetime) -> None:
 def _check(
     *, borrower, kind, account, reason, words, amount_per_month, restricted_until, consent_given, files, now
 ) -> Decimal | None:
-    """Refuse what cannot be filed, each with its reason; return the amount."""
+    """Refuse what cannot be filed, each problem with its reason, all of them
+    at once (one ``ValidationError``, or one holding each); return the amount."""
     if kind not in Kind.values:
         raise ValidationError(_("Choose what you are asking for."), code="kind_invalid")
+    problems = []
     if kind in ACCOUNT_KINDS and account is None:
-        raise ValidationError(_("Choose the loan this request is about."), code="account_required")
+        problems.append(ValidationError(_("Choose the loan this request is about."), code="account_required"))
     if kind not in ACCOUNT_KINDS and account is not None:
-        raise ValidationError(_("This request covers all your loans; do not choose one."), code="account_not_allowed")
+        problems.append(
+            ValidationError(_("This request covers all your loans; do not choose one."), code="account_not_allowed")
+        )
     if account is not None and account.borrower_id != borrower.pk:
-        raise ValidationError(_("Choose one of your own loans."), code="account")
+        problems.append(ValidationError(_("Choose one of your own loans."), code="account"))
     if reason not in KIND_REASONS[kind]:
-        raise ValidationError(_("Choose one of the offered reasons."), code="reason_invalid")
+        problems.append(ValidationError(_("Choose one of the offered reasons."), code="reason_invalid"))
     if len(words) > MAX_WORDS:
-        raise ValidationError(
-            _("Please keep it to %(max)d characters."), code="words_too_long", params={"max": MAX_WORDS}
+        problems.append(
+            ValidationError(
+                _("Please keep it to %(max)d characters."), code="words_too_long", params={"max": MAX_WORDS}
+            )
         )
     if files and kind not in EVIDENCE_KINDS:
-        raise ValidationError(_("Files cannot be attached to this kind of request."), code="files_not_allowed")
+        problems.append(
+            ValidationError(_("Files cannot be attached to this kind of request."), code="files_not_allowed")
+        )
     if kind == Kind.VULNERABILITY and not consent_given:
-        raise ValidationError(
-            _(
-                "We can only record your situation with your consent to process sensitive personal information. "
-                "Tick the consent box, or ask to restrict how you are contacted instead."
-            ),
-            code="consent_required",
+        problems.append(
+            ValidationError(
+                _(
+                    "We can only record your situation with your consent to process sensitive personal "
+                    "information. Tick the consent box, or ask to restrict how you are contacted instead."
+                ),
+                code="consent_required",
+            )
         )
     if restricted_until is not None:
         if kind != Kind.RESTRICT_CONTACT:
-            raise ValidationError(_("Only a restriction can have an end date."), code="period_not_allowed")
-        if restricted_until < timezone.localdate(now):
-            raise ValidationError(_("The end date cannot be in the past."), code="period_past")
+            problems.append(ValidationError(_("Only a restriction can have an end date."), code="period_not_allowed"))
+        elif restricted_until < timezone.localdate(now):
+            problems.append(ValidationError(_("The end date cannot be in the past."), code="period_past"))
+    amount = None
     if kind != Kind.REPAYMENT_PLAN:
         if amount_per_month not in (None, ""):
-            raise ValidationError(_("Only a repayment plan has an amount."), code="amount_not_allowed")
-        return None
-    return amount_check(amount_per_month)
+            problems.append(ValidationError(_("Only a repayment plan has an amount."), code="amount_not_allowed"))
+    else:
+        try:
+            amount = amount_check(amount_per_month)
+        except ValidationError as problem:
+            problems.append(problem)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationError(problems)
+    return amount
 
 
 def amount_check(value) -> Decimal:

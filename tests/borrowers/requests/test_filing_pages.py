@@ -78,6 +78,11 @@ def test_a_bad_amount_is_refused_on_its_field_with_the_services_reason(client_fo
     assert not BorrowerRequest.objects.exists()
 
 
+def test_every_problem_of_a_request_is_shown_at_once_beside_its_field(client_for, account):
+    response = post_new(client_for, Kind.REPAYMENT_PLAN, reason="because", amount_per_month="八百块")
+    assert sorted(response.context["form"].errors) == ["account", "amount_per_month", "reason"]
+
+
 def test_a_reason_not_offered_is_refused_on_its_field(client_for, account):
     response = post_new(client_for, Kind.DISPUTE, account=account.reference, reason="because")
     assert "reason" in response.context["form"].errors
