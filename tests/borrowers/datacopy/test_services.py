@@ -154,3 +154,12 @@ def test_copy_lists_a_view_that_names_the_borrower_only_by_id(rich_borrower, oth
     whats = {record["what"] for record in data_of(_built(rich_borrower, now))["personal_data_access"]}
     assert "evidence 99 of TS-ELSEWHERE" in whats
     assert "evidence 98 of TS-ELSEWHERE" not in whats
+
+
+def test_copy_page_writes_amounts_and_numbers_as_the_site_does(rich_borrower, now):
+    from common.templatetags.portal_format import money, phone
+    from loans.models import LoanAccount
+
+    page = archive_of(_built(rich_borrower, now)).read("index.html").decode()
+    account = LoanAccount.objects.filter(borrower=rich_borrower).first()
+    assert (money(account.amount_overdue) in page, phone(rich_borrower.phone) in page) == (True, True)
