@@ -51,15 +51,31 @@ class NumberForm(forms.Form):
         return normalise_number(self.cleaned_data["number"])
 
 
-def _time_choices():
+def _time_choices(*, starts: bool):
+    """Every half hour of the permitted hours a window may start at (all but
+    the last) or end at (all but the first)."""
     choices = [("", _("No preference"))]
-    moment = datetime.datetime.combine(datetime.date(2000, 1, 1), ALLOWED_CONTACT_START)
-    end = datetime.datetime.combine(datetime.date(2000, 1, 1), ALLOWED_CONTACT_END)
+    step = datetime.timedelta(minutes=30)
+    day = datetime.date(2000, 1, 1)
+    moment = datetime.datetime.combine(day, ALLOWED_CONTACT_START)
+    end = datetime.datetime.combine(day, ALLOWED_CONTACT_END)
+    if starts:
+        end -= step
+    else:
+        moment += step
     while moment <= end:
         value = moment.strftime("%H:%M")
         choices.append((value, value))
-        moment += datetime.timedelta(minutes=30)
+        moment += step
     return choices
+
+
+def _start_choices():
+    return _time_choices(starts=True)
+
+
+def _end_choices():
+    return _time_choices(starts=False)
 
 
 class PreferenceForm(forms.Form):
@@ -70,14 +86,14 @@ class PreferenceForm(forms.Form):
     )
     window_start = forms.TypedChoiceField(
         label=_("Contact me from"),
-        choices=_time_choices,
+        choices=_start_choices,
         required=False,
         coerce=lambda value: datetime.time.fromisoformat(value),
         empty_value=None,
     )
     window_end = forms.TypedChoiceField(
         label=_("Contact me until"),
-        choices=_time_choices,
+        choices=_end_choices,
         required=False,
         coerce=lambda value: datetime.time.fromisoformat(value),
         empty_value=None,

@@ -67,3 +67,12 @@ def test_saved_preferences_are_shown_in_the_form(borrower, borrower_client):
     assert 'value="10:00" selected' in page
     assert 'value="20:00" selected' in page
     assert 'value="email" selected' in page
+
+
+def test_a_window_may_start_at_any_offered_time_but_the_last_and_end_at_any_but_the_first():
+    from borrowers.forms import PreferenceForm
+
+    form = PreferenceForm()
+    starts = [value for value, _label in form.fields["window_start"].choices if value]
+    ends = [value for value, _label in form.fields["window_end"].choices if value]
+    assert (starts[0], starts[-1], ends[0], ends[-1]) == ("08:00", "21:30", "08:30", "22:00")
