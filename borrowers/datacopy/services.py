@@ -43,6 +43,31 @@ def datacopy_next_allowed_at(*, borrower: Borrower) -> datetime.datetime | None:
     return last.requested_at + COPY_INTERVAL if last is not None else None
 
 
+def datacopy_refusal(*, borrower: Borrower, now: datetime.datetime) -> str | None:
+    """Why the borrower may not ask for a copy now; None if they may."""
+    return _may_ask(borrower=borrower, now=now)[0]
+
+
+def _may_ask(*, borrower: Borrower, now: datetime.datetime) -> tuple[str | None, DataCopyAllowance | None]:
+    """(Why not, or None; the staff allowance a request now would use up.)"""
+    if DataCopyRequest.objects.filter(borrower=borrower, status=DataCopyRequest.Status.REQUESTED).exists():
+        return _("Your copy is already being prepared. We will tell you when it is ready."), None
+    next_allowed = datacopy_next_allowed_at(borrower=borrower)
+    if next_allowed is None or now >= next_allowed:
+        return None, None
+    allowance = DataCopyAllowance.objects.filter(borrower=borrower, used_by__isnull=True).first()
+    if allowance is None:
+        return (
+            _(
+                "You can ask for one copy every 30 days; you can ask again from %(date)s. "
+                "If you need one sooner, call customer service on %(hotline)s."
+            )
+            % {"date": next_allowed.strftime("%Y-%m-%d"), "hotline": settings.PLATFORM_HOTLINE},
+            None,
+        )
+    return None, allowance
+
+
 def datacopy_request(*, borrower: Borrower, language: str, now: datetime.datetime) -> DataCopyRequest:
     """Record the request and its build obligation in one transaction; the
     outbox builds it after commit, or its sweep does if the task is lost.
@@ -54,20 +79,9 @@ def datacopy_request(*, borrower: Borrower, language: str, now: datetime.datetim
     """
     with transaction.atomic():
         Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
-        if DataCopyRequest.objects.filter(borrower=borrower, status=DataCopyRequest.Status.REQUESTED).exists():
-            raise DataCopyRefused(_("Your copy is already being prepared. We will tell you when it is ready."))
-        allowance = None
-        next_allowed = datacopy_next_allowed_at(borrower=borrower)
-        if next_allowed is not None and now < next_allowed:
-            allowance = DataCopyAllowance.objects.filter(borrower=borrower, used_by__isnull=True).first()
-            if allowance is None:
-                raise DataCopyRefused(
-                    _(
-                        "You can ask for one copy every 30 days; you can ask again from %(date)s. "
-                        "If you need one sooner, call customer service on %(hotline)s."
-                    )
-                    % {"date": next_allowed.strftime("%Y-%m-%d"), "hotline": settings.PLATFORM_HOTLINE}
-                )
+        refusal, allowance = _may_ask(borrower=borrower, now=now)
+        if refusal is not None:
+            raise DataCopyRefused(refusal)
         copy = DataCopyRequest.objects.create(
             borrower=borrower, token=secrets.token_urlsafe(16), language=language[:8], requested_at=now
         )

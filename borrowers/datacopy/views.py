@@ -13,17 +13,18 @@ from complaints.evidence import private_file_response
 from ..access import borrower_required
 from .archive import datacopy_path
 from .selectors import datacopies_for_borrower, datacopy_for_download
-from .services import DataCopyRefused, datacopy_download_record, datacopy_next_allowed_at, datacopy_request
+from .services import DataCopyRefused, datacopy_download_record, datacopy_refusal, datacopy_request
 
 
 @never_cache
 @borrower_required
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     context = {
         "copies": datacopies_for_borrower(borrower=request.borrower)[:10],
-        "next_allowed_at": datacopy_next_allowed_at(borrower=request.borrower),
-        "now": timezone.now(),
+        "refusal": datacopy_refusal(borrower=request.borrower, now=now),
+        "now": now,
     }
     return render(request, "portal/datacopy/page.html", context, using="jinja2")
 

@@ -76,3 +76,15 @@ def test_link_is_refused_after_seven_days(rich_borrower):
     copy = _ready(rich_borrower)
     DataCopyRequest.objects.filter(pk=copy.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert _client(rich_borrower).get(reverse("datacopy:download", args=[copy.token])).status_code == 404
+
+
+def test_page_says_why_a_new_copy_cannot_be_asked_for_and_disables_the_button(rich_borrower):
+    client = _client(rich_borrower)
+    client.post(reverse("datacopy:ask"))
+    page = client.get(reverse("datacopy:page"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("already being prepared" in page, 'disabled aria-describedby="copy-refusal"' in page) == (True, True)
+
+
+def test_page_offers_the_button_to_a_borrower_who_may_ask(rich_borrower):
+    page = _client(rich_borrower).get(reverse("datacopy:page"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "disabled" not in page
