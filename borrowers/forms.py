@@ -27,8 +27,7 @@ class PhoneForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("6-digit code"),
-        min_length=6,
-        max_length=6,
+        # The one check, with the one message a wrong code deserves.
         validators=[RegexValidator(r"^[0-9]{6}$", _("Enter the 6 digits from the SMS."))],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}", "maxlength": 6}

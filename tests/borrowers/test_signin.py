@@ -433,3 +433,11 @@ def test_sending_a_code_keeps_how_long_it_took_and_does_not_wait(sms_outbox, wai
     monkeypatch.setattr("borrowers.signin.clock", lambda: next(ticks))
     _request(BorrowerFactory().phone)
     assert (list(send_times), slept) == ([0.25], [])
+
+
+@pytest.mark.parametrize("typed", ["12ab", "1234567", "12 34 56"])
+def test_a_mistyped_code_gets_one_message(typed):
+    from borrowers.forms import CodeForm
+
+    form = CodeForm({"code": typed})
+    assert (form.is_valid(), len(form.errors["code"])) == (False, 1)
