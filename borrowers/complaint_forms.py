@@ -15,6 +15,8 @@ from complaints.selectors import active_categories, categories_grouped
 from loans.models import ContactEvent
 from loans.selectors import contact_event_on_accounts
 
+from .forms import CONFIRM_ERRORS
+
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 5000
 OUTCOME_MAX = 2000
@@ -227,7 +229,9 @@ class WithdrawForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    confirm = forms.BooleanField(label=_("Yes, withdraw this complaint. This cannot be undone."))
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this complaint. This cannot be undone."), error_messages=CONFIRM_ERRORS
+    )
 
 
 class ReasonForm(forms.Form):

@@ -9,6 +9,9 @@ from common.phones import normalise_mainland_mobile, normalise_number
 from loans.models import ContactPreference
 from loans.services import ALLOWED_CONTACT_END, ALLOWED_CONTACT_START, contact_window_validate
 
+# A confirmation box left unticked says what to do, not "This field is required".
+CONFIRM_ERRORS = {"required": _("Tick the box to confirm.")}
+
 
 class PhoneForm(forms.Form):
     phone = forms.CharField(

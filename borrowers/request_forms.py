@@ -17,6 +17,8 @@ from borrowerrequests.services.filing import MAX_WORDS
 from common.text import FreeTextField
 from complaints.forms import EvidenceField
 
+from .forms import CONFIRM_ERRORS
+
 # What each kind does, in one line, for the menu of requests.
 KIND_SUMMARIES = {
     Kind.DISPUTE: _(
@@ -198,7 +200,7 @@ class WithdrawForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text=_("Leave it empty to end the request now. A later time keeps it in force until then."),
     )
-    confirm = forms.BooleanField(label=_("Yes, withdraw this request."))
+    confirm = forms.BooleanField(label=_("Yes, withdraw this request."), error_messages=CONFIRM_ERRORS)
 
 
 class EscalateForm(forms.Form):
@@ -213,4 +215,6 @@ class EscalateForm(forms.Form):
 
 
 class RevokeConsentForm(forms.Form):
-    confirm = forms.BooleanField(label=_("Yes, withdraw my consent and erase my details."))
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw my consent and erase my details."), error_messages=CONFIRM_ERRORS
+    )

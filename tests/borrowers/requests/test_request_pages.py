@@ -239,3 +239,9 @@ def test_the_menu_of_kinds_speaks_the_pages_language(client_for, account):
     chinese = client_for.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     label = "Stop contact with my family and other third parties"
     assert (label in english, label in chinese) == (True, False)
+
+
+def test_an_unticked_confirmation_says_to_tick_it(client_for, file_request):
+    filed = file_request(Kind.STOP_THIRD_PARTY)
+    response = client_for.post(reverse("requests:withdraw", args=[filed.reference]), {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Tick the box to confirm." in response.content.decode()
