@@ -166,7 +166,7 @@ def _effects(effects: tuple, open_period_until) -> str:
             }
         else:
             period = _("From %(start)s %(until)s.") % {"start": _when(effect.starts_at), "until": effect.until}
-        lines.append(f"{effect.who} {effect.what} {period}")
+        lines.append(_("%(who)s %(what)s %(period)s") % {"who": effect.who, "what": effect.what, "period": period})
     return "\n".join(lines)
 
 

@@ -245,3 +245,9 @@ def test_an_unticked_confirmation_says_to_tick_it(client_for, file_request):
     filed = file_request(Kind.STOP_THIRD_PARTY)
     response = client_for.post(reverse("requests:withdraw", args=[filed.reference]), {}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Tick the box to confirm." in response.content.decode()
+
+
+def test_what_a_request_changes_reads_without_spaces_in_chinese(client_for, file_request):
+    filed = file_request(Kind.DISPUTE)
+    page = client_for.get(reverse("requests:detail", args=[filed.reference]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "的外部催收机构须停止" in page.content.decode()
